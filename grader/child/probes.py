@@ -1,0 +1,257 @@
+"""Probes: trusted harness code that calls the student's functions inside the sandbox.
+
+Each probe takes plain data from the parent, builds the TensorFlow objects the student
+contract expects, calls the student's code and returns plain data only: numbers, arrays,
+shapes, dtypes and type names. The parent checks all of it; nothing here decides a grade.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any, Callable
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+
+@dataclass
+class Context:
+    module: ModuleType | None
+    exercise: str
+
+
+def describe(value: Any) -> dict[str, Any]:
+    """What a returned value is, as plain data: its kind, type, dtype, shape and values."""
+    kind_type = type(value)
+    info: dict[str, Any] = {"python_type": f"{kind_type.__module__}.{kind_type.__qualname__}"}
+    if value is None:
+        info["kind"] = "none"
+        return info
+    if isinstance(value, tf.Variable):
+        info["kind"] = "variable"
+    elif tf.is_tensor(value):
+        info["kind"] = "tensor"
+    elif isinstance(value, np.ndarray):
+        info["kind"] = "ndarray"
+    elif isinstance(value, (bool, int, float, np.generic)):
+        info["kind"] = "scalar"
+    else:
+        info["kind"] = "other"
+    try:
+        array = value.numpy() if info["kind"] in ("tensor", "variable") else np.asarray(value)
+        array = np.asarray(array)
+    except Exception as error:  # noqa: BLE001 - an object that cannot become an array.
+        info["conversion_error"] = f"{type(error).__name__}: {error}"[:500]
+        return info
+    info["dtype"] = str(array.dtype)
+    info["shape"] = [int(n) for n in array.shape]
+    if array.dtype.kind in "biuf":
+        info["value"] = np.array(array, copy=True)
+    return info
+
+
+# ----------------------------------------------------------------------------------------
+# square_loss
+
+
+def square_loss_call(context: Context, targets: np.ndarray, predictions: np.ndarray) -> dict[str, Any]:
+    loss = context.module.square_loss(tf.constant(targets), tf.constant(predictions))
+    return describe(loss)
+
+
+def square_loss_gradient(context: Context, targets: np.ndarray, predictions: np.ndarray) -> dict[str, Any]:
+    predictions_tensor = tf.constant(predictions)
+    with tf.GradientTape() as tape:
+        tape.watch(predictions_tensor)
+        loss = context.module.square_loss(tf.constant(targets), predictions_tensor)
+    gradient = tape.gradient(loss, predictions_tensor)
+    return {"loss": describe(loss), "gradient": describe(gradient)}
+
+
+# ----------------------------------------------------------------------------------------
+# training_step: graded alone, with the course's own model and a library mean squared error.
+
+
+def _mean_squared_error(targets: tf.Tensor, predictions: tf.Tensor) -> tf.Tensor:
+    return keras.losses.MeanSquaredError()(targets, predictions)
+
+
+def _linear_model(inputs: tf.Tensor, W: tf.Variable, b: tf.Variable) -> tf.Tensor:
+    return tf.matmul(inputs, W) + b
+
+
+def _training_step(context: Context) -> Callable[..., Any]:
+    context.module.square_loss = _mean_squared_error
+    context.module.model = _linear_model
+    return context.module.training_step
+
+
+def training_step_one_step(
+    context: Context,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    W0: np.ndarray,
+    b0: np.ndarray,
+    learning_rate: float,
+    use_tf_function: bool = False,
+) -> dict[str, Any]:
+    step = _training_step(context)
+    if use_tf_function:
+        step = tf.function(step)
+    W = tf.Variable(W0)
+    b = tf.Variable(b0)
+    created: list[str] = []
+
+    def record_creation(next_creator: Callable[..., Any], **kwargs: Any) -> Any:
+        created.append(str(kwargs.get("name") or "variable"))
+        return next_creator(**kwargs)
+
+    with tf.variable_creator_scope(record_creation):
+        loss = step(tf.constant(inputs), tf.constant(targets), W, b, learning_rate)
+    return {
+        "loss": describe(loss),
+        "W": W.numpy(),
+        "b": b.numpy(),
+        "variables_created": len(created),
+    }
+
+
+def training_step_train(
+    context: Context,
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    W0: np.ndarray,
+    b0: np.ndarray,
+    learning_rate: float,
+    steps: int,
+) -> dict[str, Any]:
+    step = _training_step(context)
+    W = tf.Variable(W0)
+    b = tf.Variable(b0)
+    inputs_tensor = tf.constant(inputs)
+    targets_tensor = tf.constant(targets)
+    losses = []
+    for _ in range(steps):
+        loss = step(inputs_tensor, targets_tensor, W, b, learning_rate)
+        losses.append(float(np.asarray(loss)))
+    return {"losses": np.array(losses, dtype=np.float64), "W": W.numpy(), "b": b.numpy()}
+
+
+# ----------------------------------------------------------------------------------------
+# SimpleDense
+
+ACTIVATIONS: dict[str, Callable[[tf.Tensor], tf.Tensor]] = {
+    "relu": tf.nn.relu,
+    "sigmoid": tf.math.sigmoid,
+    "tanh": tf.math.tanh,
+}
+
+
+def _weights(layer: keras.layers.Layer) -> list[dict[str, Any]]:
+    return [{"shape": [int(n) for n in weight.shape], "value": np.asarray(weight.numpy())} for weight in layer.trainable_weights]
+
+
+def simple_dense_call(
+    context: Context, units: int, activation: str | None, batches: list[np.ndarray], seed: int
+) -> dict[str, Any]:
+    keras.utils.set_random_seed(seed)
+    layer = context.module.SimpleDense(units, activation=ACTIVATIONS[activation] if activation else None)
+    before = len(layer.weights)
+    outputs = [describe(layer(tf.constant(batch))) for batch in batches]
+    return {
+        "weights_before_call": before,
+        "trainable": _weights(layer),
+        "all_weights": len(layer.weights),
+        "outputs": outputs,
+    }
+
+
+def simple_dense_fit(
+    context: Context, inputs: np.ndarray, targets: np.ndarray, epochs: int, seed: int
+) -> dict[str, Any]:
+    keras.utils.set_random_seed(seed)
+    model = keras.Sequential(
+        [context.module.SimpleDense(16, activation=tf.nn.relu), context.module.SimpleDense(1)]
+    )
+    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), loss="mean_squared_error")
+    history = model.fit(inputs, targets, epochs=epochs, batch_size=64, verbose=0, shuffle=False)
+    return {"losses": np.array(history.history["loss"], dtype=np.float64)}
+
+
+# ----------------------------------------------------------------------------------------
+# acceleration: position functions built from a small expression tree sent by the parent.
+
+
+def build_expression(node: list[Any]) -> Callable[[tf.Tensor], tf.Tensor]:
+    """["poly", [c0, c1, ...]] | ["sin", n] | ["exp", n] | ["mul", n, n] | ["add", n, n]"""
+    kind = node[0]
+    if kind == "poly":
+        coefficients = [float(c) for c in node[1]]
+        return lambda t: sum(coefficient * t**power for power, coefficient in enumerate(coefficients))
+    if kind in ("sin", "exp"):
+        inner = build_expression(node[1])
+        outer = tf.sin if kind == "sin" else tf.exp
+        return lambda t: outer(inner(t))
+    if kind in ("mul", "add"):
+        left, right = build_expression(node[1]), build_expression(node[2])
+        return (lambda t: left(t) * right(t)) if kind == "mul" else (lambda t: left(t) + right(t))
+    raise ValueError(f"unknown expression node {kind!r}")
+
+
+def acceleration_call(context: Context, expression: list[Any], time: float) -> dict[str, Any]:
+    return describe(context.module.acceleration(build_expression(expression), time))
+
+
+# ----------------------------------------------------------------------------------------
+# split_validation
+
+
+def split_validation_call(
+    context: Context, inputs: np.ndarray, targets: np.ndarray, validation_fraction: float, seed: int
+) -> dict[str, Any]:
+    result = context.module.split_validation(inputs, targets, validation_fraction=validation_fraction, seed=seed)
+    try:
+        (train_inputs, train_targets), (val_inputs, val_targets) = result
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            "split_validation must return ((train_inputs, train_targets), (val_inputs, val_targets)),"
+            f" received {type(result).__name__}: {error}"
+        ) from None
+    return {
+        "train_inputs": describe(train_inputs),
+        "train_targets": describe(train_targets),
+        "val_inputs": describe(val_inputs),
+        "val_targets": describe(val_targets),
+    }
+
+
+def environment(context: Context) -> dict[str, Any]:
+    import platform
+
+    gpus = tf.config.list_physical_devices("GPU")
+    device = "CPU"
+    if gpus:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        device = f"GPU: {details.get('device_name', gpus[0].name)}"
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "device": device,
+    }
+
+
+PROBES: dict[str, Callable[..., Any]] = {
+    "square_loss.call": square_loss_call,
+    "square_loss.gradient": square_loss_gradient,
+    "training_step.one_step": training_step_one_step,
+    "training_step.train": training_step_train,
+    "simple_dense.call": simple_dense_call,
+    "simple_dense.fit": simple_dense_fit,
+    "acceleration.call": acceleration_call,
+    "split_validation.call": split_validation_call,
+    "environment": environment,
+}

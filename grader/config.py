@@ -1,0 +1,258 @@
+"""Load and validate `course.toml` into frozen dataclasses.
+
+Every problem names the key, the value received and, for unknown keys, the closest valid
+key, so an instructor can fix the file without reading this module.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from grader.errors import ConfigError
+
+# The exercises of the student contract (DESIGN.md) and the modules that hold them.
+CONTRACT_MODULES: dict[str, str] = {
+    "square_loss": "linear_classifier",
+    "training_step": "linear_classifier",
+    "simple_dense": "simple_dense",
+    "acceleration": "gradients",
+    "split_validation": "validation",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits for one call into student code."""
+
+    time_limit_s: float = 60.0
+    memory_limit_mb: int = 2048
+    output_limit_kb: int = 256
+
+
+@dataclass(frozen=True)
+class TestSpec:
+    """One graded test of an exercise."""
+
+    __test__ = False  # Not a pytest test class, despite the name.
+
+    name: str
+    points: int
+    hidden: bool = False
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """One exercise: the module that holds it, its tests, tolerances and seeds."""
+
+    id: str
+    module: str
+    title: str
+    seeds: tuple[int, ...]
+    rtol: float
+    atol: float
+    tests: tuple[TestSpec, ...]
+
+    @property
+    def max_score(self) -> int:
+        return sum(test.points for test in self.tests)
+
+    def test(self, name: str) -> TestSpec:
+        for test in self.tests:
+            if test.name == name:
+                return test
+        raise KeyError(name)
+
+
+@dataclass(frozen=True)
+class Course:
+    """The whole course specification."""
+
+    id: str
+    version: str
+    title: str
+    limits: Limits
+    exercises: tuple[ExerciseSpec, ...]
+    path: Path
+
+    @property
+    def max_score(self) -> int:
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    @property
+    def modules(self) -> tuple[str, ...]:
+        """The student modules, in order of first appearance."""
+        return tuple(dict.fromkeys(exercise.module for exercise in self.exercises))
+
+    def exercise(self, exercise_id: str) -> ExerciseSpec:
+        for exercise in self.exercises:
+            if exercise.id == exercise_id:
+                return exercise
+        raise ConfigError(
+            f"There is no exercise {exercise_id!r}.{_suggest(exercise_id, [e.id for e in self.exercises])}"
+            f" The exercises are: {', '.join(e.id for e in self.exercises)}.",
+            path=self.path,
+            key=exercise_id,
+        )
+
+    def without_hidden_tests(self) -> Course:
+        """The course as students see it: hidden tests removed."""
+        exercises = tuple(
+            replace(exercise, tests=tuple(t for t in exercise.tests if not t.hidden))
+            for exercise in self.exercises
+        )
+        return replace(self, exercises=exercises)
+
+
+def _suggest(received: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(received, valid, n=1, cutoff=0.5)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+class _Reader:
+    """Reads one table of the TOML document, recording which keys were used."""
+
+    def __init__(self, table: Any, where: str, path: Path) -> None:
+        if not isinstance(table, dict):
+            raise ConfigError(
+                f"[{where}] must be a table, received {type(table).__name__} {table!r}.", path=path, key=where
+            )
+        self.table = table
+        self.where = where
+        self.path = path
+
+    def _key(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., what: str = "") -> Any:
+        if key not in self.table:
+            if default is ...:
+                raise ConfigError(
+                    f"Missing key {self._key(key)!r}: add it{(' (' + what + ')') if what else ''}.",
+                    path=self.path,
+                    key=self._key(key),
+                )
+            return default
+        value = self.table[key]
+        kinds = kind if isinstance(kind, tuple) else (kind,)
+        # bool is an int in Python; a TOML `true` is never a valid number here.
+        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
+            names = " or ".join(k.__name__ for k in kinds)
+            raise ConfigError(
+                f"{self._key(key)!r} must be {names}, received {type(value).__name__} {value!r}.",
+                path=self.path,
+                key=self._key(key),
+            )
+        return value
+
+    def reject_unknown(self, valid: list[str]) -> None:
+        for key in self.table:
+            if key not in valid:
+                raise ConfigError(
+                    f"Unknown key {self._key(key)!r} (value {self.table[key]!r}).{_suggest(key, valid)}"
+                    f" Valid keys here: {', '.join(valid)}.",
+                    path=self.path,
+                    key=self._key(key),
+                )
+
+
+def load_course(path: Path) -> Course:
+    """Read and validate a `course.toml`; raises `ConfigError` on any problem."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(
+            "No course.toml here. Run the command from the course folder, or pass --course PATH.", path=path
+        )
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
+        raise ConfigError(f"Not valid TOML: {error}. Fix the syntax at that place.", path=path) from error
+    root = _Reader(document, "", path)
+    root.reject_unknown(["course", "limits", "exercises"])
+
+    course_table = _Reader(root.get("course", dict, what="a [course] table"), "course", path)
+    course_table.reject_unknown(["id", "version", "title"])
+    limits = _read_limits(_Reader(root.get("limits", dict, {}), "limits", path), Limits())
+
+    exercises_table = _Reader(root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path)
+    exercises = []
+    for exercise_id, table in exercises_table.table.items():
+        if exercise_id not in CONTRACT_MODULES:
+            raise ConfigError(
+                f"Unknown exercise 'exercises.{exercise_id}'.{_suggest(exercise_id, list(CONTRACT_MODULES))}"
+                f" The grader has suites for: {', '.join(CONTRACT_MODULES)}.",
+                path=path,
+                key=f"exercises.{exercise_id}",
+            )
+        exercises.append(_read_exercise(exercise_id, _Reader(table, f"exercises.{exercise_id}", path)))
+    missing = [exercise_id for exercise_id in CONTRACT_MODULES if exercise_id not in exercises_table.table]
+    if missing:
+        raise ConfigError(
+            f"Missing exercise(s): {', '.join(missing)}. Add an [exercises.{missing[0]}] table with its"
+            " module and tests.",
+            path=path,
+            key=f"exercises.{missing[0]}",
+        )
+    return Course(
+        id=course_table.get("id", str),
+        version=course_table.get("version", str),
+        title=course_table.get("title", str, ""),
+        limits=limits,
+        exercises=tuple(exercises),
+        path=path,
+    )
+
+
+def _read_limits(reader: _Reader, default: Limits) -> Limits:
+    reader.reject_unknown(["time_limit_s", "memory_limit_mb", "output_limit_kb"])
+    limits = Limits(
+        time_limit_s=float(reader.get("time_limit_s", (int, float), default.time_limit_s)),
+        memory_limit_mb=reader.get("memory_limit_mb", int, default.memory_limit_mb),
+        output_limit_kb=reader.get("output_limit_kb", int, default.output_limit_kb),
+    )
+    for key, value in vars(limits).items():
+        if value <= 0:
+            raise ConfigError(f"'{reader.where}.{key}' must be positive, received {value!r}.", path=reader.path)
+    return limits
+
+
+def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
+    reader.reject_unknown(["module", "title", "seeds", "rtol", "atol", "tests"])
+    module = reader.get("module", str, what=f"the module that holds {exercise_id}")
+    if module != CONTRACT_MODULES[exercise_id]:
+        raise ConfigError(
+            f"'{reader.where}.module' is {module!r}, but the student contract puts {exercise_id} in"
+            f" {CONTRACT_MODULES[exercise_id]!r}.",
+            path=reader.path,
+            key=f"{reader.where}.module",
+        )
+    seeds = reader.get("seeds", list, what="a list of integer seeds")
+    if not seeds or not all(isinstance(seed, int) and not isinstance(seed, bool) for seed in seeds):
+        raise ConfigError(
+            f"'{reader.where}.seeds' must be a non-empty list of integers, received {seeds!r}.",
+            path=reader.path,
+            key=f"{reader.where}.seeds",
+        )
+    tests_reader = _Reader(reader.get("tests", dict, what="a table of test name = { points = N }"), f"{reader.where}.tests", reader.path)
+    tests = []
+    for name, table in tests_reader.table.items():
+        test_reader = _Reader(table, f"{tests_reader.where}.{name}", reader.path)
+        test_reader.reject_unknown(["points", "hidden"])
+        points = test_reader.get("points", int)
+        if points < 0:
+            raise ConfigError(f"'{test_reader.where}.points' must be >= 0, received {points}.", path=reader.path)
+        tests.append(TestSpec(name=name, points=points, hidden=test_reader.get("hidden", bool, False)))
+    if not tests:
+        raise ConfigError(f"'{tests_reader.where}' lists no test: add at least one.", path=reader.path)
+    return ExerciseSpec(
+        id=exercise_id,
+        module=module,
+        title=reader.get("title", str, exercise_id),
+        seeds=tuple(seeds),
+        rtol=float(reader.get("rtol", (int, float), 1e-5)),
+        atol=float(reader.get("atol", (int, float), 1e-6)),
+        tests=tuple(tests),
+    )

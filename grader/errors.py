@@ -1,0 +1,45 @@
+"""The grader's error hierarchy; `cli.py` turns these into click errors and exit codes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class GraderError(Exception):
+    """Base class of every error the grader reports to its user; exit code 3 by default."""
+
+    exit_code: int = 3
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class UsageError(GraderError):
+    """The command was called with arguments that cannot work (exit code 2)."""
+
+    exit_code = 2
+
+
+class ConfigError(UsageError):
+    """`course.toml` is missing, malformed or inconsistent (exit code 2)."""
+
+    def __init__(self, message: str, *, path: Path | None = None, key: str | None = None) -> None:
+        where = f"{path}: " if path is not None else ""
+        super().__init__(where + message)
+        self.path = path
+        self.key = key
+
+
+class SubmissionError(UsageError):
+    """A submission cannot be read or packaged (exit code 2)."""
+
+    def __init__(self, message: str, *, path: Path | None = None) -> None:
+        super().__init__(message)
+        self.path = path
+
+
+class InternalError(GraderError):
+    """A bug in the grader itself, never the student's fault (exit code 3)."""
+
+    exit_code = 3

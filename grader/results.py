@@ -1,0 +1,177 @@
+"""The result model: frozen dataclasses of plain JSON types, rendered by `grader.reporters`."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+SCHEMA_VERSION = 1
+
+PASSED = "passed"
+FAILED = "failed"
+ERROR = "error"
+STATUSES = (PASSED, FAILED, ERROR)
+
+# Exit codes, one meaning each (DESIGN.md).
+EXIT_ALL_PASSED = 0
+EXIT_SOME_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+@dataclass(frozen=True)
+class TestResult:
+    """The outcome of one graded test."""
+
+    __test__ = False  # Not a pytest test class, despite the name.
+
+    name: str
+    status: str
+    score: int
+    max_score: int
+    message: str = ""
+    hint: str = ""
+    hidden: bool = False
+    # Which limit ended the test, if one did: "time", "memory" or "output".
+    limit: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"status must be one of {STATUSES}, received {self.status!r}")
+        if self.status == PASSED and self.score != self.max_score:
+            raise ValueError(f"a passed test scores its max_score, received {self.score}/{self.max_score}")
+        if self.status != PASSED and self.score != 0:
+            raise ValueError(f"a test that did not pass scores 0, received {self.score}")
+
+
+@dataclass(frozen=True)
+class ExerciseResult:
+    """All tests of one exercise."""
+
+    id: str
+    title: str
+    tests: tuple[TestResult, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(test.score for test in self.tests)
+
+    @property
+    def max_score(self) -> int:
+        return sum(test.max_score for test in self.tests)
+
+
+@dataclass(frozen=True)
+class GradeResult:
+    """One grading of one submission."""
+
+    course_id: str
+    course_version: str
+    exercises: tuple[ExerciseResult, ...]
+    environment: dict[str, str]
+    isolation: str
+    warnings: tuple[str, ...] = ()
+    # Failures of the grader itself (never the student's fault): they make the exit code 3.
+    internal_errors: tuple[str, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+    submission: str = ""
+    duration_s: float = 0.0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def score(self) -> int:
+        return sum(exercise.score for exercise in self.exercises)
+
+    @property
+    def max_score(self) -> int:
+        return sum(exercise.max_score for exercise in self.exercises)
+
+    @property
+    def tests(self) -> list[tuple[ExerciseResult, TestResult]]:
+        return [(exercise, test) for exercise in self.exercises for test in exercise.tests]
+
+    @property
+    def return_code(self) -> int:
+        """0 all passed, 1 some test failed, 3 the grader failed or collected no test."""
+        if self.internal_errors or not self.tests:
+            return EXIT_INTERNAL
+        if all(test.status == PASSED for _, test in self.tests):
+            return EXIT_ALL_PASSED
+        return EXIT_SOME_FAILED
+
+    def for_students(self) -> GradeResult:
+        """The result a student may see: hidden tests keep their score, lose message and hint."""
+        exercises = tuple(
+            ExerciseResult(
+                id=exercise.id,
+                title=exercise.title,
+                tests=tuple(
+                    TestResult(
+                        name="hidden test",
+                        status=test.status,
+                        score=test.score,
+                        max_score=test.max_score,
+                        hidden=True,
+                    )
+                    if test.hidden
+                    else test
+                    for test in exercise.tests
+                ),
+            )
+            for exercise in self.exercises
+        )
+        return GradeResult(**{**self._fields(), "exercises": exercises})
+
+    def _fields(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form of DESIGN.md: scores computed, key order stable."""
+        return {
+            "schema_version": self.schema_version,
+            "course": {"id": self.course_id, "version": self.course_version},
+            "submission": self.submission,
+            "score": self.score,
+            "max_score": self.max_score,
+            "exercises": [
+                {
+                    "id": exercise.id,
+                    "title": exercise.title,
+                    "score": exercise.score,
+                    "max_score": exercise.max_score,
+                    "tests": [asdict(test) for test in exercise.tests],
+                }
+                for exercise in self.exercises
+            ],
+            "environment": dict(self.environment),
+            "isolation": self.isolation,
+            "warnings": list(self.warnings),
+            "internal_errors": list(self.internal_errors),
+            "duration_s": self.duration_s,
+            "extra": dict(self.extra),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> GradeResult:
+        """Rebuild a result from `to_dict`'s output (for the gradebook and exports)."""
+        if data.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"unsupported schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+        return cls(
+            course_id=data["course"]["id"],
+            course_version=data["course"]["version"],
+            submission=data.get("submission", ""),
+            exercises=tuple(
+                ExerciseResult(
+                    id=exercise["id"],
+                    title=exercise["title"],
+                    tests=tuple(TestResult(**test) for test in exercise["tests"]),
+                )
+                for exercise in data["exercises"]
+            ),
+            environment=dict(data["environment"]),
+            isolation=data["isolation"],
+            warnings=tuple(data.get("warnings", ())),
+            internal_errors=tuple(data.get("internal_errors", ())),
+            duration_s=float(data.get("duration_s", 0.0)),
+            extra=dict(data.get("extra", {})),
+        )

@@ -1,0 +1,205 @@
+"""Grade one submission: run the trusted suites with pytest, in this process, against
+the student's sandbox, and turn pytest's outcomes into a `GradeResult`.
+
+Suites live in `grader/suites/test_<exercise>.py`; a test function `test_<name>` is the test
+`<name>` of `course.toml`. A test passes, fails with a student-facing message (a `Mistake`
+or a `SubmissionFailure`), or errors: any other exception is a bug of the grader, reported as
+such, and makes the exit code 3. Nothing fails open.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from grader.compare import Mistake
+from grader.config import Course, ExerciseSpec
+from grader.errors import ConfigError, UsageError
+from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
+from grader.sandbox import SubmissionFailure
+from grader.session import ExerciseCalls, Reference, StudentCalls
+
+SUITES_DIR = Path(__file__).parent / "suites"
+HIDDEN_SUITES_DIR = SUITES_DIR / "hidden"
+
+
+class BoundReference:
+    """The reference, bound to one exercise, as the suites see it."""
+
+    def __init__(self, reference: Reference, exercise: ExerciseSpec) -> None:
+        self._reference = reference
+        self._exercise = exercise
+
+    def call(self, probe: str, **args: Any) -> Any:
+        return self._reference.call(self._exercise, probe, **args)
+
+
+def _split_node(item: pytest.Item) -> tuple[str, str]:
+    module = Path(str(item.fspath)).stem
+    return module.removeprefix("test_"), item.name.removeprefix("test_")
+
+
+class GradingPlugin:
+    """A pytest plugin: fixtures for the suites, and the record of every outcome."""
+
+    def __init__(self, course: Course, exercises: list[ExerciseSpec], student: StudentCalls, reference: Reference) -> None:
+        self.course = course
+        self.exercises = {exercise.id: exercise for exercise in exercises}
+        self.student_calls = student
+        self.reference_calls = reference
+        self.outcomes: dict[tuple[str, str], TestResult] = {}
+        self.missing: list[str] = []
+
+    def _exercise(self, request: pytest.FixtureRequest) -> ExerciseSpec:
+        return self.exercises[_split_node(request.node)[0]]
+
+    @pytest.fixture
+    def spec(self, request: pytest.FixtureRequest) -> ExerciseSpec:
+        return self._exercise(request)
+
+    @pytest.fixture
+    def student(self, request: pytest.FixtureRequest) -> ExerciseCalls:
+        return self.student_calls.for_exercise(self._exercise(request))
+
+    @pytest.fixture
+    def reference(self, request: pytest.FixtureRequest) -> BoundReference:
+        return BoundReference(self.reference_calls, self._exercise(request))
+
+    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+        wanted = {(exercise.id, test.name) for exercise in self.exercises.values() for test in exercise.tests}
+        found = {_split_node(item) for item in items}
+        self.missing = sorted(f"{exercise}::{name}" for exercise, name in wanted - found)
+        if self.missing:
+            items[:] = []
+            return
+        items[:] = [item for item in items if _split_node(item) in wanted]
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+        outcome = yield
+        report = outcome.get_result()
+        exercise_id, name = _split_node(item)
+        key = (exercise_id, name)
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.outcomes[key] = self._result(exercise_id, name, report, call)
+
+    def _result(self, exercise_id: str, name: str, report: pytest.TestReport, call: pytest.CallInfo[None]) -> TestResult:
+        test = self.exercises[exercise_id].test(name)
+        common: dict[str, Any] = {"name": name, "max_score": test.points, "hidden": test.hidden}
+        if report.passed:
+            return TestResult(status=PASSED, score=test.points, **common)
+        error = call.excinfo.value if call.excinfo is not None else None
+        if isinstance(error, Mistake):
+            return TestResult(status=FAILED, score=0, message=error.message, hint=error.hint, **common)
+        if isinstance(error, SubmissionFailure):
+            return TestResult(status=FAILED, score=0, message=error.message, limit=error.limit, **common)
+        detail = report.longreprtext.strip().splitlines()
+        return TestResult(
+            status=ERROR,
+            score=0,
+            message=f"internal error in the grader (not your fault; tell your instructor): {detail[-1] if detail else report.outcome}",
+            **common,
+        )
+
+
+@contextlib.contextmanager
+def _quiet_pytest() -> Iterator[None]:
+    saved = os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD")
+    os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = "1"
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            yield
+    finally:
+        if saved is None:
+            os.environ.pop("PYTEST_DISABLE_PLUGIN_AUTOLOAD", None)
+        else:
+            os.environ["PYTEST_DISABLE_PLUGIN_AUTOLOAD"] = saved
+
+
+def suite_files(exercises: list[ExerciseSpec]) -> list[Path]:
+    files = []
+    for exercise in exercises:
+        for folder in (SUITES_DIR, HIDDEN_SUITES_DIR):
+            path = folder / f"test_{exercise.id}.py"
+            if path.is_file():
+                files.append(path)
+    return files
+
+
+def select_exercises(course: Course, exercise_ids: list[str] | None) -> list[ExerciseSpec]:
+    if not exercise_ids:
+        return list(course.exercises)
+    return [course.exercise(exercise_id) for exercise_id in exercise_ids]
+
+
+def grade(
+    *,
+    course: Course,
+    submission_dir: Path,
+    reference: Reference,
+    exercise_ids: list[str] | None = None,
+    time_limit_s: float | None = None,
+) -> GradeResult:
+    """Grade the modules in `submission_dir` against `course`; never raises for student faults."""
+    started = time.monotonic()
+    submission_dir = Path(submission_dir)
+    if not submission_dir.is_dir():
+        raise UsageError(f"{submission_dir} is not a folder. Pass the folder that holds your exercise modules.")
+    exercises = select_exercises(course, exercise_ids)
+    student = StudentCalls(course, submission_dir, time_limit_s or course.limits.time_limit_s)
+    plugin = GradingPlugin(course, exercises, student, reference)
+    internal_errors: list[str] = []
+    try:
+        student.start()
+        if any(exercise.id in ("square_loss", "training_step") for exercise in exercises):
+            reference.start()
+        arguments = [str(path) for path in suite_files(exercises)] + [
+            "-p", "no:cacheprovider",
+            "--rootdir", str(SUITES_DIR),
+            "-c", str(SUITES_DIR / "pytest.ini"),
+            "--confcutdir", str(SUITES_DIR),
+            "--import-mode", "importlib",
+            "-q",
+        ]  # fmt: skip
+        with _quiet_pytest():
+            exit_code = pytest.main(arguments, plugins=[plugin])
+        environment = student.environment()
+    finally:
+        student.close()
+    if plugin.missing:
+        raise ConfigError(
+            f"course.toml lists tests that no suite defines: {', '.join(plugin.missing)}."
+            " Remove them from course.toml or add the test functions to grader/suites.",
+            path=course.path,
+        )
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        internal_errors.append(f"pytest ended with {pytest.ExitCode(exit_code).name}")
+    results = []
+    for exercise in exercises:
+        tests = []
+        for test in exercise.tests:
+            outcome = plugin.outcomes.get((exercise.id, test.name))
+            if outcome is None:
+                internal_errors.append(f"{exercise.id}::{test.name} did not run")
+                outcome = TestResult(name=test.name, status=ERROR, score=0, max_score=test.points, hidden=test.hidden, message="internal error in the grader: this test did not run")
+            elif outcome.status == ERROR:
+                internal_errors.append(f"{exercise.id}::{test.name}: {outcome.message}")
+            tests.append(outcome)
+        results.append(ExerciseResult(id=exercise.id, title=exercise.title, tests=tuple(tests)))
+    return GradeResult(
+        course_id=course.id,
+        course_version=course.version,
+        exercises=tuple(results),
+        environment=environment,
+        isolation=student.sandbox.isolation.name,
+        warnings=(() if student.sandbox.isolation.name == "bubblewrap" else (f"reduced isolation: {student.sandbox.isolation.detail}",)),
+        internal_errors=tuple(internal_errors),
+        submission=str(submission_dir),
+        duration_s=round(time.monotonic() - started, 3),
+    )

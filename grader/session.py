@@ -1,0 +1,184 @@
+"""What the suites call: the student's code and the reference, one exercise at a time.
+
+`ExerciseCalls` owns the worker of one exercise in the student's sandbox: it spawns the
+worker on first use, spawns a fresh one after a crash, remembers a module that failed to
+import (so each exercise that needs it fails at once with the same message), and stops
+calling an exercise whose code has already run out of time twice.
+`Reference` answers the same probes from the reference solutions, memoised, or from a
+store of expected values shipped with a student release.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from grader.child import wire
+from grader.config import Course, ExerciseSpec
+from grader.errors import InternalError
+from grader.sandbox import Sandbox, SubmissionFailure, Worker
+
+TIMEOUTS_BEFORE_GIVING_UP = 2
+
+
+class ExerciseCalls:
+    """Calls into the student's code for one exercise."""
+
+    def __init__(self, sandbox: Sandbox, exercise: ExerciseSpec, module_failures: dict[str, SubmissionFailure], time_limit_s: float) -> None:
+        self.sandbox = sandbox
+        self.exercise = exercise
+        self.module_failures = module_failures
+        self.time_limit_s = time_limit_s
+        self.worker: Worker | None = None
+        self.timeouts = 0
+
+    def _worker(self) -> Worker:
+        module = self.exercise.module
+        if module in self.module_failures:
+            raise self.module_failures[module]
+        if self.worker is None or not self.worker.alive:
+            if not (self.sandbox.submission_dir / f"{module}.py").is_file():
+                failure = SubmissionFailure(
+                    f"{module}.py is missing from {self.sandbox.submission_dir}: put your {module}.py there"
+                    " (copy it from exercises/ if you deleted it)",
+                    kind="missing",
+                )
+                self.module_failures[module] = failure
+                raise failure
+            try:
+                self.worker = self.sandbox.spawn(self.exercise.id, module)
+            except SubmissionFailure as failure:
+                if failure.kind != "sandbox":
+                    self.module_failures[module] = failure
+                raise
+        return self.worker
+
+    def call(self, probe: str, **args: Any) -> Any:
+        """Run a probe on the student's code; raises `SubmissionFailure` when it cannot answer."""
+        if self.timeouts >= TIMEOUTS_BEFORE_GIVING_UP:
+            raise SubmissionFailure(
+                f"not run: your {self.exercise.id} ran out of time {self.timeouts} times already in this grading",
+                kind="timeout",
+                limit="time",
+            )
+        worker = self._worker()
+        try:
+            return worker.call(probe, self.time_limit_s, f"running {probe.split('.')[-1].replace('_', ' ')}", **args)
+        except SubmissionFailure as failure:
+            if failure.kind == "timeout":
+                self.timeouts += 1
+            raise
+
+    def close(self) -> None:
+        if self.worker is not None:
+            self.worker.finish()
+            self.worker = None
+
+
+def probe_key(probe: str, args: dict[str, Any]) -> str:
+    """A stable digest of a probe request, for memoising and shipping expected values."""
+    digest = hashlib.sha256(probe.encode())
+    for name in sorted(args):
+        value = args[name]
+        digest.update(name.encode())
+        if isinstance(value, np.ndarray):
+            digest.update(str(value.dtype).encode() + str(value.shape).encode() + np.ascontiguousarray(value).tobytes())
+        else:
+            digest.update(json.dumps(value, sort_keys=True, default=repr).encode())
+    return digest.hexdigest()
+
+
+class Reference:
+    """The reference solutions answering the suites' probes, memoised by request."""
+
+    def __init__(self, course: Course, solutions_dir: Path | None, store: dict[str, Any] | None = None) -> None:
+        self.course = course
+        self.solutions_dir = solutions_dir
+        self.memo: dict[str, Any] = dict(store or {})
+        self.recorded: dict[str, Any] = {}
+        self.sandbox: Sandbox | None = None
+        self.workers: dict[str, Worker] = {}
+
+    @classmethod
+    def from_store(cls, course: Course, path: Path) -> Reference:
+        """The release's form: expected values computed beforehand, no solution code."""
+        data = wire.decode(path.read_bytes())
+        return cls(course, None, data["expected"])
+
+    def start(self) -> None:
+        """Start the reference sandbox early so that its TensorFlow import overlaps the student's."""
+        if self.solutions_dir is not None and self.sandbox is None:
+            self.sandbox = Sandbox(self.solutions_dir, list(self.course.modules), self.course.limits).start()
+
+    def call(self, exercise: ExerciseSpec, probe: str, **args: Any) -> Any:
+        key = probe_key(probe, args)
+        if key not in self.memo:
+            self.memo[key] = self._compute(exercise, probe, args)
+        self.recorded[key] = self.memo[key]
+        return self.memo[key]
+
+    def _compute(self, exercise: ExerciseSpec, probe: str, args: dict[str, Any]) -> Any:
+        if self.solutions_dir is None:
+            raise InternalError(
+                f"no expected value for {probe} in this release; rebuild the release with `grade release`"
+            )
+        self.start()
+        assert self.sandbox is not None
+        try:
+            worker = self.workers.get(exercise.id)
+            if worker is None or not worker.alive:
+                worker = self.workers[exercise.id] = self.sandbox.spawn(exercise.id, exercise.module)
+            return worker.call(probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args)
+        except SubmissionFailure as failure:
+            raise InternalError(f"the reference solution failed on {probe}: {failure.message}") from failure
+
+    def save_store(self, path: Path) -> None:
+        """Write every expected value used so far, for a release."""
+        path.write_bytes(wire.encode({"expected": self.recorded})[wire.HEADER.size :])
+
+    def close(self) -> None:
+        for worker in self.workers.values():
+            worker.finish()
+        self.workers.clear()
+        if self.sandbox is not None:
+            self.sandbox.close()
+            self.sandbox = None
+
+
+class StudentCalls:
+    """The student's sandbox and one `ExerciseCalls` per exercise."""
+
+    def __init__(self, course: Course, submission_dir: Path, time_limit_s: float) -> None:
+        self.course = course
+        self.sandbox = Sandbox(submission_dir, list(course.modules), course.limits)
+        self.module_failures: dict[str, SubmissionFailure] = {}
+        self.time_limit_s = time_limit_s
+        self.exercises: dict[str, ExerciseCalls] = {}
+
+    def start(self) -> None:
+        self.sandbox.start()
+
+    def for_exercise(self, exercise: ExerciseSpec) -> ExerciseCalls:
+        if exercise.id not in self.exercises:
+            self.exercises[exercise.id] = ExerciseCalls(self.sandbox, exercise, self.module_failures, self.time_limit_s)
+        return self.exercises[exercise.id]
+
+    def environment(self) -> dict[str, str]:
+        """Versions and device, as the sandbox sees them."""
+        try:
+            worker = self.sandbox.spawn("environment", None)
+            try:
+                return {key: str(value) for key, value in worker.call("environment", 60.0, "describing the environment").items()}
+            finally:
+                worker.finish()
+        except SubmissionFailure as failure:
+            return {"error": failure.message}
+
+    def close(self) -> None:
+        for calls in self.exercises.values():
+            calls.close()
+        self.sandbox.close()

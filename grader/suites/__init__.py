@@ -1,0 +1,1 @@
+"""The grading suites: trusted pytest files, one per exercise, run in the parent process."""
