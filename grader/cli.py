@@ -56,6 +56,16 @@ def generate_command(solutions: Path, exercises: Path, check_only: bool) -> None
         click.echo(f"wrote {written}")
 
 
+@cli.command("doctor")
+def doctor_command() -> None:
+    """Show the isolation this machine gives, the versions and the device, and what to fix."""
+    from grader.doctor import diagnose, render
+
+    findings = diagnose()
+    click.echo(render(findings), nl=False)
+    sys.exit(0 if all(finding.ok for finding in findings) else 1)
+
+
 def main() -> None:
     """Entry point: run the group, turning grader errors into their exit codes."""
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -23,16 +24,29 @@ from grader.errors import InternalError
 from grader.sandbox import Sandbox, SubmissionFailure, Worker
 
 TIMEOUTS_BEFORE_GIVING_UP = 2
+# A student's call may take this multiple of the reference's time for the same probe on
+# this machine, never less than the floor (TensorFlow's first trace on a slow laptop) and
+# never more than course.toml's time_limit_s.
+TIME_LIMIT_MULTIPLE = 10.0
+TIME_LIMIT_FLOOR_S = 10.0
 
 
 class ExerciseCalls:
     """Calls into the student's code for one exercise."""
 
-    def __init__(self, sandbox: Sandbox, exercise: ExerciseSpec, module_failures: dict[str, SubmissionFailure], time_limit_s: float) -> None:
+    def __init__(
+        self,
+        sandbox: Sandbox,
+        exercise: ExerciseSpec,
+        module_failures: dict[str, SubmissionFailure],
+        time_limit_s: float,
+        reference: Reference | None = None,
+    ) -> None:
         self.sandbox = sandbox
         self.exercise = exercise
         self.module_failures = module_failures
         self.time_limit_s = time_limit_s
+        self.reference = reference
         self.worker: Worker | None = None
         self.timeouts = 0
 
@@ -65,13 +79,26 @@ class ExerciseCalls:
                 kind="timeout",
                 limit="time",
             )
+        limit = self.time_limit(probe, args)
         worker = self._worker()
         try:
-            return worker.call(probe, self.time_limit_s, f"running {probe.split('.')[-1].replace('_', ' ')}", **args)
+            return worker.call(probe, limit, f"running {probe.split('.')[-1].replace('_', ' ')}", **args)
         except SubmissionFailure as failure:
             if failure.kind == "timeout":
                 self.timeouts += 1
             raise
+
+    def time_limit(self, probe: str, args: dict[str, Any]) -> float:
+        """The calibrated limit for one call: a multiple of the reference's own time here."""
+        if self.reference is None:
+            return self.time_limit_s
+        duration = self.reference.duration(probe)
+        if duration is None and self.reference.can_compute:
+            self.reference.call(self.exercise, probe, **args)
+            duration = self.reference.duration(probe)
+        if duration is None:
+            return self.time_limit_s
+        return min(self.time_limit_s, max(TIME_LIMIT_FLOOR_S, TIME_LIMIT_MULTIPLE * duration))
 
     def close(self) -> None:
         if self.worker is not None:
@@ -95,11 +122,19 @@ def probe_key(probe: str, args: dict[str, Any]) -> str:
 class Reference:
     """The reference solutions answering the suites' probes, memoised by request."""
 
-    def __init__(self, course: Course, solutions_dir: Path | None, store: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self,
+        course: Course,
+        solutions_dir: Path | None,
+        store: dict[str, Any] | None = None,
+        durations: dict[str, float] | None = None,
+    ) -> None:
         self.course = course
         self.solutions_dir = solutions_dir
         self.memo: dict[str, Any] = dict(store or {})
         self.recorded: dict[str, Any] = {}
+        # The longest time the reference took for each probe, in seconds, on this machine.
+        self.durations: dict[str, float] = dict(durations or {})
         self.sandbox: Sandbox | None = None
         self.workers: dict[str, Worker] = {}
 
@@ -107,7 +142,14 @@ class Reference:
     def from_store(cls, course: Course, path: Path) -> Reference:
         """The release's form: expected values computed beforehand, no solution code."""
         data = wire.decode(path.read_bytes())
-        return cls(course, None, data["expected"])
+        return cls(course, None, data["expected"], data.get("durations"))
+
+    @property
+    def can_compute(self) -> bool:
+        return self.solutions_dir is not None
+
+    def duration(self, probe: str) -> float | None:
+        return self.durations.get(probe)
 
     def start(self) -> None:
         """Start the reference sandbox early so that its TensorFlow import overlaps the student's."""
@@ -132,13 +174,17 @@ class Reference:
             worker = self.workers.get(exercise.id)
             if worker is None or not worker.alive:
                 worker = self.workers[exercise.id] = self.sandbox.spawn(exercise.id, exercise.module)
-            return worker.call(probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args)
+            started = time.monotonic()
+            value = worker.call(probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args)
+            elapsed = time.monotonic() - started
+            self.durations[probe] = max(self.durations.get(probe, 0.0), elapsed)
+            return value
         except SubmissionFailure as failure:
             raise InternalError(f"the reference solution failed on {probe}: {failure.message}") from failure
 
     def save_store(self, path: Path) -> None:
         """Write every expected value used so far, for a release."""
-        path.write_bytes(wire.encode({"expected": self.recorded})[wire.HEADER.size :])
+        path.write_bytes(wire.encode({"expected": self.recorded, "durations": self.durations})[wire.HEADER.size :])
 
     def close(self) -> None:
         for worker in self.workers.values():
@@ -152,8 +198,9 @@ class Reference:
 class StudentCalls:
     """The student's sandbox and one `ExerciseCalls` per exercise."""
 
-    def __init__(self, course: Course, submission_dir: Path, time_limit_s: float) -> None:
+    def __init__(self, course: Course, submission_dir: Path, time_limit_s: float, reference: Reference | None = None) -> None:
         self.course = course
+        self.reference = reference
         self.sandbox = Sandbox(submission_dir, list(course.modules), course.limits)
         self.module_failures: dict[str, SubmissionFailure] = {}
         self.time_limit_s = time_limit_s
@@ -164,7 +211,9 @@ class StudentCalls:
 
     def for_exercise(self, exercise: ExerciseSpec) -> ExerciseCalls:
         if exercise.id not in self.exercises:
-            self.exercises[exercise.id] = ExerciseCalls(self.sandbox, exercise, self.module_failures, self.time_limit_s)
+            self.exercises[exercise.id] = ExerciseCalls(
+                self.sandbox, exercise, self.module_failures, self.time_limit_s, self.reference
+            )
         return self.exercises[exercise.id]
 
     def environment(self) -> dict[str, str]:

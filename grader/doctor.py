@@ -1,0 +1,87 @@
+"""`grade doctor`: what isolation this machine gives, what is missing, and how to fix it."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import platform
+import resource
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.config import Limits
+from grader.sandbox import BUBBLEWRAP, Sandbox, SubmissionFailure, detect_isolation
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the diagnosis: what was checked, whether it is fine, and the fix if not."""
+
+    name: str
+    ok: bool
+    detail: str
+    fix: str = ""
+
+
+def _version(distribution: str, *alternatives: str) -> str:
+    for name in (distribution, *alternatives):
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return "not installed"
+
+
+def _user_namespaces() -> Finding:
+    maximum = Path("/proc/sys/user/max_user_namespaces")
+    unprivileged = Path("/proc/sys/kernel/unprivileged_userns_clone")
+    if maximum.exists() and maximum.read_text().strip() == "0":
+        return Finding("user namespaces", False, "disabled (user.max_user_namespaces = 0)", "sudo sysctl -w user.max_user_namespaces=15000")
+    if unprivileged.exists() and unprivileged.read_text().strip() == "0":
+        return Finding("user namespaces", False, "unprivileged user namespaces are off", "sudo sysctl -w kernel.unprivileged_userns_clone=1")
+    return Finding("user namespaces", True, "available")
+
+
+def diagnose(*, with_device: bool = True) -> list[Finding]:
+    findings = []
+    bwrap = shutil.which("bwrap")
+    findings.append(Finding("bubblewrap installed", bwrap is not None, bwrap or "bwrap not found", "sudo apt-get install bubblewrap"))
+    findings.append(_user_namespaces())
+    isolation = detect_isolation()
+    findings.append(Finding("sandbox", isolation.name == BUBBLEWRAP, isolation.detail,
+                            "" if isolation.name == BUBBLEWRAP else "install bubblewrap and allow user namespaces (see above)"))
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    findings.append(Finding("rlimits", True, f"memory, file size and core limits settable (RLIMIT_AS hard limit: {'unlimited' if hard == resource.RLIM_INFINITY else hard})"))
+    findings.append(Finding("python", True, platform.python_version()))
+    for name, distributions in (("tensorflow", ("tensorflow", "tensorflow-cpu")), ("keras", ("keras",)), ("numpy", ("numpy",))):
+        version = _version(*distributions)
+        findings.append(Finding(name, version != "not installed", version, f"pip install {distributions[0]}"))
+    if with_device:
+        findings.append(_device())
+    return findings
+
+
+def _device() -> Finding:
+    with tempfile.TemporaryDirectory() as empty:
+        sandbox = Sandbox(Path(empty), [], Limits())
+        try:
+            sandbox.start()
+            worker = sandbox.spawn("environment", None)
+            environment = worker.call("environment", 120.0, "describing the environment")
+            worker.finish()
+            return Finding("device", True, f"{environment['device']} (TensorFlow {environment['tensorflow']} inside the sandbox)")
+        except SubmissionFailure as failure:
+            return Finding("device", False, f"TensorFlow did not start in the sandbox: {failure.message}", "bash scripts/bootstrap.sh")
+        finally:
+            sandbox.close()
+
+
+def render(findings: list[Finding]) -> str:
+    lines = []
+    for finding in findings:
+        mark = "ok " if finding.ok else "!! "
+        lines.append(f"{mark} {finding.name}: {finding.detail}")
+        if not finding.ok and finding.fix:
+            lines.append(f"    fix: {finding.fix}")
+    return "\n".join(lines) + "\n"

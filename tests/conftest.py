@@ -1,0 +1,71 @@
+"""Shared fixtures: the course, one reference per test process, and a grading helper."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Callable, Iterator
+
+import pytest
+
+from grader.config import Course, load_course
+from grader.results import GradeResult
+from grader.runner import grade
+from grader.session import Reference
+
+ROOT = Path(__file__).resolve().parent.parent
+SOLUTIONS = ROOT / "solutions"
+EXERCISES = ROOT / "exercises"
+
+
+@pytest.fixture(scope="session")
+def course() -> Course:
+    return load_course(ROOT / "course.toml")
+
+
+@pytest.fixture(scope="session")
+def reference(course: Course) -> Iterator[Reference]:
+    """The reference solutions, started once per test process; its answers are memoised."""
+    shared = Reference(course, SOLUTIONS)
+    yield shared
+    shared.close()
+
+
+@pytest.fixture(scope="session")
+def grade_folder(course: Course, reference: Reference) -> Callable[..., GradeResult]:
+    def run(folder: Path, exercise_ids: list[str] | None = None) -> GradeResult:
+        return grade(course=course, submission_dir=folder, reference=reference, exercise_ids=exercise_ids)
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def solutions_result(grade_folder: Callable[..., GradeResult]) -> GradeResult:
+    """One grading of the reference solutions, shared by the tests that only read it."""
+    return grade_folder(SOLUTIONS)
+
+
+def submission_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A submission folder: the reference modules, with some replaced by `files`."""
+    folder = tmp_path / "submission"
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def run_grade(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The real `grade` command in a subprocess."""
+    return subprocess.run(
+        [sys.executable, "-c", "from grader.cli import main; main()", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+
+
+def scores(result: GradeResult) -> dict[str, int]:
+    return {f"{exercise.id}::{test.name}": test.score for exercise, test in result.tests}

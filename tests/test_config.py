@@ -1,0 +1,93 @@
+"""Tests for grader/config.py: course.toml is validated with messages that say how to fix it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from grader.config import load_course
+from grader.errors import ConfigError
+from tests.conftest import ROOT, run_grade
+
+COURSE = (ROOT / "course.toml").read_text()
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "course.toml"
+    path.write_text(text)
+    return path
+
+
+def test_bundled_course_loads_with_100_points() -> None:
+    """The bundled course.toml loads, has the five exercises of the contract and 100 points."""
+    course = load_course(ROOT / "course.toml")
+    assert [e.id for e in course.exercises] == ["square_loss", "training_step", "simple_dense", "acceleration", "split_validation"]
+    assert course.max_score == 100
+    assert course.modules == ("linear_classifier", "simple_dense", "gradients", "validation")
+
+
+def test_unknown_key_names_it_and_the_closest_valid_key(tmp_path: Path) -> None:
+    """A misspelt key is refused with its value and the closest valid key."""
+    path = write(tmp_path, COURSE.replace("rtol = 1e-5\natol = 1e-6", "rtoll = 1e-5\natol = 1e-6", 1))
+    with pytest.raises(ConfigError) as caught:
+        load_course(path)
+    assert "exercises.square_loss.rtoll" in caught.value.message
+    assert "1e-05" in caught.value.message
+    assert "Did you mean 'rtol'?" in caught.value.message
+
+
+def test_wrong_type_names_key_and_value(tmp_path: Path) -> None:
+    """A value of the wrong type is refused with the key, the type and the value received."""
+    path = write(tmp_path, COURSE.replace("returns_scalar_float32_tensor = { points = 3 }", 'returns_scalar_float32_tensor = { points = "three" }'))
+    with pytest.raises(ConfigError) as caught:
+        load_course(path)
+    assert "exercises.square_loss.tests.returns_scalar_float32_tensor.points" in caught.value.message
+    assert "must be int, received str 'three'" in caught.value.message
+
+
+def test_boolean_is_not_a_number(tmp_path: Path) -> None:
+    """TOML `true` is not accepted where a number is expected."""
+    path = write(tmp_path, COURSE.replace("time_limit_s = 60.0", "time_limit_s = true"))
+    with pytest.raises(ConfigError, match="limits.time_limit_s' must be int or float, received bool True"):
+        load_course(path)
+
+
+def test_missing_exercise_is_named(tmp_path: Path) -> None:
+    """Removing an exercise of the contract is an error naming it."""
+    start = COURSE.index("[exercises.acceleration]")
+    end = COURSE.index("[exercises.split_validation]")
+    path = write(tmp_path, COURSE[:start] + COURSE[end:])
+    with pytest.raises(ConfigError, match="Missing exercise\\(s\\): acceleration"):
+        load_course(path)
+
+
+def test_unknown_exercise_suggests_closest(tmp_path: Path) -> None:
+    """An exercise id the grader has no suite for is refused with the closest id."""
+    path = write(tmp_path, COURSE.replace("[exercises.acceleration]", "[exercises.aceleration]").replace("[exercises.acceleration.tests]", "[exercises.aceleration.tests]"))
+    with pytest.raises(ConfigError, match="Did you mean 'acceleration'"):
+        load_course(path)
+
+
+def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
+    """Broken TOML and a missing file are configuration errors, not crashes."""
+    with pytest.raises(ConfigError, match="Not valid TOML"):
+        load_course(write(tmp_path, "[course\nid = 1"))
+    with pytest.raises(ConfigError, match="No course.toml here"):
+        load_course(tmp_path / "nothing.toml")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("output_limit_kb = 256", "output_limt_kb = 256", "Did you mean 'output_limit_kb'?"),
+        ("seeds = [101, 102, 103]", "seeds = 101", "'exercises.square_loss.seeds' must be list, received int 101"),
+    ],
+)
+def test_cli_exits_2_with_the_message(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    """`grade check` with a bad course.toml exits 2 and prints the message, without a traceback."""
+    path = write(tmp_path, COURSE.replace(old, new, 1))
+    completed = run_grade("check", str(ROOT / "solutions"), "--course", str(path), "--solutions", str(ROOT / "solutions"))
+    assert completed.returncode == 2, completed.stderr
+    assert expected in completed.stderr
+    assert "Traceback" not in completed.stderr
