@@ -55,6 +55,8 @@ class ExerciseSpec:
     rtol: float
     atol: float
     tests: tuple[TestSpec, ...]
+    # Seeds of the hidden tests: with the instructor only, removed from a student release.
+    hidden_seeds: tuple[int, ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -101,7 +103,7 @@ class Course:
     def without_hidden_tests(self) -> Course:
         """The course as students see it: hidden tests removed."""
         exercises = tuple(
-            replace(exercise, tests=tuple(t for t in exercise.tests if not t.hidden))
+            replace(exercise, tests=tuple(t for t in exercise.tests if not t.hidden), hidden_seeds=())
             for exercise in self.exercises
         )
         return replace(self, exercises=exercises)
@@ -220,7 +222,7 @@ def _read_limits(reader: _Reader, default: Limits) -> Limits:
 
 
 def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
-    reader.reject_unknown(["module", "title", "seeds", "rtol", "atol", "tests"])
+    reader.reject_unknown(["module", "title", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
     module = reader.get("module", str, what=f"the module that holds {exercise_id}")
     if module != CONTRACT_MODULES[exercise_id]:
         raise ConfigError(
@@ -229,13 +231,8 @@ def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
             path=reader.path,
             key=f"{reader.where}.module",
         )
-    seeds = reader.get("seeds", list, what="a list of integer seeds")
-    if not seeds or not all(isinstance(seed, int) and not isinstance(seed, bool) for seed in seeds):
-        raise ConfigError(
-            f"'{reader.where}.seeds' must be a non-empty list of integers, received {seeds!r}.",
-            path=reader.path,
-            key=f"{reader.where}.seeds",
-        )
+    seeds = _read_seeds(reader, "seeds", required=True)
+    hidden_seeds = _read_seeds(reader, "hidden_seeds", required=False)
     tests_reader = _Reader(reader.get("tests", dict, what="a table of test name = { points = N }"), f"{reader.where}.tests", reader.path)
     tests = []
     for name, table in tests_reader.table.items():
@@ -247,6 +244,13 @@ def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
         tests.append(TestSpec(name=name, points=points, hidden=test_reader.get("hidden", bool, False)))
     if not tests:
         raise ConfigError(f"'{tests_reader.where}' lists no test: add at least one.", path=reader.path)
+    if any(test.hidden for test in tests) and not hidden_seeds:
+        raise ConfigError(
+            f"'{reader.where}' has hidden tests but no hidden_seeds: add hidden_seeds = [...] so that hidden"
+            " tests use inputs the students never saw.",
+            path=reader.path,
+            key=f"{reader.where}.hidden_seeds",
+        )
     return ExerciseSpec(
         id=exercise_id,
         module=module,
@@ -255,4 +259,16 @@ def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
         rtol=float(reader.get("rtol", (int, float), 1e-5)),
         atol=float(reader.get("atol", (int, float), 1e-6)),
         tests=tuple(tests),
+        hidden_seeds=tuple(hidden_seeds),
     )
+
+
+def _read_seeds(reader: _Reader, key: str, *, required: bool) -> list[int]:
+    seeds = reader.get(key, list, ... if required else [], what="a list of integer seeds")
+    if (required and not seeds) or not all(isinstance(seed, int) and not isinstance(seed, bool) for seed in seeds):
+        raise ConfigError(
+            f"'{reader.where}.{key}' must be a non-empty list of integers, received {seeds!r}.",
+            path=reader.path,
+            key=f"{reader.where}.{key}",
+        )
+    return seeds

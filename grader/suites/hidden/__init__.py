@@ -1,0 +1,1 @@
+"""Hidden tests: run by instructors and `grade batch`, never shipped in a student release."""
