@@ -180,6 +180,22 @@ def simple_dense_fit(
     return {"losses": np.array(history.history["loss"], dtype=np.float64)}
 
 
+def simple_dense_call_randomized(
+    context: Context, units: int, activation: str | None, batches: list[np.ndarray], seed: int
+) -> dict[str, Any]:
+    """Build the layer on the first batch, give every trainable weight random values (so that a
+    zero bias is not zero any more), then call it on every batch."""
+    keras.utils.set_random_seed(seed)
+    layer = context.module.SimpleDense(units, activation=ACTIVATIONS[activation] if activation else None)
+    layer(tf.constant(batches[0]))
+    rng = np.random.default_rng(seed)
+    for weight in layer.trainable_weights:
+        shape = tuple(int(n) for n in weight.shape)
+        weight.assign(rng.normal(scale=0.5, size=shape).astype(keras.backend.standardize_dtype(weight.dtype)))
+    outputs = [describe(layer(tf.constant(batch))) for batch in batches]
+    return {"trainable": _weights(layer), "outputs": outputs}
+
+
 # ----------------------------------------------------------------------------------------
 # acceleration: position functions built from a small expression tree sent by the parent.
 
@@ -251,6 +267,7 @@ PROBES: dict[str, Callable[..., Any]] = {
     "training_step.train": training_step_train,
     "simple_dense.call": simple_dense_call,
     "simple_dense.fit": simple_dense_fit,
+    "simple_dense.call_randomized": simple_dense_call_randomized,
     "acceleration.call": acceleration_call,
     "split_validation.call": split_validation_call,
     "environment": environment,

@@ -1,0 +1,310 @@
+"""`grade batch`: find the submissions, read each one safely, grade them in worker processes,
+and write every grade to the gradebook as soon as it is known.
+
+Inputs are submission zips, folders of zips, or a folder with one folder per student (GitHub
+Classroom's download: the modules at the top of each repository or in its exercises/). The
+parent reads each submission (`intake`), skips what the gradebook already holds (`--resume`),
+and hands the modules to a pool of worker processes (`grader.pool`): fresh interpreters, each
+keeping one `Reference` for the whole batch. Only the parent writes the gradebook.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+from grader.archive import (
+    ARCHIVE_SUFFIX,
+    MANIFEST_NAME,
+    MAX_MODULE_BYTES,
+    SubmissionError,
+    UnsafeArchive,
+    check_student_id,
+    manifest_mismatches,
+    parse_manifest,
+    read_archive,
+    sha256_bytes,
+    sha256_file,
+)
+from grader.config import Course
+from grader.errors import UsageError
+from grader.gradebook import ERROR, OK, Gradebook, Row, utc_now
+
+MODULE_FOLDERS = ("", "exercises/")
+
+
+@dataclass(frozen=True)
+class Source:
+    """One submission to grade: a zip file or a student's folder."""
+
+    path: Path
+    kind: str  # "zip" or "folder"
+
+
+@dataclass(frozen=True)
+class Intake:
+    """A submission read by the parent: who, which bytes, and what to grade (or why not)."""
+
+    source: Source
+    student: str
+    sha256: str
+    submitted_at: str | None = None
+    modified_after_submit: bool = False
+    notes: tuple[str, ...] = ()
+    modules: dict[str, bytes] = field(default_factory=dict)
+    error: str = ""
+
+    def row(self, *, status: str, error: str = "", **fields: object) -> Row:
+        return Row(
+            student=self.student,
+            source=str(self.source.path),
+            sha256=self.sha256,
+            submitted_at=self.submitted_at,
+            graded_at=utc_now(),
+            status=status,
+            error=error,
+            modified_after_submit=self.modified_after_submit,
+            notes="; ".join(self.notes),
+            **fields,  # type: ignore[arg-type]
+        )
+
+
+def _is_student_folder(folder: Path, modules: tuple[str, ...]) -> bool:
+    return any((folder / prefix / f"{module}.py").exists() for prefix in MODULE_FOLDERS for module in modules)
+
+
+def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
+    """Every submission in `inputs`, in a stable order; `UsageError` for an input that is not there."""
+    sources: dict[Path, Source] = {}
+    for item in inputs:
+        if not item.exists():
+            raise UsageError(f"{item} does not exist. Pass submission zips, folders of zips, or a folder of student folders.")
+        found: list[Source] = []
+        if item.is_file():
+            found = [Source(item, "zip")]
+        elif _is_student_folder(item, modules):
+            found = [Source(item, "folder")]
+        else:
+            for child in sorted(item.iterdir()):
+                if child.name.startswith("."):
+                    continue
+                if child.is_file() and child.name.endswith(".zip"):
+                    found.append(Source(child, "zip"))
+                elif child.is_dir() and not child.is_symlink():
+                    found.append(Source(child, "folder"))
+            if not found:
+                raise UsageError(f"{item} holds no submission: no .zip file, no student folder, no {modules[0]}.py.")
+        for source in found:
+            sources.setdefault(source.path.resolve(), source)
+    return list(sources.values())
+
+
+def _fallback_student(name: str) -> str:
+    stem = name.removesuffix(ARCHIVE_SUFFIX).removesuffix(".zip")
+    safe = "".join(character if character.isalnum() or character in "._@+-" else "_" for character in stem)
+    return (safe.lstrip("._@+-") or "unknown")[:100]
+
+
+def _name_matches(file_name: str, student: str) -> bool:
+    """Whether an archive named like `grade submit` names them belongs to `student` (LMS prefixes allowed)."""
+    if not file_name.endswith(ARCHIVE_SUFFIX):
+        return True
+    stem = file_name.removesuffix(ARCHIVE_SUFFIX)
+    return stem == student or (stem.endswith(student) and not stem[-len(student) - 1].isalnum())
+
+
+def _pick_modules(files: dict[str, bytes], modules: tuple[str, ...]) -> dict[str, bytes]:
+    for prefix in MODULE_FOLDERS:
+        picked = {f"{m}.py": files[f"{prefix}{m}.py"] for m in modules if f"{prefix}{m}.py" in files}
+        if picked:
+            for name, data in picked.items():
+                if len(data) > MAX_MODULE_BYTES:
+                    raise SubmissionError(f"{name} is {len(data)} bytes, over the {MAX_MODULE_BYTES}-byte limit per module")
+            return picked
+    raise SubmissionError(f"no exercise module found (looked for {', '.join(m + '.py' for m in modules)} at the top and in exercises/)")
+
+
+def intake_zip(source: Source, course: Course) -> Intake:
+    """Read a submission zip: refuse it, or return its modules, student, time and tamper flag."""
+    path = source.path
+    base = Intake(source=source, student=_fallback_student(path.name), sha256=sha256_file(path))
+    try:
+        members = read_archive(path)
+    except UnsafeArchive as error:
+        return _replace(base, error=f"unsafe or unreadable archive: {error.message}")
+    notes: list[str] = []
+    student, submitted_at, modified = base.student, None, False
+    if MANIFEST_NAME not in members:
+        modified = True
+        notes.append("no manifest.json (not made by `grade submit`, or removed): student id taken from the file name")
+    else:
+        try:
+            manifest = parse_manifest(members[MANIFEST_NAME])
+            check_student_id(manifest.student, "manifest.json")
+        except SubmissionError as error:
+            modified = True
+            notes.append(f"unreadable manifest ({error.message}): student id taken from the file name")
+        else:
+            if not _name_matches(path.name, manifest.student):
+                return _replace(base, error=f"the file name says student {base.student!r} but manifest.json says"
+                                f" {manifest.student!r}; rename the file to {manifest.student}{ARCHIVE_SUFFIX} if that is right")
+            student, submitted_at = manifest.student, manifest.time
+            mismatches = manifest_mismatches(manifest, members)
+            if mismatches:
+                modified = True
+                notes.append("modified after submit: " + "; ".join(mismatches))
+            if (manifest.course_id, manifest.course_version) != (course.id, course.version):
+                notes.append(f"submitted for course {manifest.course_id} {manifest.course_version}, graded as {course.id} {course.version}")
+    intake = _replace(base, student=student, submitted_at=submitted_at, modified_after_submit=modified, notes=tuple(notes))
+    try:
+        return _replace(intake, modules=_pick_modules(members, course.modules))
+    except SubmissionError as error:
+        return _replace(intake, error=error.message)
+
+
+def intake_folder(source: Source, course: Course) -> Intake:
+    """Read a student's folder (a Classroom repository): its modules, at the top or in exercises/."""
+    student = _fallback_student(source.path.name)
+    files: dict[str, bytes] = {}
+    problems: list[str] = []
+    for prefix in MODULE_FOLDERS:
+        for module in course.modules:
+            path = source.path / prefix / f"{module}.py"
+            if path.is_symlink() or (path.exists() and not path.is_file()):
+                problems.append(f"{prefix}{module}.py is a symbolic link or not a regular file")
+            elif path.is_file() and path.stat().st_size <= MAX_MODULE_BYTES + 1:
+                files[f"{prefix}{module}.py"] = path.read_bytes()
+            elif path.is_file():
+                files[f"{prefix}{module}.py"] = b"x" * (MAX_MODULE_BYTES + 1)
+    listing = "".join(f"{name}\0{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
+    intake = Intake(source=source, student=student, sha256=sha256_bytes(listing.encode()))
+    if problems:
+        return _replace(intake, error="refused: " + "; ".join(problems))
+    try:
+        return _replace(intake, modules=_pick_modules(files, course.modules))
+    except SubmissionError as error:
+        return _replace(intake, error=error.message)
+
+
+def _replace(intake: Intake, **changes: object) -> Intake:
+    from dataclasses import replace
+
+    return replace(intake, **changes)  # type: ignore[arg-type]
+
+
+def intake(source: Source, course: Course) -> Intake:
+    return intake_zip(source, course) if source.kind == "zip" else intake_folder(source, course)
+
+
+@dataclass(frozen=True)
+class BatchReport:
+    """What one batch did; the summary is computed from the gradebook rows of its submissions."""
+
+    sources: int
+    graded: int
+    skipped: int
+    duplicates: int
+    rows: tuple[Row, ...]
+    wall_s: float
+
+
+Progress = Callable[[int, int, str], None]
+
+
+def default_timeout(course: Course) -> float:
+    """A whole submission's limit: every module's import and two calls per exercise timing out, plus slack."""
+    return course.limits.time_limit_s * (len(course.modules) + 2 * len(course.exercises)) + 120.0
+
+
+def run_batch(
+    *,
+    inputs: list[Path],
+    gradebook_path: Path,
+    course: Course,
+    solutions: Path | None = None,
+    jobs: int = 1,
+    resume: bool = False,
+    exercise_ids: list[str] | None = None,
+    timeout_s: float | None = None,
+    progress: Progress | None = None,
+) -> BatchReport:
+    """Grade every submission in `inputs` into the gradebook; returns what was done."""
+    from grader.pool import Pool
+
+    if jobs < 1:
+        raise UsageError(f"-j must be at least 1, received {jobs}.")
+    if not gradebook_path.parent.is_dir():
+        raise UsageError(f"The folder of --gradebook {gradebook_path} does not exist; create it first.")
+    for exercise_id in exercise_ids or []:
+        course.exercise(exercise_id)
+    sources = discover(inputs, course.modules)
+    started = time.monotonic()
+    seen: set[tuple[str, str]] = set()
+    keys: list[tuple[str, str]] = []
+    counts = {"graded": 0, "skipped": 0, "duplicates": 0, "done": 0}
+    root = Path(tempfile.mkdtemp(prefix="grader-batch-"))
+    with Gradebook(gradebook_path, course_id=course.id) as gradebook:
+
+        def tick(label: str) -> None:
+            counts["done"] += 1
+            if progress is not None:
+                progress(counts["done"], len(sources), label)
+
+        def record(row: Row) -> None:
+            gradebook.record(row)
+            counts["graded"] += 1
+            tick(f"{row.student}: {row.status}")
+
+        def jobs_to_run() -> Iterator[Intake]:
+            for source in sources:
+                item = intake(source, course)
+                key = (item.student, item.sha256)
+                if key in seen:
+                    counts["duplicates"] += 1
+                    tick(f"{item.student}: duplicate")
+                    continue
+                seen.add(key)
+                keys.append(key)
+                if resume and gradebook.contains(*key):
+                    counts["skipped"] += 1
+                    tick(f"{item.student}: already graded")
+                elif item.error:
+                    record(item.row(status=ERROR, error=item.error))
+                else:
+                    yield item
+
+        try:
+            pool = Pool(course=course, solutions=solutions, jobs=jobs, exercise_ids=exercise_ids, root=root,
+                        timeout_s=timeout_s or default_timeout(course))
+            pool.run(jobs_to_run(), record)
+        finally:
+            shutil.rmtree(root, ignore_errors=True)
+        wanted = set(keys)
+        rows = tuple(row for row in gradebook.rows() if (row.student, row.sha256) in wanted)
+    return BatchReport(
+        sources=len(sources), graded=counts["graded"], skipped=counts["skipped"], duplicates=counts["duplicates"],
+        rows=rows, wall_s=round(time.monotonic() - started, 3),
+    )  # fmt: skip
+
+
+def row_from_result(item: Intake, data: dict[str, object], duration_s: float) -> Row:
+    """The gradebook row of a grading: ok, or error when the grader itself failed somewhere."""
+    from dataclasses import replace
+
+    from grader.results import GradeResult
+
+    result = GradeResult.from_dict(data)  # type: ignore[arg-type]
+    result = replace(result, submission=str(item.source.path), duration_s=0.0)
+    status = ERROR if result.internal_errors else OK
+    return item.row(
+        status=status,
+        error="; ".join(result.internal_errors),
+        score=result.score,
+        max_score=result.max_score,
+        result=result.to_dict(),
+        duration_s=round(duration_s, 3),
+    )

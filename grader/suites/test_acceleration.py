@@ -1,0 +1,144 @@
+"""Grading suite for `acceleration(position, time)` in gradients.py.
+
+The second derivative of the callable `position` at `time`, taken with two nested
+`tf.GradientTape`s: a scalar float32 tensor. Positions are small expression trees (see
+`build_expression` in the child's probes) drawn from the exercise's seeds; the expected
+value is their analytic second derivative, computed here in float64.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from grader.compare import check_close, fail, is_close, value_of
+from grader.sandbox import SubmissionFailure
+
+NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
+HINT_WATCH = "A constant time must be watched with tape.watch(time) in both tapes (the outer one too), or the gradient is None."
+
+
+def derivatives(node: list[Any], t: float) -> tuple[float, float, float]:
+    """The value, first and second derivative of an expression tree at t, in float64."""
+    kind = node[0]
+    if kind == "poly":
+        c = [float(x) for x in node[1]]
+        value = sum(ck * t**k for k, ck in enumerate(c))
+        first = sum(k * ck * t ** (k - 1) for k, ck in enumerate(c) if k >= 1)
+        second = sum(k * (k - 1) * ck * t ** (k - 2) for k, ck in enumerate(c) if k >= 2)
+        return value, first, second
+    if kind in ("sin", "exp"):
+        u, u1, u2 = derivatives(node[1], t)
+        if kind == "sin":
+            return math.sin(u), math.cos(u) * u1, -math.sin(u) * u1**2 + math.cos(u) * u2
+        e = math.exp(u)
+        return e, e * u1, e * (u1**2 + u2)
+    a, a1, a2 = derivatives(node[1], t)
+    b, b1, b2 = derivatives(node[2], t)
+    if kind == "add":
+        return a + b, a1 + b1, a2 + b2
+    return a * b, a1 * b + a * b1, a2 * b + 2 * a1 * b1 + a * b2
+
+
+def text(node: list[Any]) -> str:
+    """The expression as the student would write it in Python."""
+    kind = node[0]
+    if kind == "poly":
+        terms = [f"{c:g}" + ("" if k == 0 else "*t" if k == 1 else f"*t**{k}") for k, c in enumerate(node[1]) if c]
+        return " + ".join(terms).replace("+ -", "- ") or "0"
+    if kind in ("sin", "exp"):
+        return f"tf.{kind}({text(node[1])})"
+    return f"({text(node[1])}) {'*' if kind == 'mul' else '+'} ({text(node[2])})"
+
+
+def _poly(rng: np.random.Generator, degree: int, scale: float) -> list[Any]:
+    return ["poly", [round(float(c), 3) for c in rng.uniform(-scale, scale, size=degree + 1)]]
+
+
+def _time(rng: np.random.Generator, low: float, high: float) -> float:
+    # Never 0: the gradient of t**0 there is 0 * t**-1, which TensorFlow turns into NaN.
+    return round(float(rng.choice([-1.0, 1.0]) * rng.uniform(low, high)), 4)
+
+
+def _describe(student: Any, position: list[Any], time: float) -> dict[str, Any]:
+    """What the student's acceleration returned, with the missing watch named when a tape saw no gradient."""
+    try:
+        described = student.call("acceleration.call", expression=position, time=time)
+    except SubmissionFailure as failure:
+        if failure.kind == "exception" and "received None" in failure.message:
+            fail(f"acceleration raised an error on position(t) = {text(position)} at time {time:g} because a tape's"
+                 f" gradient was None: {failure.message}", hint=HINT_WATCH)
+        raise
+    if described.get("kind") == "none":
+        fail(f"acceleration returned None on position(t) = {text(position)} at time {time:g}; a gradient is None"
+             " when the tape did not watch time. Expected the second derivative, a scalar float32 tensor.", hint=HINT_WATCH)
+    return described
+
+
+def _diagnose(got: np.ndarray, value: float, first: float, second: float) -> str:
+    candidates = [
+        (first, "You returned the first derivative (the speed): take the gradient of the speed again, with the outer tape."),
+        (value, "You returned the position itself: take its gradient twice, with the inner and then the outer tape."),
+        (9.8, "You returned 9.8, the notes' answer: compute the second derivative of the position you are given."),
+        (-second, "The sign is flipped: return outer_tape.gradient(speed, time) as it is."),
+    ]
+    for candidate, hint in candidates:
+        if got.size == 1 and not is_close(np.float64(second), np.float64(candidate), rtol=1e-3, atol=1e-4) and is_close(got.reshape(()), np.float64(candidate), rtol=1e-3, atol=1e-4):
+            return hint
+    return ""
+
+
+def _check(student: Any, spec: Any, cases: list[tuple[list[Any], float]]) -> None:
+    for position, time in cases:
+        got = value_of(_describe(student, position, time), "acceleration")
+        value, first, second = derivatives(position, time)
+        check_close(
+            got.reshape(()) if got.size == 1 else got,
+            np.float64(second),
+            rtol=spec.rtol,
+            atol=spec.atol,
+            what=f"acceleration of position(t) = {text(position)} at time {time:g}, against its second derivative",
+            hint=_diagnose(got, value, first, second),
+        )
+
+
+def test_returns_float32_scalar_tensor(student: Any, spec: Any) -> None:
+    """On the notes' 4.9 * t**2, at a time from the seeds, the result is a tf tensor of dtype float32 and shape ()."""
+    time = _time(np.random.default_rng(spec.seeds[0]), 0.3, 3.0)
+    described = _describe(student, NOTES_POSITION, time)
+    where = f"for position(t) = 4.9*t**2 at time {time:g}"
+    if described.get("kind") not in ("tensor", "variable"):
+        fail(f"acceleration returned a {described.get('python_type')} {where}; expected a tf.Tensor.",
+             hint="Return what outer_tape.gradient gives, a tf.Tensor: no .numpy(), float() or NumPy on it.")
+    if described.get("shape") != []:
+        fail(f"acceleration returned shape {tuple(described.get('shape') or [])} {where}; expected a scalar, shape ().",
+             hint="Differentiate with respect to the scalar time itself, and do not reshape or stack the result.")
+    if described.get("dtype") != "float32":
+        fail(f"acceleration returned dtype {described.get('dtype')} {where}; expected float32.",
+             hint="Make time a float32 tensor: tf.constant(time, dtype=tf.float32), not float64.")
+
+
+def test_matches_second_derivative_of_polynomials(student: Any, spec: Any) -> None:
+    """On the notes' 4.9 * t**2 and on random polynomials of degree 2 to 4, the result is the second derivative."""
+    cases = [(NOTES_POSITION, _time(np.random.default_rng(spec.seeds[0] + 1), 0.3, 3.0))]
+    for seed in spec.seeds:
+        rng = np.random.default_rng(seed)
+        cases += [(_poly(rng, degree, 3.0), _time(rng, 0.3, 2.0)) for degree in (2, 3, 4)]
+    _check(student, spec, cases)
+
+
+def test_matches_second_derivative_of_compositions(student: Any, spec: Any) -> None:
+    """On sin and exp of small polynomials, their product and a sum with a polynomial, the result is the second derivative."""
+    cases = []
+    for seed in spec.seeds:
+        rng = np.random.default_rng(seed + 1000)
+        inner_sin, inner_exp = _poly(rng, 2, 1.0), _poly(rng, 2, 0.5)
+        cases += [
+            (["sin", inner_sin], _time(rng, 0.3, 1.5)),
+            (["exp", inner_exp], _time(rng, 0.3, 1.5)),
+            (["mul", ["sin", inner_sin], ["exp", inner_exp]], _time(rng, 0.3, 1.5)),
+            (["add", ["sin", inner_sin], _poly(rng, 3, 1.0)], _time(rng, 0.3, 1.5)),
+        ]
+    _check(student, spec, cases)

@@ -1,0 +1,160 @@
+"""Grading suite for `split_validation(inputs, targets, validation_fraction=0.3, seed=None)` in validation.py.
+
+One shared shuffle of the samples; the first `int(validation_fraction * len(inputs))` shuffled
+samples are the validation part, the rest the training part, returned as NumPy arrays:
+`(train_inputs, train_targets), (val_inputs, val_targets)`. Each input row carries its sample's
+number, and each target is a function of it, so every check here is exact.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.compare import fail, value_of
+
+PARTS = ("train_inputs", "train_targets", "val_inputs", "val_targets")
+HINT_SHUFFLE = "Shuffle before splitting: permutation = np.random.default_rng(seed).permutation(len(inputs)), then index with it."
+HINT_PERMUTATION = "Inputs and targets were shuffled differently: draw one permutation and use it for both, inputs[p] and targets[p]."
+HINT_SEED = "Draw the permutation from the seed you are given: rng = np.random.default_rng(seed); rng.permutation(len(inputs))."
+
+
+def data(seed: int, samples: int) -> tuple[np.ndarray, np.ndarray]:
+    """Inputs (samples, 2): the sample's number and a random feature; targets (samples, 1): 3 * number + 1."""
+    numbers = np.arange(samples, dtype=np.float32)
+    inputs = np.column_stack([numbers, np.random.default_rng(seed).normal(size=samples)]).astype(np.float32)
+    return inputs, (3 * numbers + 1).reshape(-1, 1)
+
+
+def _split(student: Any, inputs: np.ndarray, targets: np.ndarray, fraction: float, seed: int) -> dict[str, Any]:
+    return student.call("split_validation.call", inputs=inputs, targets=targets, validation_fraction=fraction, seed=int(seed))
+
+
+def _arrays(result: dict[str, Any], where: str) -> dict[str, np.ndarray]:
+    """The four parts as arrays, inputs parts of shape (k, 2) and targets parts (k, 1) with matching k."""
+    arrays = {name: value_of(result[name], f"split_validation's {name}") for name in PARTS}
+    for part in ("train", "val"):
+        inputs, targets = arrays[f"{part}_inputs"], arrays[f"{part}_targets"]
+        if inputs.ndim != 2 or inputs.shape[1:] != (2,) or targets.shape != (inputs.shape[0], 1):
+            fail(f"split_validation returned {part}_inputs of shape {tuple(inputs.shape)} and {part}_targets of shape"
+                 f" {tuple(targets.shape)} {where}; expected (k, 2) and (k, 1) with the same k: select whole samples"
+                 " (rows) and keep the other dimensions.",
+                 hint="Index the rows only, inputs[indices] and targets[indices], with the same indices for both.")
+    return arrays
+
+
+def test_returns_numpy_arrays(student: Any, spec: Any) -> None:
+    """All four returned parts are np.ndarray."""
+    inputs, targets = data(spec.seeds[0], 20)
+    result = _split(student, inputs, targets, 0.3, spec.seeds[0])
+    for name in PARTS:
+        if result[name].get("kind") != "ndarray":
+            fail(f"split_validation returned a {result[name].get('python_type')} as {name} for NumPy inputs of shape"
+                 " (20, 2); expected a np.ndarray.",
+                 hint="NumPy in, NumPy out: index the NumPy arrays you are given; do not convert to tensors or lists.")
+
+
+def _sizes(result: dict[str, Any]) -> dict[str, int]:
+    sizes = {}
+    for name in PARTS:
+        shape = result[name].get("shape")
+        if not shape:
+            fail(f"split_validation returned {name} of shape {tuple(shape or ())}; expected an array of samples.")
+        sizes[name] = int(shape[0])
+    return sizes
+
+
+def test_sizes_are_exact(student: Any, spec: Any) -> None:
+    """For n in {10, 37, 100} and f in {0.2, 0.3, 0.5}: int(f * n) validation samples, n - int(f * n) training samples."""
+    wrong = []
+    for index, (samples, fraction) in enumerate((n, f) for n in (10, 37, 100) for f in (0.2, 0.3, 0.5)):
+        seed = spec.seeds[index % len(spec.seeds)]
+        sizes = _sizes(_split(student, *data(seed, samples), fraction, seed))
+        val, train = int(fraction * samples), samples - int(fraction * samples)
+        if sizes != {"train_inputs": train, "train_targets": train, "val_inputs": val, "val_targets": val}:
+            wrong.append((samples, fraction, val, train, sizes))
+    if not wrong:
+        return
+    hint = "The validation part holds the first int(validation_fraction * len(inputs)) shuffled samples, the training part the rest."
+    if all(sizes["val_inputs"] == train and sizes["train_inputs"] == val for _, _, val, train, sizes in wrong):
+        hint = "The parts are swapped: return (train_inputs, train_targets), (val_inputs, val_targets), the smaller validation part second."
+    elif all(sizes["val_inputs"] == int(0.3 * samples) for samples, _, _, _, sizes in wrong):
+        hint = "Use the validation_fraction passed, not the default 0.3."
+    elif all(abs(sizes["val_inputs"] - val) == 1 for _, _, val, _, sizes in wrong):
+        hint = "The validation size is off by one: use int(validation_fraction * len(inputs)), rounded down (not round() or ceil)."
+    samples, fraction, val, train, sizes = wrong[0]
+    fail(f"split_validation on {samples} samples with validation_fraction={fraction} returned parts of"
+         f" {sizes['train_inputs']} and {sizes['train_targets']} training inputs and targets and"
+         f" {sizes['val_inputs']} and {sizes['val_targets']} validation inputs and targets; expected {train} training"
+         f" and {val} validation samples ({len(wrong)} of 9 sizes were wrong).", hint=hint)
+
+
+def test_parts_are_disjoint_and_complete(student: Any, spec: Any) -> None:
+    """Every sample appears exactly once across both parts, its input row whole and its target still paired with it."""
+    for seed in spec.seeds:
+        rng = np.random.default_rng(seed)
+        samples, fraction = int(rng.integers(20, 80)), round(float(rng.uniform(0.1, 0.6)), 2)
+        inputs, targets = data(seed, samples)
+        where = f"on {samples} samples with validation_fraction={fraction}"
+        parts = _arrays(_split(student, inputs, targets, fraction, seed), where)
+        rows = np.concatenate([parts["train_inputs"], parts["val_inputs"]]).astype(np.float64)
+        got_targets = np.concatenate([parts["train_targets"], parts["val_targets"]]).astype(np.float64).ravel()
+        numbers = rows[:, 0]
+        known = np.isin(numbers, np.arange(samples))
+        counts = np.bincount(numbers[known].astype(int), minlength=samples)
+        if not known.all() or (counts != 1).any():
+            fail(f"split_validation {where} returned {rows.shape[0]} samples: {int((counts > 1).sum())} of them more than"
+                 f" once, {int((counts == 0).sum())} missing and {int((~known).sum())} unknown; expected each of the"
+                 f" {samples} samples exactly once, in one part or the other.",
+                 hint="Split one permutation of all the samples: the validation part takes its first k, the training part the rest.")
+        index = numbers.astype(int)
+        if not np.array_equal(rows, inputs[index].astype(np.float64)):
+            fail(f"split_validation {where} returned input rows that were changed; expected the original rows, whole.",
+                 hint="Select whole rows with inputs[permutation]: do not shuffle or modify inside a row.")
+        paired = got_targets == targets[index].astype(np.float64).ravel()
+        if not paired.all():
+            complete = np.array_equal(np.sort(got_targets), np.sort(targets.astype(np.float64).ravel()))
+            fail(f"split_validation {where} returned {int((~paired).sum())} of {samples} samples whose target is no longer"
+                 " the one of their input; every target must stay with its input.",
+                 hint=HINT_PERMUTATION if complete else "Index targets with the same permutation as inputs, and keep every target.")
+
+
+def test_split_is_shuffled(student: Any, spec: Any) -> None:
+    """On class-sorted data (class 0, then class 1) the validation inputs hold both classes, and neither part keeps the original order.
+
+    Classes are told from the input rows, so a target shuffled apart from its input is graded by parts_are_disjoint_and_complete only.
+    """
+    for seed in spec.seeds:
+        half = int(np.random.default_rng(seed).integers(30, 60))
+        inputs, _ = data(seed, 2 * half)
+        classes = np.repeat(np.array([0.0, 1.0], dtype=np.float32), half).reshape(-1, 1)
+        where = f"on {2 * half} samples sorted by class (first {half} of class 0, then {half} of class 1), with seed {seed}"
+        parts = _arrays(_split(student, inputs, classes, 0.3, seed), where)
+        found = sorted({float(value) for value in (parts["val_inputs"][:, 0] >= half).astype(np.float64)})
+        if found != [0.0, 1.0]:
+            fail(f"split_validation {where} returned a validation part of classes {found} only; a shuffled split holds"
+                 " both classes.", hint=HINT_SHUFFLE)
+        for part in ("train", "val"):
+            numbers = parts[f"{part}_inputs"][:, 0]
+            if numbers.size > 1 and np.all(np.diff(numbers) > 0):
+                fail(f"split_validation {where} returned the {part} samples in their original order; expected a shuffled order.",
+                     hint=HINT_SHUFFLE)
+
+
+def test_seed_controls_the_split(student: Any, spec: Any) -> None:
+    """The same seed twice gives identical parts; two different seeds give different validation parts."""
+    inputs, targets = data(spec.seeds[0], 50)
+    first = _arrays(_split(student, inputs, targets, 0.3, spec.seeds[0]), "on 50 samples")
+    again = _arrays(_split(student, inputs, targets, 0.3, spec.seeds[0]), "on 50 samples")
+    other = _arrays(_split(student, inputs, targets, 0.3, spec.seeds[1]), "on 50 samples")
+    changed = [name for name in PARTS if not np.array_equal(first[name], again[name])]
+    if changed:
+        fail(f"split_validation on 50 samples gave different {', '.join(changed)} on two calls with the same seed"
+             f" {spec.seeds[0]}; the same seed must give the same split.", hint=HINT_SEED)
+    if np.array_equal(first["val_inputs"], other["val_inputs"]):
+        numbers = first["val_inputs"][:, 0]
+        unshuffled = numbers.size > 1 and bool(np.all(np.diff(numbers) > 0))
+        fail(f"split_validation on 50 samples gave the same validation part with seeds {spec.seeds[0]} and {spec.seeds[1]};"
+             " different seeds must give different splits.",
+             hint=HINT_SHUFFLE if unshuffled else HINT_SEED + " Do not fix a seed of your own.")

@@ -1,0 +1,91 @@
+"""Tests for grader/runner.py: the reference scores 100, the stubs 0, and grading is deterministic."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Callable
+
+from grader.results import FAILED, PASSED, GradeResult
+from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
+
+SAMPLE = ROOT / "examples" / "sample_submission"
+
+
+def comparable(result: GradeResult) -> dict:
+    """The result without what legitimately varies between runs (duration, folder)."""
+    data = result.to_dict()
+    data.pop("duration_s")
+    data.pop("submission")
+    return data
+
+
+def test_solutions_score_full_marks(solutions_result: GradeResult) -> None:
+    """The reference solutions pass every test, hidden ones included: 100/100."""
+    failures = [(e.id, t.name, t.message) for e, t in solutions_result.tests if t.status != PASSED]
+    assert failures == []
+    assert solutions_result.score == solutions_result.max_score == 100
+    assert solutions_result.return_code == 0
+    assert solutions_result.isolation in ("bubblewrap", "rlimits")
+    assert set(solutions_result.environment) >= {"python", "tensorflow", "keras", "numpy", "device"}
+
+
+def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., GradeResult]) -> None:
+    """exercises/ scores 0; every test says "not implemented yet", nothing crashes."""
+    result = grade_folder(EXERCISES)
+    assert result.score == 0 and result.max_score == 100
+    assert result.internal_errors == ()
+    for exercise, test in result.tests:
+        assert test.status == FAILED, (exercise.id, test.name)
+        assert test.message.startswith("not implemented yet"), (exercise.id, test.name, test.message)
+    assert result.return_code == 1
+
+
+def test_same_submission_three_times_identical(grade_folder: Callable[..., GradeResult]) -> None:
+    """Three gradings of the sample submission give identical results, messages and hints included."""
+    results = [comparable(grade_folder(SAMPLE)) for _ in range(3)]
+    assert results[0] == results[1] == results[2]
+    assert 0 < results[0]["score"] < 100
+
+
+def test_sample_submission_loses_exactly_its_three_mistakes(grade_folder: Callable[..., GradeResult], solutions_result: GradeResult) -> None:
+    """The sample's three mistakes cost their exercises' tests and hint at them; the rest keeps full marks."""
+    result = grade_folder(SAMPLE)
+    by_exercise = {exercise.id: exercise for exercise in result.exercises}
+    assert by_exercise["training_step"].score == 30
+    assert by_exercise["acceleration"].score == 15
+    for exercise_id in ("square_loss", "simple_dense", "split_validation"):
+        assert by_exercise[exercise_id].score < by_exercise[exercise_id].max_score, exercise_id
+    hints = " ".join(test.hint for _, test in result.tests)
+    assert "sum" in hints and "activation" in hints.lower() and "permutation" in hints
+
+
+def test_cli_json_exit_codes() -> None:
+    """`grade check --format json`: solutions 100 with exit 0, the stubs 0 with exit 1."""
+    solutions = run_grade("check", "solutions", "--format", "json", "--exercise", "acceleration")
+    assert solutions.returncode == 0, solutions.stderr
+    data = json.loads(solutions.stdout)
+    assert data["score"] == data["max_score"] == 15
+    stubs = run_grade("check", "exercises", "--format", "json", "--exercise", "acceleration")
+    assert stubs.returncode == 1, stubs.stderr
+    assert json.loads(stubs.stdout)["score"] == 0
+
+
+def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
+    """A missing folder and an unknown exercise are usage errors (exit 2) with a clear message."""
+    missing = run_grade("check", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    unknown = run_grade("check", "solutions", "--exercise", "square_los")
+    assert unknown.returncode == 2 and "Did you mean 'square_loss'?" in unknown.stderr
+
+
+def test_course_test_without_suite_is_a_config_error(tmp_path: Path) -> None:
+    """A test listed in course.toml that no suite defines stops with exit 2, never a silent pass."""
+    course = (ROOT / "course.toml").read_text().replace(
+        "returns_float32_scalar_tensor = { points = 4 }", "returns_float32_scalar_tensor = { points = 4 }\ninvented_test = { points = 1 }"
+    )
+    path = tmp_path / "course.toml"
+    path.write_text(course)
+    completed = run_grade("check", str(SOLUTIONS), "--course", str(path), "--solutions", str(SOLUTIONS), "--exercise", "acceleration")
+    assert completed.returncode == 2
+    assert "acceleration::invented_test" in completed.stderr
