@@ -36,6 +36,8 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_FROM_BYTES = 64 * 1024
 MAX_MANIFEST_BYTES = 64 * 1024
 
+# `grade submit` names its archives <student>.submission.zip; `grade batch` cross-checks the name.
+ARCHIVE_SUFFIX = ".submission.zip"
 MANIFEST_NAME = "manifest.json"
 RESULT_NAME = "result.json"
 MANIFEST_FORMAT = "keras-intro-grader/submission"

@@ -13,15 +13,14 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, TextIO
 
 from grader.archive import (
     ARCHIVE_SUFFIX,
     MANIFEST_NAME,
     MAX_MODULE_BYTES,
-    SubmissionError,
     UnsafeArchive,
     check_student_id,
     manifest_mismatches,
@@ -31,8 +30,10 @@ from grader.archive import (
     sha256_file,
 )
 from grader.config import Course
-from grader.errors import UsageError
+from grader.errors import SubmissionError, UsageError
 from grader.gradebook import ERROR, OK, Gradebook, Row, utc_now
+from grader.pool import Outcome, Pool
+from grader.results import GradeResult
 
 MODULE_FOLDERS = ("", "exercises/")
 
@@ -191,8 +192,6 @@ def intake_folder(source: Source, course: Course) -> Intake:
 
 
 def _replace(intake: Intake, **changes: object) -> Intake:
-    from dataclasses import replace
-
     return replace(intake, **changes)  # type: ignore[arg-type]
 
 
@@ -210,9 +209,42 @@ class BatchReport:
     duplicates: int
     rows: tuple[Row, ...]
     wall_s: float
+    jobs: int = 1
+
+    def render(self, gradebook_path: Path) -> str:
+        """The summary printed at the end of a batch."""
+        from grader.gradebook import summarize
+
+        per = f", {self.wall_s / self.graded:.1f} s per graded submission" if self.graded else ""
+        head = (
+            f"Batch: {self.sources} inputs in {self.wall_s:.1f} s with {self.jobs} worker(s){per};"
+            f" {self.graded} graded now, {self.skipped} already in the gradebook (--resume),"
+            f" {self.duplicates} duplicate(s) skipped"
+        )
+        return head + "\n" + summarize(self.rows).render() + f"Gradebook: {gradebook_path}\n"
 
 
 Progress = Callable[[int, int, str], None]
+
+
+class TerminalProgress:
+    """A progress bar with the count and the ETA on a terminal; silent when `stream` is not one."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.enabled or total == 0:
+            return
+        elapsed = time.monotonic() - self.started
+        eta = int(elapsed / done * (total - done)) if done else 0
+        bar = "#" * (30 * done // total)
+        self.stream.write(f"\r[{bar:<30}] {done}/{total} ETA {eta // 60}:{eta % 60:02d}  {label[:40]:<40}")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
 
 
 def default_timeout(course: Course) -> float:
@@ -233,8 +265,6 @@ def run_batch(
     progress: Progress | None = None,
 ) -> BatchReport:
     """Grade every submission in `inputs` into the gradebook; returns what was done."""
-    from grader.pool import Pool
-
     if jobs < 1:
         raise UsageError(f"-j must be at least 1, received {jobs}.")
     if not gradebook_path.parent.is_dir():
@@ -259,52 +289,58 @@ def run_batch(
             counts["graded"] += 1
             tick(f"{row.student}: {row.status}")
 
-        def jobs_to_run() -> Iterator[Intake]:
+        def jobs_to_run() -> Iterator[tuple[Intake, dict[str, bytes]]]:
             for source in sources:
                 item = intake(source, course)
                 key = (item.student, item.sha256)
                 if key in seen:
                     counts["duplicates"] += 1
-                    tick(f"{item.student}: duplicate")
+                    tick(f"{item.student}: duplicate of an earlier input")
                     continue
                 seen.add(key)
                 keys.append(key)
                 if resume and gradebook.contains(*key):
                     counts["skipped"] += 1
-                    tick(f"{item.student}: already graded")
+                    tick(f"{item.student}: already in the gradebook")
                 elif item.error:
                     record(item.row(status=ERROR, error=item.error))
                 else:
-                    yield item
+                    yield item, item.modules
+
+        def done(item: Intake, outcome: Outcome) -> None:
+            record(row_from_outcome(item, outcome))
 
         try:
-            pool = Pool(course=course, solutions=solutions, jobs=jobs, exercise_ids=exercise_ids, root=root,
-                        timeout_s=timeout_s or default_timeout(course))
-            pool.run(jobs_to_run(), record)
+            pool: Pool[Intake] = Pool(course=course, solutions=solutions, jobs=jobs, exercise_ids=exercise_ids,
+                                      root=root, timeout_s=timeout_s or default_timeout(course))  # fmt: skip
+            pool.run(jobs_to_run(), done)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         wanted = set(keys)
         rows = tuple(row for row in gradebook.rows() if (row.student, row.sha256) in wanted)
     return BatchReport(
         sources=len(sources), graded=counts["graded"], skipped=counts["skipped"], duplicates=counts["duplicates"],
-        rows=rows, wall_s=round(time.monotonic() - started, 3),
+        rows=rows, wall_s=round(time.monotonic() - started, 3), jobs=jobs,
     )  # fmt: skip
 
 
-def row_from_result(item: Intake, data: dict[str, object], duration_s: float) -> Row:
-    """The gradebook row of a grading: ok, or error when the grader itself failed somewhere."""
-    from dataclasses import replace
-
-    from grader.results import GradeResult
-
-    result = GradeResult.from_dict(data)  # type: ignore[arg-type]
+def row_from_outcome(item: Intake, outcome: Outcome) -> Row:
+    """The gradebook row of one grading: ok, or error when it failed or the grader itself failed somewhere."""
+    duration = round(outcome.duration_s, 3)
+    if outcome.result is None:
+        return item.row(status=ERROR, error=outcome.error or "no result", duration_s=duration)
+    try:
+        result = GradeResult.from_dict(outcome.result)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        return item.row(status=ERROR, error=f"the grading process sent a malformed result ({error})", duration_s=duration)
+    # The result names the submission by its input, not by the temporary folder it was graded in;
+    # its duration goes in its own column, so that two gradings of the same input compare equal.
     result = replace(result, submission=str(item.source.path), duration_s=0.0)
-    status = ERROR if result.internal_errors else OK
     return item.row(
-        status=status,
+        status=ERROR if result.internal_errors else OK,
         error="; ".join(result.internal_errors),
         score=result.score,
         max_score=result.max_score,
         result=result.to_dict(),
-        duration_s=round(duration_s, 3),
+        duration_s=duration,
     )

@@ -66,6 +66,72 @@ def doctor_command() -> None:
     sys.exit(0 if all(finding.ok for finding in findings) else 1)
 
 
+@cli.command("submit")
+@click.argument("path", type=click.Path(path_type=Path), default="exercises")
+@click.option("--student", required=True, help="Your student id (letters, digits and . _ @ + -).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="Folder for the archive.")
+@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
+@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (instructors only).")
+def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | None, solutions: Path | None) -> None:
+    """Grade PATH (default ./exercises) locally, then write OUT/STUDENT.submission.zip to hand in.
+
+    The archive holds only the modules course.toml lists, manifest.json and result.json. It is
+    byte-identical for identical modules, student, environment and time (set SOURCE_DATE_EPOCH
+    to fix the time). Exit codes: 0 written, 2 refused (the message says why), 3 internal error.
+    """
+    from grader.reporters import render_text
+    from grader.submit import submit
+
+    submission = submit(path=path, student=student, out_dir=out_dir, course_path=course_path, solutions=solutions)
+    click.echo(render_text(submission.result), nl=False)
+    for warning in submission.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    click.echo(f"Wrote {submission.path} (SHA-256 {submission.sha256}): hand in this file.")
+
+
+@cli.command("batch")
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook (created if missing).")
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
+@click.option("--resume", is_flag=True, help="Skip submissions the gradebook already holds.")
+@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
+@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
+@click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
+@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1.0), help="Seconds allowed per submission (default: from course.toml's limits).")
+def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, resume: bool, course_path: Path | None,
+                  solutions: Path | None, exercise_ids: tuple[str, ...], timeout_s: float | None) -> None:  # fmt: skip
+    """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
+
+    Hidden tests run; the result.json inside a zip is ignored. Exit codes: 0 the batch completed
+    (whatever the students scored; errors are rows of the gradebook), 2 usage or configuration
+    error, 3 internal error of the grader.
+    """
+    from grader.batch import TerminalProgress, run_batch
+    from grader.check import find_course
+    from grader.config import load_course
+
+    course = load_course(find_course(Path.cwd(), course_path))
+    report = run_batch(
+        inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
+        resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=TerminalProgress(sys.stderr),
+    )  # fmt: skip
+    click.echo(report.render(gradebook_path), nl=False)
+
+
+@cli.command("export")
+@click.option("--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook.")
+@click.option("--format", "output_format", type=click.Choice(["csv", "json", "gradescope"]), default="csv", show_default=True)
+@click.option("--out", type=click.Path(path_type=Path), help="Output file (csv, json; default stdout) or folder (gradescope; default ./gradescope).")
+def export_command(gradebook_path: Path, output_format: str, out: Path | None) -> None:
+    """Export the latest submission of each student from the gradebook."""
+    from grader.export import export
+
+    text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
+    click.echo(text, nl=False)
+    if written:
+        click.echo(f"Wrote {len(written)} file(s) under {out or written[0].parent.parent}", err=True)
+
+
 def main() -> None:
     """Entry point: run the group, turning grader errors into their exit codes."""
     try:

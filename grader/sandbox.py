@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.child import wire
+from grader.child.worker import HARNESS_BROKEN
 from grader.config import Limits
 from grader.errors import InternalError
 
@@ -419,6 +420,11 @@ class Worker:
             cause = "it crashed with a segmentation fault"
         elif status.get("signal") in (signal.SIGKILL, signal.SIGABRT):
             cause = f"it was killed by signal {status['signal']} (often: out of memory)"
+        elif status.get("exit_code") == HARNESS_BROKEN:
+            cause = (
+                "the grader's code inside that process failed, because your code patched or replaced"
+                " something Python, NumPy or TensorFlow rely on (builtins, library functions); remove the patching"
+            )
         elif status.get("exit_code") is not None:
             cause = f"it exited with status {status['exit_code']} (a call to os._exit or exit in your code?)"
         else:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.archive import (
+    ARCHIVE_SUFFIX,
     MANIFEST_NAME,
     MAX_MODULE_BYTES,
     RESULT_NAME,
@@ -34,7 +35,6 @@ from grader.environment import library_versions
 from grader.errors import SubmissionError, UsageError
 from grader.results import GradeResult
 
-ARCHIVE_SUFFIX = ".submission.zip"
 NOT_IMPLEMENTED_PREFIX = "not implemented yet"
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from grader.child import wire
-from grader.results import FAILED, GradeResult
+from grader.results import GradeResult
 from tests.conftest import SOLUTIONS, submission_with
 
 REFERENCE_VALIDATION = (SOLUTIONS / "validation.py").read_text()
@@ -42,7 +42,7 @@ HOSTILE = {
         "builtins.isinstance = lambda *a, **k: True\npytest.fail = lambda *a, **k: None\n"
         + REFERENCE_VALIDATION
         + "\n\ndef split_validation(inputs, targets, validation_fraction=0.3, seed=None):\n    return (inputs, targets), (inputs[:0], targets[:0])\n",
-        "",
+        "patched",
     ),
 }
 
@@ -57,10 +57,13 @@ def test_hostile_submission_loses_only_what_it_touched(case: str, tmp_path: Path
     by_exercise = {exercise.id: exercise for exercise in result.exercises}
     assert by_exercise["acceleration"].score == 15, "an untouched exercise keeps its points"
     tests = by_exercise["split_validation"].tests
-    assert all(test.status == FAILED and test.score == 0 for test in tests), [(t.name, t.status) for t in tests]
+    # Fake output and patched libraries change nothing: the arrays returned are still NumPy
+    # arrays (the honest part, 2 points), and every property of the split is still checked.
+    honest = {"returns_numpy_arrays"} if case == "prints_fake_passing_results" else set()
+    assert {test.name for test in tests if test.score > 0} == honest, [(t.name, t.status, t.message) for t in tests]
     if expected_message:
         assert any(expected_message in test.message for test in tests), [test.message for test in tests]
-    assert all(test.message for test in tests)
+    assert all(test.message for test in tests if test.score == 0)
     if case == "endless_loop_in_call":
         assert {test.limit for test in tests} == {"time"}
     if case == "allocates_50_gb":

@@ -19,6 +19,9 @@ from typing import Any
 from . import wire
 
 SUBMISSION_FRAMES_MAX = 8
+# The worker's exit status when its own harness fails (builtins or libraries patched by the
+# student's code): the parent reports it as such.
+HARNESS_BROKEN = 70
 
 
 def _virtual_memory_bytes() -> int:
