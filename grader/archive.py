@@ -115,6 +115,8 @@ def _check_kind(info: zipfile.ZipInfo) -> None:
     mode = info.external_attr >> 16
     if info.create_system != ZIP_UNIX or mode == 0:
         return
+    if stat.S_IFMT(mode) == 0:
+        return  # Permission bits only, as many zip tools write for regular files.
     if stat.S_ISLNK(mode):
         raise UnsafeArchive(f"member {info.filename!r} is a symbolic link; a submission holds regular files only")
     if stat.S_ISDIR(mode) and info.is_dir():

@@ -43,7 +43,7 @@ class Source:
     """One submission to grade: a zip file or a student's folder."""
 
     path: Path
-    kind: str  # "zip" or "folder"
+    kind: str  # "zip", "folder" or "notebook" (nbgrader's submitted/<student>/<assignment>/)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
             found = [Source(item, "zip")]
         elif _is_student_folder(item, modules):
             found = [Source(item, "folder")]
+        elif _has_notebook(item):
+            found = [Source(item, "notebook")]
         else:
             for child in sorted(item.iterdir()):
                 if child.name.startswith("."):
@@ -96,12 +98,41 @@ def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
                 if child.is_file() and child.name.endswith(".zip"):
                     found.append(Source(child, "zip"))
                 elif child.is_dir() and not child.is_symlink():
-                    found.append(Source(child, "folder"))
+                    found += _nbgrader_sources(child, modules) or [Source(child, "folder")]
             if not found:
                 raise UsageError(f"{item} holds no submission: no .zip file, no student folder, no {modules[0]}.py.")
         for source in found:
             sources.setdefault(source.path.resolve(), source)
     return list(sources.values())
+
+
+def _has_notebook(folder: Path) -> bool:
+    return any(path.is_file() for path in folder.glob("*.ipynb"))
+
+
+def _nbgrader_sources(folder: Path, modules: tuple[str, ...]) -> list[Source]:
+    """nbgrader's layout: `folder` is submitted/<student>/<assignment>/ or submitted/<student>/."""
+    if _is_student_folder(folder, modules):
+        return []
+    if _has_notebook(folder):
+        return [Source(folder, "notebook")]
+    return [Source(sub, "notebook") for sub in sorted(folder.iterdir())
+            if sub.is_dir() and not sub.is_symlink() and not sub.name.startswith(".") and _has_notebook(sub)]  # fmt: skip
+
+
+def intake_notebook(source: Source, course: Course) -> Intake:
+    """Read nbgrader's submitted/<student>/<assignment>/ folder: the modules made from its notebook."""
+    from grader.notebook import convert_submission
+
+    conversion = convert_submission(course, source.path)
+    files = {f"{module}.py": text.encode("utf-8") for module, text in conversion.modules.items()}
+    listing = "".join(f"{name}\0{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
+    intake = Intake(source=source, student=_fallback_student(source.path.parent.name), sha256=sha256_bytes(listing.encode()),
+                    notes=conversion.messages)  # fmt: skip
+    try:
+        return _replace(intake, modules=_pick_modules(files, course.modules))
+    except SubmissionError as error:
+        return _replace(intake, error=error.message)
 
 
 def _fallback_student(name: str) -> str:
@@ -169,20 +200,24 @@ def intake_zip(source: Source, course: Course) -> Intake:
 
 def intake_folder(source: Source, course: Course) -> Intake:
     """Read a student's folder (a Classroom repository): its modules, at the top or in exercises/."""
-    student = _fallback_student(source.path.name)
     files: dict[str, bytes] = {}
+    digests: dict[str, str] = {}
     problems: list[str] = []
     for prefix in MODULE_FOLDERS:
         for module in course.modules:
-            path = source.path / prefix / f"{module}.py"
+            name, path = f"{prefix}{module}.py", source.path / prefix / f"{module}.py"
             if path.is_symlink() or (path.exists() and not path.is_file()):
-                problems.append(f"{prefix}{module}.py is a symbolic link or not a regular file")
-            elif path.is_file() and path.stat().st_size <= MAX_MODULE_BYTES + 1:
-                files[f"{prefix}{module}.py"] = path.read_bytes()
+                problems.append(f"{name} is a symbolic link or not a regular file")
             elif path.is_file():
-                files[f"{prefix}{module}.py"] = b"x" * (MAX_MODULE_BYTES + 1)
-    listing = "".join(f"{name}\0{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
-    intake = Intake(source=source, student=student, sha256=sha256_bytes(listing.encode()))
+                digests[name] = sha256_file(path)
+                size = path.stat().st_size
+                if size > MAX_MODULE_BYTES:
+                    problems.append(f"{name} is {size} bytes, over the {MAX_MODULE_BYTES}-byte limit per module")
+                else:
+                    files[name] = path.read_bytes()
+    # The folder's identity: its module files' names and contents, nothing else in it.
+    listing = "".join(f"{name}\0{digest}\n" for name, digest in sorted(digests.items()))
+    intake = Intake(source=source, student=_fallback_student(source.path.name), sha256=sha256_bytes(listing.encode()))
     if problems:
         return _replace(intake, error="refused: " + "; ".join(problems))
     try:
@@ -196,6 +231,8 @@ def _replace(intake: Intake, **changes: object) -> Intake:
 
 
 def intake(source: Source, course: Course) -> Intake:
+    if source.kind == "notebook":
+        return intake_notebook(source, course)
     return intake_zip(source, course) if source.kind == "zip" else intake_folder(source, course)
 
 
@@ -204,9 +241,10 @@ class BatchReport:
     """What one batch did; the summary is computed from the gradebook rows of its submissions."""
 
     sources: int
-    graded: int
-    skipped: int
-    duplicates: int
+    graded: int  # graded by a worker now (a crash or timeout included)
+    refused: int  # refused when read (unsafe archive, no module...): error rows
+    skipped: int  # already in the gradebook (--resume)
+    duplicates: int  # the same (student, sha256) as an earlier input of this batch
     rows: tuple[Row, ...]
     wall_s: float
     jobs: int = 1
@@ -218,8 +256,8 @@ class BatchReport:
         per = f", {self.wall_s / self.graded:.1f} s per graded submission" if self.graded else ""
         head = (
             f"Batch: {self.sources} inputs in {self.wall_s:.1f} s with {self.jobs} worker(s){per};"
-            f" {self.graded} graded now, {self.skipped} already in the gradebook (--resume),"
-            f" {self.duplicates} duplicate(s) skipped"
+            f" {self.graded} graded now, {self.refused} refused when read, {self.skipped} already in the"
+            f" gradebook (--resume), {self.duplicates} duplicate(s) skipped"
         )
         return head + "\n" + summarize(self.rows).render() + f"Gradebook: {gradebook_path}\n"
 
@@ -263,8 +301,14 @@ def run_batch(
     exercise_ids: list[str] | None = None,
     timeout_s: float | None = None,
     progress: Progress | None = None,
+    work_dir: Path | None = None,
 ) -> BatchReport:
-    """Grade every submission in `inputs` into the gradebook; returns what was done."""
+    """Grade every submission in `inputs` into the gradebook; returns what was done.
+
+    The workers load the course from `course.path`. Temporary files (extracted submissions,
+    the sandboxes' scratch folders) live in one folder under `work_dir` (default: the system's
+    temporary folder), removed at the end.
+    """
     if jobs < 1:
         raise UsageError(f"-j must be at least 1, received {jobs}.")
     if not gradebook_path.parent.is_dir():
@@ -275,8 +319,7 @@ def run_batch(
     started = time.monotonic()
     seen: set[tuple[str, str]] = set()
     keys: list[tuple[str, str]] = []
-    counts = {"graded": 0, "skipped": 0, "duplicates": 0, "done": 0}
-    root = Path(tempfile.mkdtemp(prefix="grader-batch-"))
+    counts = {"graded": 0, "refused": 0, "skipped": 0, "duplicates": 0, "done": 0}
     with Gradebook(gradebook_path, course_id=course.id) as gradebook:
 
         def tick(label: str) -> None:
@@ -284,9 +327,9 @@ def run_batch(
             if progress is not None:
                 progress(counts["done"], len(sources), label)
 
-        def record(row: Row) -> None:
+        def record(row: Row, counter: str) -> None:
             gradebook.record(row)
-            counts["graded"] += 1
+            counts[counter] += 1
             tick(f"{row.student}: {row.status}")
 
         def jobs_to_run() -> Iterator[tuple[Intake, dict[str, bytes]]]:
@@ -303,13 +346,14 @@ def run_batch(
                     counts["skipped"] += 1
                     tick(f"{item.student}: already in the gradebook")
                 elif item.error:
-                    record(item.row(status=ERROR, error=item.error))
+                    record(item.row(status=ERROR, error=item.error), "refused")
                 else:
                     yield item, item.modules
 
         def done(item: Intake, outcome: Outcome) -> None:
-            record(row_from_outcome(item, outcome))
+            record(row_from_outcome(item, outcome), "graded")
 
+        root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))
         try:
             pool: Pool[Intake] = Pool(course=course, solutions=solutions, jobs=jobs, exercise_ids=exercise_ids,
                                       root=root, timeout_s=timeout_s or default_timeout(course))  # fmt: skip
@@ -319,7 +363,8 @@ def run_batch(
         wanted = set(keys)
         rows = tuple(row for row in gradebook.rows() if (row.student, row.sha256) in wanted)
     return BatchReport(
-        sources=len(sources), graded=counts["graded"], skipped=counts["skipped"], duplicates=counts["duplicates"],
+        sources=len(sources), graded=counts["graded"], refused=counts["refused"], skipped=counts["skipped"],
+        duplicates=counts["duplicates"],
         rows=rows, wall_s=round(time.monotonic() - started, 3), jobs=jobs,
     )  # fmt: skip
 

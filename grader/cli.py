@@ -28,11 +28,16 @@ def cli() -> None:
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 def check_command(path: Path, course_path: Path | None, solutions: Path | None, exercise_ids: tuple[str, ...], output_format: str) -> None:
-    """Grade the exercise modules in PATH (default ./exercises)."""
+    """Grade the exercise modules in PATH (default ./exercises), or the notebook PATH.ipynb."""
     from grader.check import check
     from grader.reporters import REPORTERS
 
-    result = check(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
+    if path.suffix == ".ipynb":
+        from grader.notebook import check_notebook
+
+        result = check_notebook(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
+    else:
+        result = check(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
     click.echo(REPORTERS[output_format](result), nl=False)
@@ -80,12 +85,14 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
     to fix the time). Exit codes: 0 written, 2 refused (the message says why), 3 internal error.
     """
     from grader.reporters import render_text
-    from grader.submit import submit
+    from grader.submit import check_out_dir, grade_locally, write_submission
 
-    submission = submit(path=path, student=student, out_dir=out_dir, course_path=course_path, solutions=solutions)
-    click.echo(render_text(submission.result), nl=False)
-    for warning in submission.warnings:
+    check_out_dir(out_dir)
+    local = grade_locally(path=path, student=student, course_path=course_path, solutions=solutions)
+    click.echo(render_text(local.result), nl=False)
+    for warning in local.warnings:
         click.echo(f"warning: {warning}", err=True)
+    submission = write_submission(local, out_dir)
     click.echo(f"Wrote {submission.path} (SHA-256 {submission.sha256}): hand in this file.")
 
 
@@ -130,6 +137,42 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None) -
     click.echo(text, nl=False)
     if written:
         click.echo(f"Wrote {len(written)} file(s) under {out or written[0].parent.parent}", err=True)
+
+
+@cli.command("nbgrader")
+@click.argument("course_dir", type=click.Path(path_type=Path))
+@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
+@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
+@click.option("--assignment", help="The assignment's name (default: the course id).")
+@click.option("--timeout", "timeout_s", type=click.IntRange(min=30), default=300, show_default=True, help="Seconds nbgrader allows each cell.")
+@click.option("--force", is_flag=True, help="Rebuild the source notebook if it exists.")
+def nbgrader_command(course_dir: Path, course_path: Path | None, solutions: Path | None, assignment: str | None,
+                     timeout_s: int, force: bool) -> None:  # fmt: skip
+    """Build an nbgrader course in COURSE_DIR: nbgrader_config.py and the assignment's source notebook."""
+    from grader.check import find_course
+    from grader.config import load_course
+    from grader.nbgrader_course import build_course_dir, render
+
+    course = load_course(find_course(Path.cwd(), course_path))
+    built = build_course_dir(course=course, solutions_dir=solutions, course_dir=course_dir, assignment=assignment,
+                             timeout_s=timeout_s, force=force)  # fmt: skip
+    click.echo(render(built), nl=False)
+
+
+@cli.command("release")
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--runs-on", "runs_on", multiple=True, metavar="LABEL", help="Grade on a self-hosted GPU runner with this label (repeatable) instead of GitHub's Ubuntu runner.")
+@click.option("--gradescope", "gradescope_zip", type=click.Path(path_type=Path), help="Also build a Gradescope autograder zip here (it holds the hidden tests: never give it to students).")
+@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
+@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
+def release_command(out: Path, runs_on: tuple[str, ...], gradescope_zip: Path | None, course_path: Path | None,
+                    solutions: Path | None) -> None:  # fmt: skip
+    """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
+    from grader.check import find_course
+    from grader.release import build_release, describe
+
+    release = build_release(find_course(Path.cwd(), course_path), out, runs_on=runs_on, gradescope_zip=gradescope_zip, solutions=solutions)
+    click.echo(describe(release), nl=False)
 
 
 def main() -> None:

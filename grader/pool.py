@@ -9,8 +9,9 @@ so nothing a library prints can corrupt the channel, and the parent reads lines 
 size only. A worker that crashes or overruns the time of one submission is stopped with its
 whole process tree (sandboxes included); that submission gets an error row, and a fresh
 worker takes the next one. Each worker's temporary files live under the batch's folder,
-which the parent removes; if the parent dies (`kill -9`), the workers are told by the kernel
-(PR_SET_PDEATHSIG), stop their sandboxes and remove that folder themselves.
+which the parent removes. A worker is a child subreaper: on SIGTERM it kills everything below
+it and reaps it, so no zombie is left; if the parent dies (`kill -9`), the kernel sends that
+SIGTERM (PR_SET_PDEATHSIG) and the workers also remove the batch's folder themselves.
 """
 
 from __future__ import annotations
@@ -30,13 +31,15 @@ from pathlib import Path
 from typing import IO, Any, Callable, Generic, Iterator, TypeVar
 
 from grader.config import Course
-from grader.errors import UsageError
+from grader.errors import InternalError, UsageError
 
-MAX_LINE_BYTES = 64 * 1024 * 1024
+MAX_LINE_BYTES = 16 * 1024 * 1024
 STARTUP_TIMEOUT_S = 300.0
 STOP_TIMEOUT_S = 60.0
+TERMINATE_TIMEOUT_S = 15.0
 LOG_TAIL_BYTES = 1500
 PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
 
 Token = TypeVar("Token")
 
@@ -148,6 +151,8 @@ class Pool(Generic[Token]):
                 chunk = os.read(key.fd, 1 << 16)
                 if not chunk:
                     status = slot.process.wait()
+                    if not slot.ready:
+                        raise InternalError(f"a grading process could not start (exit status {status}); its log ends with: {self._log_tail(slot)}")
                     self._fail(slot, done, f"the grading process ended unexpectedly (exit status {status}); its log ends with: {self._log_tail(slot)}")
                     continue
                 slot.buffer += chunk
@@ -169,8 +174,9 @@ class Pool(Generic[Token]):
                 self._fail(slot, done, "the grading process sent malformed data")
                 return
             if message.get("ready"):
-                slot.ready = True
-                slot.deadline = time.monotonic() + self.timeout_s
+                # The submission's time starts now, not when the worker was started.
+                slot.ready, slot.sent = True, time.monotonic()
+                slot.deadline = slot.sent + self.timeout_s
             elif message.get("fatal"):
                 raise UsageError(str(message.get("error")))
             else:
@@ -208,6 +214,13 @@ class Pool(Generic[Token]):
                 process.stdin.close()
                 process.wait(STOP_TIMEOUT_S)
             except (OSError, subprocess.TimeoutExpired):
+                pass
+        if process.poll() is None:
+            # SIGTERM first: the worker kills its sandboxes and reaps them (no zombie left).
+            process.terminate()
+            try:
+                process.wait(TERMINATE_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
                 pass
         if process.poll() is None:
             kill_tree(process.pid)
@@ -280,26 +293,43 @@ def _send(channel: IO[str], message: dict[str, Any]) -> None:
     channel.flush()
 
 
-def _die_with_parent(parent_pid: int, root: str) -> None:
-    def on_parent_death(*_: object) -> None:
+def reap_children(*, block: bool) -> None:
+    """Collect the exit status of every finished child (orphans come here: this is a subreaper)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+
+
+def _install_shutdown(parent_pid: int, root: str) -> None:
+    """On SIGTERM (from the parent, or from the kernel when the parent dies): kill and reap everything below."""
+
+    def shutdown(*_: object) -> None:
         kill_tree(os.getpid(), include_root=False)
-        shutil.rmtree(root, ignore_errors=True)
+        reap_children(block=True)
+        if os.getppid() != parent_pid:
+            shutil.rmtree(root, ignore_errors=True)  # Nobody else is left to remove it.
         os._exit(1)
 
-    signal.signal(signal.SIGTERM, on_parent_death)
+    signal.signal(signal.SIGTERM, shutdown)
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):
         pass
     if os.getppid() != parent_pid:
-        on_parent_death()
+        shutdown()
 
 
 def worker_main(config: dict[str, Any]) -> None:
     """Serve grading requests on stdin until it closes."""
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
-    _die_with_parent(int(config["parent_pid"]), str(config["root"]))
+    _install_shutdown(int(config["parent_pid"]), str(config["root"]))
     from grader.check import find_reference
     from grader.config import load_course
     from grader.errors import ConfigError, GraderError
@@ -328,6 +358,7 @@ def worker_main(config: dict[str, Any]) -> None:
             except Exception as error:  # noqa: BLE001 - a grader bug: reported as an error row, batch goes on
                 traceback.print_exc()
                 _send(channel, {"error": f"internal error in the grader: {type(error).__name__}: {error}"})
+            reap_children(block=False)
     finally:
         reference.close()
 

@@ -124,6 +124,58 @@ def grade_modules(modules: dict[str, bytes], course: Course, solutions: Path | N
         shutil.rmtree(folder, ignore_errors=True)
 
 
+@dataclass(frozen=True)
+class LocalGrading:
+    """The student's modules, graded in the student's view, ready to be packaged."""
+
+    course: Course
+    student: str
+    time: str
+    modules: dict[str, bytes]
+    result: GradeResult
+    warnings: tuple[str, ...]
+
+
+def check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise SubmissionError(f"--out {out_dir} is a file; pass the folder where the archive should go.", path=out_dir)
+
+
+def grade_locally(*, path: Path, student: str, course_path: Path | None = None, solutions: Path | None = None) -> LocalGrading:
+    """Check everything that would refuse the submission, then grade exactly the bytes to package."""
+    check_student_id(student, "--student")
+    course = load_submission_course(path, course_path)
+    modules = collect_modules(path, course)
+    submitted_at = submission_time()
+    result = grade_modules(modules, course, solutions)
+    # The path and the duration vary from run to run; the archive must not.
+    result = dataclasses.replace(result, submission=archive_name(student), duration_s=0.0)
+    warnings = list(result.warnings)
+    for exercise_id in unfinished_exercises(result):
+        warnings.append(f"{exercise_id} still raises NotImplementedError: it scores 0 until you implement it (submitted anyway)")
+    return LocalGrading(course=course, student=student, time=submitted_at, modules=modules, result=result, warnings=tuple(warnings))
+
+
+def write_submission(local: LocalGrading, out_dir: Path) -> Submission:
+    """Write `<out_dir>/<student>.submission.zip`: the modules, manifest.json and result.json."""
+    check_out_dir(out_dir)
+    result_json = (json.dumps(local.result.to_dict(), indent=2, sort_keys=True) + "\n").encode("utf-8")
+    files = {**local.modules, RESULT_NAME: result_json}
+    manifest = Manifest(
+        course_id=local.course.id,
+        course_version=local.course.version,
+        student=local.student,
+        time=local.time,
+        grader_version=__version__,
+        environment={**library_versions(), "device": local.result.environment.get("device", "unknown")},
+        files={member: sha256_bytes(data) for member, data in sorted(files.items())},
+    )
+    files[MANIFEST_NAME] = manifest.to_json()
+    target = out_dir / archive_name(local.student)
+    write_deterministic_zip(target, files)
+    return Submission(path=target, sha256=sha256_bytes(target.read_bytes()), manifest=manifest, result=local.result, warnings=local.warnings)
+
+
 def submit(
     *,
     path: Path,
@@ -133,29 +185,5 @@ def submit(
     solutions: Path | None = None,
 ) -> Submission:
     """Grade `path` locally and write `<out_dir>/<student>.submission.zip`."""
-    check_student_id(student, "--student")
-    course = load_submission_course(path, course_path)
-    modules = collect_modules(path, course)
-    result = grade_modules(modules, course, solutions)
-    name = archive_name(student)
-    # The path and the duration vary from run to run; the archive must not.
-    result = dataclasses.replace(result, submission=name, duration_s=0.0)
-    warnings = list(result.warnings)
-    for exercise_id in unfinished_exercises(result):
-        warnings.append(f"{exercise_id} still raises NotImplementedError: it scores 0 until you implement it (submitted anyway)")
-    result_json = (json.dumps(result.to_dict(), indent=2, sort_keys=True) + "\n").encode("utf-8")
-    files = {**modules, RESULT_NAME: result_json}
-    manifest = Manifest(
-        course_id=course.id,
-        course_version=course.version,
-        student=student,
-        time=submission_time(),
-        grader_version=__version__,
-        environment={**library_versions(), "device": result.environment.get("device", "unknown")},
-        files={member: sha256_bytes(data) for member, data in sorted(files.items())},
-    )
-    files[MANIFEST_NAME] = manifest.to_json()
-    target = out_dir / name
-    write_deterministic_zip(target, files)
-    return Submission(path=target, sha256=sha256_bytes(target.read_bytes()), manifest=manifest, result=result, warnings=tuple(warnings))
-
+    check_out_dir(out_dir)
+    return write_submission(grade_locally(path=path, student=student, course_path=course_path, solutions=solutions), out_dir)

@@ -84,8 +84,12 @@ def _diagnose(got: np.ndarray, value: float, first: float, second: float) -> str
         (9.8, "You returned 9.8, the notes' answer: compute the second derivative of the position you are given."),
         (-second, "The sign is flipped: return outer_tape.gradient(speed, time) as it is."),
     ]
+    if got.size != 1:
+        return "Return one number: the gradient of the speed with respect to the scalar time."
     for candidate, hint in candidates:
-        if got.size == 1 and not is_close(np.float64(second), np.float64(candidate), rtol=1e-3, atol=1e-4) and is_close(got.reshape(()), np.float64(candidate), rtol=1e-3, atol=1e-4):
+        # A candidate that equals the right answer here names no mistake.
+        distinct = not is_close(np.float64(second), np.float64(candidate), rtol=1e-3, atol=1e-4)
+        if distinct and is_close(got.reshape(()), np.float64(candidate), rtol=1e-3, atol=1e-4):
             return hint
     return ""
 

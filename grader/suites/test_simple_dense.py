@@ -17,9 +17,18 @@ from grader.compare import check_close, fail, is_close, shape_text, value_of
 from grader.sandbox import SubmissionFailure
 from grader.suites.datasets import point_clouds
 
-HINT_INIT = "You created the weights in __init__: create them in build(input_shape), which Keras runs on the first call, so that W's shape follows the inputs."
-HINT_INPUT_SIZE = "Wrong input size: build() must take the input size from input_shape[-1] (the last axis), not a constant or the batch axis."
-HINT_BIAS = 'The bias is missing or unused: create b = self.add_weight(shape=(units,), initializer="zeros") in build() and return inputs @ W + b.'
+HINT_INIT = (
+    "You created the weights in __init__: create them in build(input_shape), which Keras runs on the first call,"
+    " so that W's shape follows the inputs."
+)
+HINT_INPUT_SIZE = (
+    "Wrong input size: build() must take the input size from input_shape[-1] (the last axis),"
+    " not a constant or the batch axis."
+)
+HINT_BIAS = (
+    'The bias is missing or unused: create b = self.add_weight(shape=(units,), initializer="zeros") in build()'
+    " and return inputs @ W + b."
+)
 HINT_ACTIVATION = "The activation is not applied: in call(), return self.activation(y) when self.activation is not None, else y."
 HINT_EXTRA_ACTIVATION = "An activation was applied although activation=None: apply self.activation only when it is not None."
 ACTIVATIONS = {
@@ -147,7 +156,8 @@ def test_weight_shapes_after_first_call(student: Any, spec: Any) -> None:
         shapes = sorted((tuple(weight["shape"]) for weight in result["trainable"]), key=len, reverse=True)
         if shapes == [(d, units), (units,)]:
             continue
-        where = f"After a call on inputs of shape {shape_text(case['batches'][0].shape)}, SimpleDense({units}) has trainable weights of shapes {shapes}"
+        where = (f"After a call on inputs of shape {shape_text(case['batches'][0].shape)}, SimpleDense({units}) has"
+                 f" trainable weights of shapes {shapes}")
         expected = f"expected exactly two: W of shape {(d, units)} and b of shape {(units,)}"
         if shapes == [(d, units)]:
             fail(f"{where}; {expected}.", hint=HINT_BIAS)

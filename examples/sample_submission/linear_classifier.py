@@ -1,0 +1,97 @@
+"""A linear classifier trained by hand with TensorFlow.
+
+This module follows "An end-to-end example: A linear classifier in pure TensorFlow" in the
+course notes. The model is an affine transformation, `predictions = inputs @ W + b`, trained
+to minimize the mean squared error between its predictions and the targets. You write the
+loss and one step of gradient descent, computed with `tf.GradientTape`.
+
+Example:
+
+```python
+W = tf.Variable(tf.random.uniform(shape=(2, 1)))
+b = tf.Variable(tf.zeros(shape=(1,)))
+for step in range(100):
+    loss = training_step(inputs, targets, W, b, learning_rate=0.1)
+```
+"""
+
+import tensorflow as tf
+
+
+def model(inputs, W, b):
+    """Return the predictions of the linear classifier, `inputs @ W + b`.
+
+    This function is given: you do not need to change it.
+
+    Args:
+        inputs: A float32 tensor of shape `(num_samples, input_dim)`.
+        W: A float32 `tf.Variable` of shape `(input_dim, output_dim)`.
+        b: A float32 `tf.Variable` of shape `(output_dim,)`.
+
+    Returns:
+        A float32 tensor of shape `(num_samples, output_dim)`.
+    """
+    return tf.matmul(inputs, W) + b
+
+
+def square_loss(targets, predictions):
+    """Return the mean squared error between `targets` and `predictions`.
+
+    Compute the square of the difference of every element, then average these squares over
+    all the elements (every sample and every output), so that the result is one number.
+
+    Args:
+        targets: A float32 tensor of any shape, for example `(num_samples, 1)`.
+        predictions: A float32 tensor with the same shape as `targets`.
+
+    Returns:
+        A scalar (shape `()`) float32 `tf.Tensor`.
+
+    Follows "The mean squared error loss function" in "An end-to-end example: A linear
+    classifier in pure TensorFlow" in the course notes.
+    """
+    # error of each prediction
+    errors = targets - predictions
+    squared_errors = tf.square(errors)  # square so negative errors count too
+    # add everything up into one number
+    total = tf.reduce_sum(squared_errors)
+    return total
+
+
+def training_step(inputs, targets, W, b, learning_rate=0.1):
+    """Run one step of gradient descent on `W` and `b`, and return the loss before the step.
+
+    Compute the predictions with `model` and the loss with `square_loss` inside a
+    `tf.GradientTape`, take the gradient of the loss with respect to `W` and `b`, then move
+    each variable in place against its gradient: `W.assign_sub(learning_rate * gradient)`.
+    Call the module's own `model` and `square_loss`, and do not create new variables.
+    The function must also work when it is wrapped in `tf.function`.
+
+    Args:
+        inputs: A float32 tensor of shape `(num_samples, input_dim)`.
+        targets: A float32 tensor of shape `(num_samples, output_dim)`.
+        W: A float32 `tf.Variable` of shape `(input_dim, output_dim)`, updated in place.
+        b: A float32 `tf.Variable` of shape `(output_dim,)`, updated in place.
+        learning_rate: A Python float, the size of the step.
+
+    Returns:
+        A scalar float32 tensor: the loss of the predictions made with `W` and `b` as they
+        were before this step.
+
+    Follows "The training step function" in "An end-to-end example: A linear classifier in
+    pure TensorFlow" in the course notes.
+    """
+    # forward pass has to happen inside the tape so it gets recorded
+    with tf.GradientTape() as tape:
+        preds = model(inputs, W, b)
+        current_loss = square_loss(targets, preds)
+
+    # gradients for both parameters at once
+    dW, db = tape.gradient(current_loss, [W, b])
+
+    # gradient descent: go against the gradient (assign_sub = -=)
+    W.assign_sub(dW * learning_rate)
+    b.assign_sub(db * learning_rate)
+
+    # the loss from before the update
+    return current_loss

@@ -1,0 +1,155 @@
+"""The grader inside a notebook's kernel: what the test cells of a `grade nbgrader` notebook call.
+
+`check(exercise, test)` rebuilds the modules from the cells this kernel has run (IPython's
+input history, by the rule of `grader.notebook`), grades the exercise with the course's
+grader (the same sandbox and suites as `grade check`), and raises `AssertionError` with the
+message and hint of a failed test, so that nbgrader scores the cell 0 and its feedback says
+why. Each exercise is graded once for given sources: its first test cell grades all of its
+tests, the next ones read the cached result. A passing test prints nothing at all (nbgrader
+scores any output on stderr as a failure).
+
+Which course: `GRADER_NBGRADER_COURSE` when set (the course's nbgrader_config.py sets it, so
+that `nbgrader autograde` and `nbgrader validate` grade hidden tests against the reference
+solutions), else the nearest course.toml: the students' course and expected values shipped
+beside the released notebook.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import io
+import os
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from grader.config import Course
+from grader.errors import UsageError
+from grader.notebook import GIVEN_PATTERN, assemble
+from grader.results import PASSED, ExerciseResult, TestResult
+from grader.session import Reference
+
+ENV_COURSE = "GRADER_NBGRADER_COURSE"
+
+
+@contextlib.contextmanager
+def _silenced() -> Iterator[None]:
+    """Nothing reaches the cell's output: Python's streams, warnings, and file descriptors 1 and 2."""
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    saved = [os.dup(1), os.dup(2)]
+    with tempfile.TemporaryFile() as sink, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            for descriptor in saved:
+                os.close(descriptor)
+
+
+def given_cells(course: Course, sources: Sequence[str]) -> dict[str, str | None]:
+    """The last run of each module's given cell, found by its first line."""
+    given: dict[str, str | None] = {module: None for module in course.modules}
+    for source in sources:
+        match = GIVEN_PATTERN.match(source.lstrip("\n"))
+        if match and match.group(1) in given:
+            given[match.group(1)] = source
+    return given
+
+
+def history() -> list[str]:
+    """The cells this IPython kernel has run, in order, as IPython transformed them."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        get_ipython = None  # type: ignore[assignment]
+    shell = get_ipython() if get_ipython else None
+    if shell is None:
+        raise UsageError("check() runs in a notebook's kernel; outside one, run: grade check NOTEBOOK.ipynb")
+    return [source for source in shell.history_manager.input_hist_parsed if source]
+
+
+def failure_text(exercise_id: str, test: TestResult) -> str:
+    """What the feedback shows for a test that did not pass; hidden tests keep their details."""
+    head = f"{exercise_id}: {'hidden test ' if test.hidden else ''}{test.name} {test.status} (0/{test.max_score} points)"
+    if test.hidden:
+        return head
+    lines = [head, test.message]
+    if test.hint:
+        lines.append(f"hint: {test.hint}")
+    return "\n".join(line for line in lines if line)
+
+
+class KernelGrader:
+    """One per kernel: the course, the reference (kept warm), and the results by source."""
+
+    def __init__(self) -> None:
+        self.course: Course | None = None
+        self.reference: Reference | None = None
+        self.results: dict[tuple[str, str], ExerciseResult] = {}
+
+    def setup(self) -> tuple[Course, Reference]:
+        if self.course is None or self.reference is None:
+            from grader.check import find_course, find_reference
+            from grader.config import load_course
+
+            explicit = os.environ.get(ENV_COURSE)
+            course = load_course(Path(explicit) if explicit else find_course(Path.cwd(), None))
+            self.reference = find_reference(course, None)
+            self.course = course
+            atexit.register(self.close)
+        return self.course, self.reference
+
+    def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
+        """The exercise graded from these sources: once, then from the cache."""
+        from grader.runner import grade
+
+        course, reference = self.setup()
+        exercise = course.exercise(exercise_id)
+        conversion = assemble(course, given_cells(course, sources), sources)
+        key = (exercise_id, conversion.digest(exercise.module))
+        if key not in self.results:
+            with _silenced(), tempfile.TemporaryDirectory(prefix="grader-kernel-") as folder:
+                result = grade(course=course, submission_dir=conversion.write(Path(folder)), reference=reference,
+                               exercise_ids=[exercise_id])  # fmt: skip
+            self.results[key] = result.exercises[0]
+        return self.results[key]
+
+    def failure(self, exercise_id: str, test_name: str, sources: Sequence[str] | None = None) -> str | None:
+        """None when the test passes, else what the feedback shows."""
+        course, _ = self.setup()
+        result = self.exercise_result(exercise_id, history() if sources is None else sources)
+        test = next((t for t in result.tests if t.name == test_name), None)
+        if test is None:
+            if os.environ.get("NBGRADER_EXECUTION") == "autograde":
+                return (
+                    f"{exercise_id}: {test_name} cannot run: {course.path} does not list it. Set {ENV_COURSE}"
+                    " (the nbgrader_config.py written by `grade nbgrader` does) to the instructor's course.toml."
+                )
+            return None  # A hidden test, in the students' course: it runs when the instructor grades.
+        return None if test.status == PASSED else failure_text(exercise_id, test)
+
+    def close(self) -> None:
+        if self.reference is not None:
+            self.reference.close()
+            self.reference = None
+        self.course = None
+
+
+SESSION = KernelGrader()
+
+
+def check(exercise_id: str, test_name: str) -> None:
+    """The call in each test cell: pass silently, or raise `AssertionError` saying what failed and why."""
+    failure = SESSION.failure(exercise_id, test_name)
+    if failure is not None:
+        raise AssertionError(failure)

@@ -1,0 +1,170 @@
+"""`grade batch`: finding submissions, reading them safely, grading them in workers, the gradebook."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from grader.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
+from grader.batch import Source, discover, intake, run_batch
+from grader.config import Course
+from grader.errors import UsageError
+from grader.gradebook import ERROR, OK, Gradebook
+from grader.pool import descendants
+from tests.conftest import SOLUTIONS, run_grade
+
+MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
+
+
+def solution_files() -> dict[str, bytes]:
+    return {f"{module}.py": (SOLUTIONS / f"{module}.py").read_bytes() for module in MODULES}
+
+
+def wrong_loss_files() -> dict[str, bytes]:
+    """The solutions with square_loss summing instead of averaging."""
+    files = solution_files()
+    text = files["linear_classifier.py"].decode()
+    assert "tf.reduce_mean(per_sample_losses)" in text
+    files["linear_classifier.py"] = text.replace("tf.reduce_mean(per_sample_losses)", "tf.reduce_sum(per_sample_losses)").encode()
+    return files
+
+
+def submission_zip(folder: Path, student: str, files: dict[str, bytes], *, time: str = "2026-03-01T12:00:00Z",
+                   tamper: dict[str, bytes] | None = None, name: str | None = None, manifest: bool = True) -> Path:  # fmt: skip
+    """A submission zip as `grade submit` writes it (a fake result.json), optionally edited afterwards."""
+    members = {**files, RESULT_NAME: b'{"score": 100}'}
+    if manifest:
+        members[MANIFEST_NAME] = Manifest(
+            course_id="keras-intro", course_version="2026.1", student=student, time=time, grader_version="0.1.0",
+            environment={}, files={member: sha256_bytes(data) for member, data in members.items()},
+        ).to_json()  # fmt: skip
+    members.update(tamper or {})
+    path = folder / (name or f"{student}.submission.zip")
+    write_deterministic_zip(path, members)
+    return path
+
+
+def test_discover_finds_zips_student_folders_and_refuses_missing_inputs(tmp_path: Path) -> None:
+    """Zips, folders of zips and folders of student folders are found in a stable order."""
+    (tmp_path / "zips").mkdir()
+    for name in ("b.zip", "a.zip", ".hidden.zip", "notes.txt"):
+        (tmp_path / "zips" / name).write_bytes(b"")
+    (tmp_path / "classroom" / "hw-carol" / "exercises").mkdir(parents=True)
+    (tmp_path / "classroom" / "hw-carol" / "exercises" / "validation.py").write_text("")
+    (tmp_path / "classroom" / "hw-dave").mkdir()
+    (tmp_path / "single").mkdir()
+    (tmp_path / "single" / "gradients.py").write_text("")
+    found = discover([tmp_path / "zips", tmp_path / "classroom", tmp_path / "single", tmp_path / "zips" / "a.zip"], MODULES)
+    assert [(source.path.name, source.kind) for source in found] == [
+        ("a.zip", "zip"), ("b.zip", "zip"), ("hw-carol", "folder"), ("hw-dave", "folder"), ("single", "folder")]  # fmt: skip
+    with pytest.raises(UsageError, match="does not exist"):
+        discover([tmp_path / "nowhere"], MODULES)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(UsageError, match="holds no submission"):
+        discover([tmp_path / "empty"], MODULES)
+
+
+def test_intake_reads_student_time_and_flags_tampering(tmp_path: Path, course: Course) -> None:
+    """The manifest gives the student and time; an edit after submit or a missing manifest is flagged."""
+    good = intake(Source(submission_zip(tmp_path, "alice", solution_files()), "zip"), course)
+    assert (good.student, good.submitted_at, good.modified_after_submit, good.error) == ("alice", "2026-03-01T12:00:00Z", False, "")
+    assert sorted(good.modules) == sorted(f"{module}.py" for module in MODULES)
+    assert good.sha256 == sha256_bytes((tmp_path / "alice.submission.zip").read_bytes())
+    tampered = intake(Source(submission_zip(tmp_path, "bob", solution_files(), tamper={"validation.py": b"x = 1\n"}), "zip"), course)
+    assert tampered.modified_after_submit and "validation.py differs" in tampered.notes[0] and not tampered.error
+    bare = intake(Source(submission_zip(tmp_path, "carol", solution_files(), manifest=False), "zip"), course)
+    assert bare.student == "carol" and bare.modified_after_submit and "no manifest.json" in bare.notes[0]
+
+
+def test_intake_cross_checks_the_file_name(tmp_path: Path, course: Course) -> None:
+    """A manifest naming another student than the file is refused under the file's student; LMS prefixes pass."""
+    forged = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="bob.submission.zip"), "zip"), course)
+    assert forged.student == "bob" and "manifest.json says 'alice'" in forged.error
+    renamed = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="Doe_123_alice.submission.zip"), "zip"), course)
+    assert renamed.student == "alice" and not renamed.error
+    free = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="upload-7.zip"), "zip"), course)
+    assert free.student == "alice" and not free.error
+
+
+def test_intake_refuses_unsafe_archives_and_symlinked_modules(tmp_path: Path, course: Course) -> None:
+    """An archive with '..' and a student folder with a symlinked module become error rows, not crashes."""
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as archive:
+        archive.writestr("linear_classifier.py", "x = 1\n")
+        archive.writestr("../../escape.py", "x = 2\n")
+    refused = intake(Source(evil, "zip"), course)
+    assert refused.student == "evil" and "climbs out" in refused.error and not refused.modules
+    folder = tmp_path / "hw-erin"
+    folder.mkdir()
+    (folder / "linear_classifier.py").write_bytes(solution_files()["linear_classifier.py"])
+    (folder / "validation.py").symlink_to("/etc/passwd")
+    linked = intake(Source(folder, "folder"), course)
+    assert linked.student == "hw-erin" and "symbolic link" in linked.error
+
+
+def test_folder_hash_follows_the_module_files(tmp_path: Path, course: Course) -> None:
+    """A student folder's sha256 covers its modules only: clutter does not change it, an edit does."""
+    folder = tmp_path / "hw-frank" / "exercises"
+    folder.mkdir(parents=True)
+    for name, data in solution_files().items():
+        (folder / name).write_bytes(data)
+    first = intake(Source(folder.parent, "folder"), course)
+    (folder.parent / "README.md").write_text("clutter\n")
+    assert intake(Source(folder.parent, "folder"), course).sha256 == first.sha256
+    (folder / "validation.py").write_text("x = 1\n")
+    assert intake(Source(folder.parent, "folder"), course).sha256 != first.sha256
+    assert first.modules["validation.py"] == solution_files()["validation.py"]
+
+
+def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Path, course: Course) -> None:
+    """-j 2: right scores, flags and error rows; no process or temporary folder left; --resume skips all."""
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    submission_zip(inputs, "alice", solution_files())
+    submission_zip(inputs, "bob", wrong_loss_files())
+    submission_zip(inputs, "carol", solution_files(), tamper={"linear_classifier.py": wrong_loss_files()["linear_classifier.py"]})
+    submission_zip(inputs, "sleepy", {**solution_files(), "linear_classifier.py": b"import time\ntime.sleep(600)\n"})
+    (inputs / "noise.zip").write_bytes(os.urandom(2000))
+    classroom = tmp_path / "classroom" / "hw-dave" / "exercises"
+    classroom.mkdir(parents=True)
+    for name, data in solution_files().items():
+        (classroom / name).write_bytes(data)
+    work = tmp_path / "work"
+    work.mkdir()
+    before = set(descendants(os.getpid()))
+    report = run_batch(inputs=[inputs, tmp_path / "classroom"], gradebook_path=tmp_path / "gb.sqlite", course=course,
+                       jobs=2, exercise_ids=["square_loss"], timeout_s=25, work_dir=work)  # fmt: skip
+    assert set(descendants(os.getpid())) <= before
+    assert list(work.iterdir()) == []
+    rows = {row.student: row for row in report.rows}
+    assert sorted(rows) == ["alice", "bob", "carol", "hw-dave", "noise", "sleepy"]
+    full = course.exercise("square_loss").max_score
+    assert (rows["alice"].status, rows["alice"].score, rows["alice"].max_score) == (OK, full, full)
+    assert (rows["hw-dave"].status, rows["hw-dave"].score, rows["hw-dave"].modified_after_submit) == (OK, full, False)
+    assert rows["bob"].status == OK and 0 < rows["bob"].score < full and not rows["bob"].modified_after_submit
+    assert rows["carol"].modified_after_submit and rows["carol"].score == rows["bob"].score
+    assert rows["noise"].status == ERROR and "not a readable zip" in rows["noise"].error
+    assert rows["sleepy"].status == ERROR and "took longer than 25 s" in rows["sleepy"].error
+    assert rows["alice"].result is not None and rows["alice"].result["submission"] == str(inputs / "alice.submission.zip")
+    assert any(test["hidden"] for exercise in rows["alice"].result["exercises"] for test in exercise["tests"])
+    summary = report.render(tmp_path / "gb.sqlite")
+    assert "Submissions: 6 (4 graded, 2 errors)" in summary and "Modified after submit: 1" in summary
+    again = run_batch(inputs=[inputs, tmp_path / "classroom"], gradebook_path=tmp_path / "gb.sqlite", course=course,
+                      resume=True, exercise_ids=["square_loss"], work_dir=work)  # fmt: skip
+    assert (again.skipped, again.graded) == (6, 0)
+    with Gradebook(tmp_path / "gb.sqlite") as gradebook:
+        assert len(gradebook.rows()) == 6
+
+
+def test_batch_command_usage_errors_exit_2(tmp_path: Path) -> None:
+    """A missing input, an unknown exercise or a missing --gradebook exit 2 before any grading."""
+    missing = run_grade("batch", str(tmp_path / "nowhere"), "--gradebook", str(tmp_path / "gb.sqlite"))
+    assert missing.returncode == 2 and "does not exist" in missing.stderr
+    (tmp_path / "a.zip").write_bytes(b"")
+    unknown = run_grade("batch", str(tmp_path / "a.zip"), "--gradebook", str(tmp_path / "gb.sqlite"), "--exercise", "square_los")
+    assert unknown.returncode == 2 and "Did you mean 'square_loss'" in unknown.stderr
+    no_gradebook = run_grade("batch", str(tmp_path / "a.zip"))
+    assert no_gradebook.returncode == 2 and "--gradebook" in no_gradebook.stderr

@@ -1,0 +1,95 @@
+"""The real nbgrader cycle: generate_assignment, autograde, validate, and `grade batch` on the same notebooks.
+
+One cycle per test run (tests/nbgrader_support.py): the first xdist worker that needs it
+builds it under a file lock in the run's shared temporary folder; the others read its JSON.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from grader.config import Course
+from tests.nbgrader_support import WRONG_EXERCISE, run_cycle
+
+pytestmark = pytest.mark.xdist_group("nbgrader")
+
+
+@pytest.fixture(scope="session")
+def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The cycle's results, built once per test run whatever the number of workers."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    folder = shared / "nbgrader-cycle"
+    with open(shared / "nbgrader-cycle.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        done = folder / "cycle.json"
+        if not done.is_file():
+            folder.mkdir(exist_ok=True)
+            done.write_text(json.dumps(run_cycle(folder), indent=1))
+    data = json.loads(done.read_text())
+    print("\n".join(f"{name}: {seconds} s" for name, seconds in data["times"].items()))
+    return data
+
+
+def by_exercise(course: Course, cells: dict[str, float]) -> dict[str, float]:
+    """nbgrader's points per grade cell, summed per exercise (grade_id <exercise>-<test>)."""
+    return {e.id: sum(score for name, score in cells.items() if name.split("-", 1)[0] == e.id) for e in course.exercises}
+
+
+def test_reference_scores_full_marks_in_nbgrader_gradebook(cycle: dict[str, Any], course: Course) -> None:
+    """The reference typed into the released notebook scores 100/100 in gradebook.db, one cell per test."""
+    cells = cycle["nbgrader"]["reference"]
+    assert len(cells) == sum(len(e.tests) for e in course.exercises)
+    assert sum(cells.values()) == course.max_score == 100
+
+
+def test_released_notebook_unchanged_scores_zero(cycle: dict[str, Any]) -> None:
+    """The released notebook submitted as it is scores 0, and its feedback says "not implemented yet"."""
+    assert sum(cycle["nbgrader"]["unchanged"].values()) == 0
+    errors = [o for outputs in cycle["outputs"]["unchanged"].values() for o in outputs if o["output_type"] == "error"]
+    assert errors and all("not implemented yet" in o["evalue"] or "hidden test" in o["evalue"] for o in errors)
+
+
+def test_one_wrong_exercise_loses_only_its_points(cycle: dict[str, Any], course: Course) -> None:
+    """One exercise wrong loses points of that exercise only; its failing cells show the hint."""
+    scores = by_exercise(course, cycle["nbgrader"]["one_wrong"])
+    for exercise in course.exercises:
+        if exercise.id == WRONG_EXERCISE:
+            assert scores[exercise.id] < exercise.max_score
+        else:
+            assert scores[exercise.id] == exercise.max_score, exercise.id
+    failed = [o["evalue"] for name, outputs in cycle["outputs"]["one_wrong"].items() for o in outputs if o["output_type"] == "error"]
+    assert failed and all(text.startswith(f"{WRONG_EXERCISE}: ") and "hint: " in text for text in failed)
+
+
+def test_test_cells_print_nothing_when_they_pass(cycle: dict[str, Any]) -> None:
+    """Under autograde, a passing test cell has no output at all (nbgrader fails any stderr)."""
+    outputs = cycle["outputs"]["reference"]
+    assert {name: cells for name, cells in outputs.items() if cells} == {}
+
+
+def test_validate_passes_on_reference_and_fails_on_unchanged(cycle: dict[str, Any]) -> None:
+    """`nbgrader validate` passes the reference notebook and fails the released one."""
+    assert "Success! Your notebook passes all the tests." in cycle["validate"]["reference"]
+    assert "VALIDATION FAILED" in cycle["validate"]["unchanged"]
+
+
+def test_grade_batch_gives_the_same_points_per_exercise(cycle: dict[str, Any], course: Course) -> None:
+    """`grade batch` on nbgrader's submitted/ folder gives every student nbgrader's points per exercise."""
+    assert set(cycle["batch"]) == {"reference", "unchanged", "one_wrong"}
+    for student, result in cycle["batch"].items():
+        batch = {exercise["id"]: exercise["score"] for exercise in result["exercises"]}
+        assert batch == by_exercise(course, cycle["nbgrader"][student]), student
+
+
+def test_grade_check_of_the_notebook_matches_autograde(cycle: dict[str, Any], course: Course) -> None:
+    """`grade check NOTEBOOK.ipynb` scores the reference notebook 100, timed next to autograde."""
+    assert cycle["check"]["score"] == cycle["check"]["max_score"] == 100
+    times = cycle["times"]
+    assert times["nbgrader autograde reference"] > 0 and times["grade check reference"] > 0
