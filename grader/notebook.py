@@ -295,7 +295,7 @@ def pick_notebook(folder: Path, preferred: str | None = None) -> Path:
 
 def course_canonical(course: Course) -> dict[str, str] | None:
     """The released given cells, when the reference solutions sit beside course.toml (instructors)."""
-    from grader.nbgrader_course import canonical_cells
+    from grader.nbgrader_notebook import canonical_cells
 
     solutions = course.path.parent / "solutions"
     return canonical_cells(course, solutions) if solutions.is_dir() else None
@@ -324,7 +324,7 @@ def check_notebook(
     """`grade check NOTEBOOK.ipynb`: the notebook's code through the same sandbox and suites."""
     from grader.check import find_course, find_reference
     from grader.config import load_course
-    from grader.nbgrader_course import canonical_cells
+    from grader.nbgrader_notebook import canonical_cells
     from grader.runner import grade
 
     if not path.is_file():

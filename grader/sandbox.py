@@ -1,26 +1,27 @@
 """Run student code in a child process: bubblewrap where it works, rlimits otherwise.
 
 One `Sandbox` per submission holds a zygote (a child that imported TensorFlow once) inside
-the isolation; each exercise gets a `Worker` forked from it. Workers answer probe requests
-with plain data; anything else (a crash, a timeout, too much output, malformed data) becomes
-a `SubmissionFailure` that the suites report as a failed test.
+the isolation (see `grader.isolation`); each exercise gets a `Worker` forked from it. Workers
+answer probe requests with plain data; anything else (a crash, a timeout, too much output,
+malformed data) becomes a `SubmissionFailure` that the suites report as a failed test.
+Nothing of a sandbox outlives `close()`: its processes are killed (PID namespace, process
+tree, dedicated uid) and its scratch area removed.
 """
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import select
 import shutil
 import signal
 import socket
+import stat
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,26 +29,34 @@ from grader.child import wire
 from grader.child.worker import HARNESS_BROKEN
 from grader.config import Limits
 from grader.errors import InternalError
+from grader.isolation import (
+    BUBBLEWRAP,
+    CHILD_PACKAGE,
+    RLIMITS,
+    SANDBOX_ROOT,
+    SANDBOX_SUBMISSION,
+    SCRATCH_SLACK_BYTES,
+    Isolation,
+    UidLease,
+    bwrap_command,
+    detect_isolation,
+    process_limit,
+    remove_files_of,
+    sweep_uid,
+)
 
-CHILD_PACKAGE = Path(__file__).parent / "child"
-SANDBOX_ROOT = "/opt/gradekit"
-SANDBOX_SUBMISSION = "/submission"
+__all__ = ["BUBBLEWRAP", "RLIMITS", "Isolation", "Sandbox", "SubmissionFailure", "Worker", "detect_isolation"]
+
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
-TMPFS_BYTES = 256 * 1024 * 1024
+# Importing a module in the warm zygote takes well under a second; an import that runs
+# longer than this is a loop or a wait at import time.
+IMPORT_TIME_LIMIT_S = 20.0
 FILE_SIZE_LIMIT_MB = 64
 OUTPUT_TAIL_BYTES = 4096
-
-BUBBLEWRAP = "bubblewrap"
-RLIMITS = "rlimits"
-
-
-@dataclass(frozen=True)
-class Isolation:
-    """Which isolation this machine gives, and why not more."""
-
-    name: str
-    detail: str
+# What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
+# reading it; a worker's own output goes through its own pipe.
+ZYGOTE_OUTPUT_CAP_BYTES = 1024 * 1024
 
 
 class SubmissionFailure(Exception):
@@ -61,75 +70,12 @@ class SubmissionFailure(Exception):
         self.not_implemented = not_implemented
 
 
-def _bwrap_base_command() -> list[str]:
-    return ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--ro-bind", "/usr", "/usr"]
-
-
-@functools.lru_cache(maxsize=1)
-def detect_isolation() -> Isolation:
-    """Bubblewrap if it is installed and can create its namespaces here, else rlimits."""
-    if os.environ.get("GRADER_ISOLATION") == RLIMITS:
-        return Isolation(RLIMITS, "bubblewrap turned off by GRADER_ISOLATION=rlimits")
-    if shutil.which("bwrap") is None:
-        return Isolation(RLIMITS, "bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap")
-    probe = subprocess.run(
-        _bwrap_base_command() + _system_binds() + ["--proc", "/proc", "--dev", "/dev", "true"],
-        capture_output=True,
-        text=True,
-        timeout=30,
-    )
-    if probe.returncode != 0:
-        return Isolation(
-            RLIMITS,
-            "bubblewrap is installed but cannot create namespaces here"
-            f" ({probe.stderr.strip()[:200]}); enable unprivileged user namespaces"
-            " (sysctl kernel.unprivileged_userns_clone=1) or run as root",
-        )
-    return Isolation(BUBBLEWRAP, "bubblewrap: no network, read-only system, private /tmp, own PID namespace")
-
-
-def _system_binds() -> list[str]:
-    binds: list[str] = []
-    for name in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
-        path = Path(name)
-        if path.is_symlink():
-            binds += ["--symlink", os.readlink(path), name]
-        elif path.is_dir():
-            binds += ["--ro-bind", name, name]
-    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
-        binds += ["--ro-bind-try", name, name]
-    return binds
-
-
-def _python_binds() -> list[str]:
-    roots = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent.parent}
-    binds: list[str] = []
-    for root in sorted(roots, key=lambda path: len(path.parts)):
-        if root == Path("/usr") or any(root.is_relative_to(Path(p)) for p in ("/usr",)):
-            continue
-        binds += ["--ro-bind", str(root), str(root)]
-    # Never let student code read the grader itself (suites, hidden tests) from site-packages.
-    grader_package = Path(__file__).resolve().parent
-    if any(grader_package.is_relative_to(root) for root in roots):
-        binds += ["--tmpfs", str(grader_package)]
-    return binds
-
-
-def _gpu_binds() -> list[str]:
-    devices = sorted(str(path) for path in Path("/dev").glob("nvidia*"))
-    if not devices:
-        return []
-    binds = ["--ro-bind", "/sys", "/sys"]
-    for device in devices:
-        binds += ["--dev-bind", device, device]
-    return binds
-
-
 def child_environment(home: str, python_path: str) -> dict[str, str]:
     """The allowlist: nothing else from the parent's environment (tokens, secrets) passes."""
     environment = {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": home,
+        "TMPDIR": home,
         "LANG": "C.UTF-8",
         "PYTHONPATH": python_path,
         "PYTHONDONTWRITEBYTECODE": "1",
@@ -150,7 +96,7 @@ def child_environment(home: str, python_path: str) -> dict[str, str]:
 
 
 class _OutputDrain(threading.Thread):
-    """Reads everything the sandbox prints, keeping the count and a short tail."""
+    """Reads what the zygote prints, keeping a short tail; stops reading past a cap (the writer then blocks)."""
 
     def __init__(self, stream: Any) -> None:
         super().__init__(daemon=True)
@@ -159,12 +105,54 @@ class _OutputDrain(threading.Thread):
         self.tail = b""
 
     def run(self) -> None:
-        while True:
-            chunk = self.stream.read1(65536)
+        while self.total < ZYGOTE_OUTPUT_CAP_BYTES:
+            try:
+                chunk = self.stream.read1(65536)
+            except (OSError, ValueError):
+                return
             if not chunk:
                 return
             self.total += len(chunk)
             self.tail = (self.tail + chunk)[-OUTPUT_TAIL_BYTES:]
+
+
+def _tail_text(data: bytes, limit: int) -> str:
+    text = data.decode("utf-8", errors="replace").strip()
+    return ("…" + text[-limit:]) if len(text) > limit else (text or "(nothing)")
+
+
+def _kill_tree(root: int) -> None:
+    """Freeze `root` and everything below it (from /proc), then kill them all."""
+    frozen: list[int] = []
+    for _ in range(50):
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                        children.setdefault(int(stream.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry.name))
+                except (OSError, IndexError, ValueError):
+                    continue
+        tree, frontier = [root], [root]
+        while frontier:
+            for child in children.get(frontier.pop(), []):
+                tree.append(child)
+                frontier.append(child)
+        new = [pid for pid in tree if pid not in frozen]
+        if not new:
+            break
+        for pid in new:
+            _signal(pid, signal.SIGSTOP)
+        frozen += new
+    for pid in frozen:
+        _signal(pid, signal.SIGKILL)
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
 
 
 class Sandbox:
@@ -179,60 +167,98 @@ class Sandbox:
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
         self.drain: _OutputDrain | None = None
+        self.lease: UidLease | None = None
+        # Modules that were not copied into the sandbox, and why (a link, a device, too big).
+        self.refused: dict[str, str] = {}
+        self._submission_path = SANDBOX_SUBMISSION
         self._ready = False
 
     # -- life cycle ------------------------------------------------------------------------
 
+    def _open_module(self, module: str) -> int | None:
+        """A read-only descriptor of the module, never following a link; None (and a reason) if refused."""
+        path = self.submission_dir / f"{module}.py"
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+        except FileNotFoundError:
+            return None
+        except OSError as error:
+            self.refused[module] = f"{module}.py could not be read ({error.strerror}): hand in the file itself, not a link to it"
+            return None
+        info = os.fstat(fd)
+        problem = ""
+        if not stat.S_ISREG(info.st_mode):
+            problem = f"{module}.py is not a regular file: hand in the file itself"
+        elif info.st_size > FILE_SIZE_LIMIT_MB * 1024 * 1024:
+            problem = f"{module}.py is {info.st_size} bytes, over the {FILE_SIZE_LIMIT_MB} MB a module may have"
+        if problem:
+            os.close(fd)
+            self.refused[module] = problem
+            return None
+        return fd
+
     def start(self) -> Sandbox:
         """Copy the submission and launch the zygote; returns at once (it imports in the background)."""
-        self.scratch = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
-        workspace = self.scratch / "submission"
-        home = self.scratch / "home"
-        workspace.mkdir()
-        home.mkdir()
-        for module in self.modules:
-            source = self.submission_dir / f"{module}.py"
-            if source.is_file():
-                shutil.copyfile(source, workspace / source.name)
+        self.refused = {}
+        if self.isolation.dedicated_uid:
+            self.lease = UidLease()
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        if self.isolation.name == BUBBLEWRAP:
-            self._submission_path = SANDBOX_SUBMISSION
-            command = (
-                _bwrap_base_command()
-                + _system_binds()
-                + ["--proc", "/proc", "--dev", "/dev", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
-                + _gpu_binds()
-                + _python_binds()
-                + ["--ro-bind", str(CHILD_PACKAGE), f"{SANDBOX_ROOT}/gradechild"]
-                + ["--bind", str(workspace), SANDBOX_SUBMISSION, "--chdir", SANDBOX_SUBMISSION]
-                + [sys.executable, "-m", "gradechild", str(child_end.fileno())]
+        fds: dict[str, int] = {}
+        try:
+            for module in self.modules:
+                fd = self._open_module(module)
+                if fd is not None:
+                    fds[f"{module}.py"] = fd
+            if self.isolation.name == BUBBLEWRAP:
+                self._submission_path = SANDBOX_SUBMISSION
+                size = SCRATCH_SLACK_BYTES + sum(os.fstat(fd).st_size for fd in fds.values())
+                command = bwrap_command(fds, size, child_end.fileno())
+                environment = child_environment("/tmp", SANDBOX_ROOT)
+                cwd = "/"
+            else:
+                command, environment, cwd = self._prepare_scratch(fds, child_end.fileno())
+            self.process = subprocess.Popen(
+                command,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=[child_end.fileno(), *fds.values()],
+                env=environment,
+                cwd=cwd,
+                start_new_session=True,
             )
-            environment = child_environment("/tmp", SANDBOX_ROOT)
-        else:
-            self._submission_path = str(workspace)
-            command = [sys.executable, "-m", "grader.child", str(child_end.fileno())]
-            environment = child_environment(str(home), str(CHILD_PACKAGE.parent.parent))
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            pass_fds=[child_end.fileno()],
-            env=environment,
-            cwd=str(workspace),
-            start_new_session=True,
-        )
-        child_end.close()
+        finally:
+            for fd in fds.values():
+                os.close(fd)
+            child_end.close()
         self.control = parent_end
         self.drain = _OutputDrain(self.process.stdout)
         self.drain.start()
         return self
 
+    def _prepare_scratch(self, fds: dict[str, int], control_fd: int) -> tuple[list[str], dict[str, str], str]:
+        """The rlimits mode's host folder: the modules, a home, and a private copy of the child package."""
+        self.scratch = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
+        workspace, home = self.scratch / "submission", self.scratch / "home"
+        workspace.mkdir()
+        home.mkdir()
+        shutil.copytree(CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__"))
+        for name, fd in fds.items():
+            with os.fdopen(os.dup(fd), "rb") as source, open(workspace / name, "wb") as target:
+                shutil.copyfileobj(source, target)
+        if self.lease is not None:
+            for path in (workspace, home, *workspace.iterdir()):
+                os.chown(path, self.lease.uid, self.lease.uid)
+            os.chmod(self.scratch, 0o711)
+        self._submission_path = str(workspace)
+        command = [sys.executable, "-m", "gradechild", str(control_fd)]
+        return command, child_environment(str(home), str(self.scratch / "gradekit")), str(workspace)
+
     def _control_receive(self, timeout: float) -> tuple[dict[str, Any], list[int]]:
         assert self.control is not None
         self.control.settimeout(timeout)
         try:
-            data, fds, _, _ = socket.recv_fds(self.control, 65536, 1)
+            data, fds, _, _ = socket.recv_fds(self.control, 65536, 2)
         except (TimeoutError, OSError) as error:
             raise SubmissionFailure(
                 f"the sandbox stopped answering ({type(error).__name__}); its last output: {self.output_tail()}",
@@ -244,7 +270,13 @@ class Sandbox:
                 f" its last output: {self.output_tail()}",
                 kind="sandbox",
             )
-        return json.loads(data), list(fds)
+        try:
+            message = json.loads(data)
+        except ValueError as error:
+            for fd in fds:
+                os.close(fd)
+            raise SubmissionFailure("the sandbox sent malformed data", kind="sandbox") from error
+        return message, list(fds)
 
     def _ensure_ready(self) -> None:
         if self._ready:
@@ -262,10 +294,14 @@ class Sandbox:
         self.start()
 
     def close(self) -> None:
+        """Kill everything the sandbox ran and remove its scratch area; safe to call twice."""
         if self.control is not None:
             self.control.close()
             self.control = None
         if self.process is not None:
+            if self.isolation.name != BUBBLEWRAP:
+                # No PID namespace: the zygote is a subreaper, so everything left is below it.
+                _kill_tree(self.process.pid)
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -274,6 +310,12 @@ class Sandbox:
             if self.process.stdout is not None:
                 self.process.stdout.close()
             self.process = None
+        if self.lease is not None:
+            sweep_uid(self.lease.uid)
+            if self.isolation.name == RLIMITS:
+                remove_files_of(self.lease.uid)
+            self.lease.close()
+            self.lease = None
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
@@ -290,13 +332,12 @@ class Sandbox:
         return self.drain.total if self.drain else 0
 
     def output_tail(self, limit: int = 600) -> str:
-        if not self.drain:
-            return ""
-        text = self.drain.tail.decode("utf-8", errors="replace").strip()
-        return ("…" + text[-limit:]) if len(text) > limit else (text or "(nothing)")
+        return _tail_text(self.drain.tail, limit) if self.drain else ""
 
     def spawn(self, exercise: str, module: str | None) -> Worker:
         """Fork a worker for one exercise; it imports the student's module first."""
+        if module is not None and module in self.refused:
+            raise SubmissionFailure(self.refused[module], kind="missing")
         self._ensure_ready()
         assert self.control is not None
         request = {
@@ -306,13 +347,21 @@ class Sandbox:
             "submission_dir": self._submission_path,
             "memory_limit_mb": self.limits.memory_limit_mb,
             "file_size_limit_mb": FILE_SIZE_LIMIT_MB,
+            "process_limit": process_limit(),
+            # Without a dedicated uid or a user namespace, RLIMIT_NPROC counts all the user's tasks.
+            "process_limit_relative": self.isolation.name == RLIMITS and self.lease is None,
+            "uid": self.lease.uid if self.lease is not None else None,
+            "keep_read_access": self.isolation.name == RLIMITS,
         }
         self.control.send(json.dumps(request).encode("utf-8"))
         message, fds = self._control_receive(CONTROL_TIMEOUT_S)
-        if message.get("event") != "spawned" or len(fds) != 1:
+        if message.get("event") != "spawned" or len(fds) != 2:
+            for fd in fds:
+                os.close(fd)
             raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind="sandbox")
-        worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]))
-        hello = worker.receive(self.limits.time_limit_s, during="importing your module")
+        worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
+        limit = min(self.limits.time_limit_s, IMPORT_TIME_LIMIT_S)
+        hello = worker.receive(limit, during="importing your module")
         if hello.get("event") != "hello":
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind="protocol")
@@ -322,7 +371,7 @@ class Sandbox:
         return worker
 
     def finish_worker(self, pid: int) -> dict[str, Any]:
-        """Kill a worker's process group and reap it; returns its exit status."""
+        """Kill a worker's process group and whatever escaped it, reap it; returns its exit status."""
         if self.control is None:
             return {}
         try:
@@ -348,7 +397,7 @@ def student_error(error: dict[str, Any], during: str) -> SubmissionFailure:
         )
     if error.get("memory"):
         return SubmissionFailure(
-            f"your code ran out of memory while {during} ({error.get('type')}: {error.get('message')}):"
+            f"memory limit: your code ran out of memory while {during} ({error.get('type')}: {error.get('message')}):"
             " it allocates more than the memory limit allows",
             kind="memory",
             limit="memory",
@@ -359,12 +408,15 @@ def student_error(error: dict[str, Any], during: str) -> SubmissionFailure:
 
 
 class Worker:
-    """One forked child serving one exercise."""
+    """One forked child serving one exercise; its stdout and stderr come through its own pipe."""
 
-    def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket) -> None:
+    def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket, output_fd: int) -> None:
         self.sandbox = sandbox
         self.pid = pid
         self.sock = sock
+        self.output_fd: int | None = output_fd
+        self.output_total = 0
+        self.output_tail = b""
         self.alive = True
 
     def finish(self) -> dict[str, Any]:
@@ -372,48 +424,106 @@ class Worker:
             return {}
         self.alive = False
         self.sock.close()
+        if self.output_fd is not None:
+            os.close(self.output_fd)
+            self.output_fd = None
         return self.sandbox.finish_worker(self.pid)
 
+    def _read_output(self) -> None:
+        assert self.output_fd is not None
+        chunk = os.read(self.output_fd, 65536)
+        if not chunk:
+            os.close(self.output_fd)
+            self.output_fd = None
+            return
+        self.output_total += len(chunk)
+        self.output_tail = (self.output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
+
+    def _fail(self, message: str, *, kind: str, limit: str | None = None) -> SubmissionFailure:
+        self.finish()
+        return SubmissionFailure(message, kind=kind, limit=limit)
+
     def receive(self, timeout: float, during: str) -> dict[str, Any]:
+        """The worker's next message; its output is counted meanwhile. Raises on a limit or bad data."""
         deadline = time.monotonic() + timeout
-        output_mark = self.sandbox.output_total()
+        output_mark = self.output_total
         output_limit = self.sandbox.limits.output_limit_kb * 1024
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                self.finish()
-                raise SubmissionFailure(
-                    f"time limit: your code ran for more than {timeout:g} s while {during}, and was stopped;"
-                    " look for an endless loop or a wait",
-                    kind="timeout",
-                    limit="time",
-                )
-            if self.sandbox.output_total() - output_mark > output_limit:
-                self.finish()
-                raise SubmissionFailure(
-                    f"output limit: your code printed more than {self.sandbox.limits.output_limit_kb} KB while"
-                    f" {during}, and was stopped; remove the prints from loops",
-                    kind="output",
-                    limit="output",
-                )
-            readable, _, _ = select.select([self.sock], [], [], min(0.05, remaining))
-            if readable:
+                raise self._timeout(timeout, during)
+            watched: list[Any] = [self.sock] + ([self.output_fd] if self.output_fd is not None else [])
+            readable, _, _ = select.select(watched, [], [], remaining)
+            if self.output_fd is not None and self.output_fd in readable:
+                self._read_output()
+                if self.output_total - output_mark > output_limit:
+                    raise self._fail(
+                        f"output limit: your code printed more than {self.sandbox.limits.output_limit_kb} KB while"
+                        f" {during}, and was stopped; remove the prints from loops",
+                        kind="output",
+                        limit="output",
+                    )
+            if self.sock in readable:
                 break
-        self.sock.settimeout(max(deadline - time.monotonic(), 1.0))
         try:
-            message = wire.receive(self.sock)
+            message = self._read_message(deadline, timeout, during)
         except (wire.WireError, OSError, UnicodeDecodeError) as error:
-            self.finish()
-            raise SubmissionFailure(
+            raise self._fail(
                 f"the process running your code sent malformed data while {during} ({error})", kind="protocol"
             ) from error
         if message is None:
             status = self.finish()
             raise SubmissionFailure(self._death_message(status, during), kind="crash")
         if not isinstance(message, dict):
-            self.finish()
-            raise SubmissionFailure(f"the process running your code sent malformed data while {during}", kind="protocol")
+            raise self._fail(f"the process running your code sent malformed data while {during}", kind="protocol")
         return message
+
+    def _timeout(self, timeout: float, during: str) -> SubmissionFailure:
+        return self._fail(
+            f"time limit: your code ran for more than {timeout:g} s while {during}, and was stopped;"
+            " look for an endless loop or a wait",
+            kind="timeout",
+            limit="time",
+        )
+
+    def _read_message(self, deadline: float, timeout: float, during: str) -> Any:
+        """One length-prefixed message, read within the deadline (a worker cannot stall the parent)."""
+        header = self._read_exactly(wire.HEADER.size, deadline, timeout, during, at_start=True)
+        if header is None:
+            return None
+        (size,) = wire.HEADER.unpack(header)
+        if size > wire.MAX_MESSAGE_BYTES:
+            raise wire.WireError(f"message of {size} bytes is over the limit of {wire.MAX_MESSAGE_BYTES} bytes")
+        body = self._read_exactly(size, deadline, timeout, during, at_start=False)
+        return wire.decode(body or b"")
+
+    def _read_exactly(self, size: int, deadline: float, timeout: float, during: str, *, at_start: bool) -> bytes | None:
+        chunks: list[bytes] = []
+        remaining = size
+        self.sock.setblocking(False)
+        try:
+            while remaining:
+                # The answer itself may be large: allow it a little beyond the call's own limit.
+                left = deadline + 5.0 - time.monotonic()
+                if left <= 0:
+                    raise self._timeout(timeout, during)
+                readable, _, _ = select.select([self.sock], [], [], left)
+                if not readable:
+                    continue
+                try:
+                    chunk = self.sock.recv(min(remaining, 1 << 20))
+                except BlockingIOError:
+                    continue
+                if not chunk:
+                    if at_start and not chunks:
+                        return None
+                    raise wire.WireError("the message was cut off")
+                chunks.append(chunk)
+                remaining -= len(chunk)
+        finally:
+            if self.alive:
+                self.sock.setblocking(True)
+        return b"".join(chunks)
 
     def _death_message(self, status: dict[str, Any], during: str) -> str:
         if status.get("signal") == signal.SIGSEGV:
@@ -429,7 +539,7 @@ class Worker:
             cause = f"it exited with status {status['exit_code']} (a call to os._exit or exit in your code?)"
         else:
             cause = "it ended"
-        return f"the process running your code ended while {during}: {cause}. Last output: {self.sandbox.output_tail(300)}"
+        return f"the process running your code ended while {during}: {cause}. Last output: {_tail_text(self.output_tail, 300)}"
 
     def call(self, probe: str, timeout: float, during: str, **args: Any) -> Any:
         if not self.alive:

@@ -17,6 +17,13 @@ if [ ! -f "$stamp" ]; then
   .venv/bin/python -m pip install --quiet -e ".[test]"
   touch "$stamp"
 fi
+if [ ! -f .venv/share/jupyter/kernels/python3/kernel.json ] \
+   || ! grep -q "$(pwd)/.venv/bin/python" .venv/share/jupyter/kernels/python3/kernel.json; then
+  # nbgrader runs notebooks in the "python3" kernel: make it this environment's Python, not a
+  # user-level kernelspec of another Python (jupyter prefers the environment's in a venv).
+  echo "==> Installing the python3 kernelspec of .venv (for nbgrader)"
+  .venv/bin/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (ipykernel)" >/dev/null
+fi
 if ! command -v bwrap >/dev/null 2>&1; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     echo "==> Installing bubblewrap (the sandbox for student code)"

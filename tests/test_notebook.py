@@ -15,7 +15,7 @@ from nbgrader.utils import compute_checksum
 
 from grader.config import Course
 from grader.errors import UsageError
-from grader.nbgrader_course import build_notebook, canonical_cells
+from grader.nbgrader_notebook import build_notebook, canonical_cells
 from grader.nbgrader_kernel import failure_text, given_cells, history
 from grader.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
 from grader.results import FAILED, TestResult

@@ -2,13 +2,18 @@
 
 It talks to the parent over a SOCK_SEQPACKET control socket (file descriptor in argv[1]):
   {"op": "spawn", ...}  -> forks a worker; answers {"event": "spawned", "pid": N} with the
-                          parent's end of a fresh stream socket attached
-  {"op": "finish", "pid": N} -> kills the worker's process group, reaps it, answers its status
+                          parent's end of a fresh stream socket and the read end of the
+                          worker's own output pipe (its stdout and stderr) attached
+  {"op": "finish", "pid": N} -> kills the worker's process group, then every process that
+                          escaped from it (the zygote is a child subreaper, so orphans come
+                          back to it), reaps it and answers its status
+When the control socket closes, the zygote kills everything below it and exits.
 No TensorFlow op runs here before a fork, so every worker starts with a clean runtime.
 """
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import signal
@@ -16,6 +21,8 @@ import socket
 import sys
 
 CONTROL_LIMIT = 65536
+PR_SET_CHILD_SUBREAPER = 36
+FREEZE_ROUNDS = 50
 
 
 def _reply(control: socket.socket, message: dict, fds: list[int] | None = None) -> None:
@@ -32,6 +39,98 @@ def _status(raw: int) -> dict:
     return {"signal": None, "exit_code": os.WEXITSTATUS(raw) if os.WIFEXITED(raw) else None}
 
 
+def _parents() -> dict[int, int]:
+    """pid -> parent pid, for every process visible in /proc."""
+    parents: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                parents[int(entry.name)] = int(stream.read().rsplit(b")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return parents
+
+
+def _below(roots: set[int], parents: dict[int, int]) -> set[int]:
+    """Every descendant of `roots` (the roots excluded)."""
+    children: dict[int, list[int]] = {}
+    for pid, parent in parents.items():
+        children.setdefault(parent, []).append(pid)
+    found: set[int] = set()
+    frontier = list(roots)
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            if child not in found:
+                found.add(child)
+                frontier.append(child)
+    return found
+
+
+def _signal(pid: int, number: int) -> None:
+    try:
+        os.kill(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+class Zygote:
+    """The live workers, and the sweeping of whatever else runs below the zygote."""
+
+    def __init__(self) -> None:
+        self.workers: set[int] = set()
+        # Exit statuses of workers reaped while sweeping, for their own "finish" later.
+        self.reaped: dict[int, dict] = {}
+
+    def sweep(self) -> None:
+        """Freeze, then kill, every process below the zygote that is not a live worker or under one."""
+        me = os.getpid()
+        frozen: set[int] = set()
+        for _ in range(FREEZE_ROUNDS):
+            parents = _parents()
+            live = self.workers | _below(self.workers, parents)
+            targets = _below({me}, parents) - live - frozen
+            if not targets:
+                break
+            for pid in targets:
+                _signal(pid, signal.SIGSTOP)
+            frozen |= targets
+        for pid in frozen:
+            _signal(pid, signal.SIGKILL)
+        self.reap()
+
+    def reap(self) -> None:
+        """Collect every dead child (orphans come back to the zygote, a subreaper)."""
+        while True:
+            try:
+                pid, raw = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                return
+            if pid == 0:
+                return
+            if pid in self.workers:
+                self.workers.discard(pid)
+                self.reaped[pid] = _status(raw)
+
+    def finish(self, pid: int) -> dict:
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        if pid in self.reaped:
+            status = self.reaped.pop(pid)
+        else:
+            try:
+                _, raw = os.waitpid(pid, 0)
+                status = _status(raw)
+            except ChildProcessError:
+                status = {"signal": None, "exit_code": None}
+        self.workers.discard(pid)
+        self.sweep()
+        return status
+
+
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     # Warm imports: the expensive part, done once for all workers. No op runs here.
@@ -41,6 +140,11 @@ def main() -> None:
 
     from . import worker
 
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+    zygote = Zygote()
     _reply(control, {"event": "ready", "pid": os.getpid()})
     while True:
         data = control.recv(CONTROL_LIMIT)
@@ -49,12 +153,21 @@ def main() -> None:
         request = json.loads(data)
         if request["op"] == "spawn":
             parent_end, child_end = socket.socketpair()
+            output_read, output_write = os.pipe()
+            sys.stdout.flush()
+            sys.stderr.flush()
             pid = os.fork()
             if pid == 0:
-                control.close()
-                parent_end.close()
-                signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                 try:
+                    control.close()
+                    parent_end.close()
+                    os.close(output_read)
+                    # The worker's stdout and stderr go to its own pipe, read by the parent
+                    # during its calls only: a flood between calls blocks the writer.
+                    os.dup2(output_write, 1)
+                    os.dup2(output_write, 2)
+                    os.close(output_write)
+                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                     worker.run(child_end, request)
                 except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
                     os._exit(worker.HARNESS_BROKEN)
@@ -65,21 +178,17 @@ def main() -> None:
             except (ProcessLookupError, PermissionError):
                 pass
             child_end.close()
-            _reply(control, {"event": "spawned", "pid": pid}, [parent_end.fileno()])
+            os.close(output_write)
+            zygote.workers.add(pid)
+            _reply(control, {"event": "spawned", "pid": pid}, [parent_end.fileno(), output_read])
             parent_end.close()
+            os.close(output_read)
         elif request["op"] == "finish":
             pid = int(request["pid"])
-            try:
-                os.killpg(pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            try:
-                _, raw = os.waitpid(pid, 0)
-                status = _status(raw)
-            except ChildProcessError:
-                status = {"signal": None, "exit_code": None}
-            _reply(control, {"event": "finished", "pid": pid, **status})
-    os.killpg(0, signal.SIGKILL)
+            _reply(control, {"event": "finished", "pid": pid, **zygote.finish(pid)})
+    zygote.workers.clear()
+    zygote.sweep()
+    os._exit(0)
 
 
 if __name__ == "__main__":

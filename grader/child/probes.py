@@ -205,7 +205,10 @@ def build_expression(node: list[Any]) -> Callable[[tf.Tensor], tf.Tensor]:
     kind = node[0]
     if kind == "poly":
         coefficients = [float(c) for c in node[1]]
-        return lambda t: sum(coefficient * t**power for power, coefficient in enumerate(coefficients))
+        # The constant term is added as it is: the gradient of t**0 at t = 0 is NaN in TensorFlow.
+        return lambda t: coefficients[0] + sum(
+            coefficient * t**power for power, coefficient in enumerate(coefficients) if power > 0
+        )
     if kind in ("sin", "exp"):
         inner = build_expression(node[1])
         outer = tf.sin if kind == "sin" else tf.exp

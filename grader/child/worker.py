@@ -7,6 +7,7 @@ by the parent as the end of its stream.
 
 from __future__ import annotations
 
+import ctypes
 import importlib
 import os
 import resource
@@ -24,12 +25,34 @@ SUBMISSION_FRAMES_MAX = 8
 HARNESS_BROKEN = 70
 
 
+PR_SET_KEEPCAPS = 8
+PR_SET_NO_NEW_PRIVS = 38
+CAP_DAC_READ_SEARCH = 2
+LINUX_CAPABILITY_VERSION_3 = 0x20080522
+
+
 def _virtual_memory_bytes() -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         for line in status:
             if line.startswith("VmSize:"):
                 return int(line.split()[1]) * 1024
     return 0
+
+
+def _tasks_of(uid: int) -> int:
+    """How many tasks (threads included) `uid` runs: RLIMIT_NPROC counts them all."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", "rb") as status:
+                fields = dict(line.split(b":", 1) for line in status if line.startswith((b"Uid:", b"Threads:")))
+            if int(fields[b"Uid:"].split()[0]) == uid:
+                count += int(fields[b"Threads:"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
 
 
 def _apply_limits(request: dict[str, Any]) -> None:
@@ -39,6 +62,50 @@ def _apply_limits(request: dict[str, Any]) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     file_size = int(request["file_size_limit_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+    processes = request.get("process_limit")
+    if processes:
+        # Without a dedicated uid or a user namespace, the count is the whole user's.
+        if request.get("process_limit_relative"):
+            processes += _tasks_of(os.getuid())
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+
+
+def _libc() -> Any:
+    return ctypes.CDLL(None, use_errno=True)
+
+
+def _keep_only_read_access() -> None:
+    """Keep CAP_DAC_READ_SEARCH alone (read and traverse, e.g. Python under a private /root)."""
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
+
+    header = Header(LINUX_CAPABILITY_VERSION_3, 0)
+    data = (Data * 2)()
+    data[0].effective = data[0].permitted = 1 << CAP_DAC_READ_SEARCH
+    if _libc().capset(ctypes.byref(header), data) != 0:
+        raise OSError(ctypes.get_errno(), "capset failed")
+
+
+def _drop_privileges(request: dict[str, Any]) -> None:
+    """Become the sandbox's dedicated unprivileged uid (when the grader runs as root); no new privileges."""
+    uid = request.get("uid")
+    libc = _libc()
+    if uid is not None:
+        keep_read = bool(request.get("keep_read_access"))
+        if keep_read:
+            libc.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)
+        os.setgroups([])
+        os.setresgid(uid, uid, uid)
+        os.setresuid(uid, uid, uid)
+        if keep_read:
+            _keep_only_read_access()
+        if os.getuid() != uid or os.geteuid() != uid:
+            raise OSError(f"could not drop to uid {uid}")
+    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
 
 def describe_exception(error: BaseException, submission_dir: str) -> dict[str, Any]:
@@ -79,6 +146,7 @@ def _import_student(module_name: str, submission_dir: str) -> ModuleType:
 def run(sock: socket.socket, request: dict[str, Any]) -> None:
     os.setpgid(0, 0)
     _apply_limits(request)
+    _drop_privileges(request)
     from . import probes
 
     submission_dir = request["submission_dir"]
