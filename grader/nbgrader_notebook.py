@@ -21,7 +21,7 @@ from typing import Any
 from grader.config import Course, ExerciseSpec
 from grader.errors import ConfigError, UsageError
 from grader.exercisegen import MarkerError, make_stub
-from grader.notebook import GIVEN_MARKER, SETUP_ID, given_id, symbols, test_id
+from grader.notebook import GIVEN_MARKER, SETUP_ID, given_id, grade_cell_id, symbols
 
 TEMPLATES = Path(__file__).parent / "templates"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
@@ -197,7 +197,7 @@ def build_notebook(course: Course, solutions_dir: Path, notebook_name: str) -> d
             cells.append(_cell("markdown", code.markdown, f"{exercise.id}-task", locked=True))
             cells.append(_cell("code", code.solution, exercise.id, solution=True))
             for test in exercise.tests:
-                cells.append(_cell("code", _test_source(exercise, test.name), test_id(exercise.id, test.name),
+                cells.append(_cell("code", _test_source(exercise, test.name), grade_cell_id(exercise.id, test.name),
                                    grade=True, locked=True, points=test.points))  # fmt: skip
     metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}

@@ -41,7 +41,7 @@ def given_id(module: str) -> str:
     return f"{module}-given"
 
 
-def test_id(exercise_id: str, test_name: str) -> str:
+def grade_cell_id(exercise_id: str, test_name: str) -> str:
     return f"{exercise_id}-{test_name}"
 
 
@@ -69,15 +69,11 @@ class Conversion:
         return hashlib.sha256(self.modules[module].encode("utf-8")).hexdigest()
 
 
-def _python_literal(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False)
-
-
 def unreadable(course: Course, problem: str) -> Conversion:
     """Every module raises `problem` on import: every test scores 0 and says why."""
     body = (
         "class NotebookNotGradable(Exception):\n    \"\"\"This module could not be made from the notebook.\"\"\"\n\n\n"
-        f"raise NotebookNotGradable({_python_literal(problem)})\n"
+        f"raise NotebookNotGradable({problem!r})\n"
     )
     return Conversion({module: body for module in course.modules}, (problem,), tuple(e.id for e in course.exercises), False)
 
@@ -85,7 +81,7 @@ def unreadable(course: Course, problem: str) -> Conversion:
 def _placeholder(exercise: ExerciseSpec, message: str) -> str:
     """Both names of the exercise, each raising `message` when used."""
     function, cls = symbols(exercise.id)
-    raising = f"raise NotImplementedError({_python_literal(message)})"
+    raising = f"raise NotImplementedError({message!r})"
     return (
         f"def {function}(*args, **kwargs):\n    {raising}\n\n\n"
         f"class {cls}:\n    def __init__(self, *args, **kwargs):\n        {raising}\n"
@@ -105,10 +101,11 @@ class _Code:
             tree = ast.parse(source)
         except (SyntaxError, ValueError):
             # Keep the whole cell: the sandbox then reports the syntax error with its line.
-            names = re.findall(r"^(?:async\s+def|def|class)\s+(\w+)", source, flags=re.MULTILINE)
-            return cls(frozenset(names), source)
+            found = re.findall(r"^(?:async\s+def|def|class)\s+(\w+)", source, flags=re.MULTILINE)
+            return cls(frozenset(found), source)
         lines = source.splitlines()
-        kept, names = [], set()
+        kept: list[str] = []
+        names: set[str] = set()
         for node in tree.body:
             if not isinstance(node, _DEFINITION) or (isinstance(node, ast.ImportFrom) and node.module == "__future__"):
                 continue
@@ -183,12 +180,13 @@ def assemble(
 
 
 def _text(value: Any) -> str:
-    return "".join(value) if isinstance(value, list) else str(value or "")
+    return "".join(str(part) for part in value) if isinstance(value, list) else str(value or "")
 
 
 def checksum(cell: Mapping[str, Any]) -> str:
     """nbgrader's checksum of a cell (`nbgrader.utils.compute_checksum`, same algorithm)."""
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    metadata = cell.get("metadata")
+    meta = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
     digest = hashlib.md5()
     for part in (_text(cell.get("source")), str(cell.get("cell_type")), str(bool(meta.get("grade"))),
                  str(bool(meta.get("solution"))), str(bool(meta.get("locked"))), str(meta.get("grade_id"))):  # fmt: skip
@@ -239,7 +237,8 @@ def convert_cells(
     first_test: dict[str, int] = {}
     seen: set[str] = set()
     for cell in cells:
-        meta = cell.get("metadata", {}).get("nbgrader", {})
+        metadata = cell.get("metadata")
+        meta = metadata.get("nbgrader") if isinstance(metadata, dict) else None
         meta = meta if isinstance(meta, dict) else {}
         grade_id = str(meta.get("grade_id", ""))
         seen.add(grade_id)
@@ -267,7 +266,7 @@ def convert_cells(
     for exercise in course.exercises:
         if exercise.id not in seen:
             messages.append(f"the solution cell {exercise.id} is not in {notebook} (deleted?)")
-        lost = [t.name for t in exercise.tests if test_id(exercise.id, t.name) not in seen]
+        lost = [t.name for t in exercise.tests if grade_cell_id(exercise.id, t.name) not in seen]
         if lost:
             messages.append(f"test cell(s) of {exercise.id} deleted ({', '.join(lost)}): the grader runs them anyway")
     return assemble(course, given, code, limits=first_test, notebook=notebook, messages=messages)

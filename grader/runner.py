@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any, Iterator
@@ -26,6 +27,8 @@ from grader.sandbox import SubmissionFailure
 from grader.session import ExerciseCalls, Reference, StudentCalls
 
 SUITES_DIR = Path(__file__).parent / "suites"
+ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
+MESSAGE_LIMIT = 1500
 HIDDEN_SUITES_DIR = SUITES_DIR / "hidden"
 
 
@@ -43,6 +46,16 @@ class BoundReference:
 def _split_node(item: pytest.Item) -> tuple[str, str]:
     module = Path(str(item.fspath)).stem
     return module.removeprefix("test_"), item.name.removeprefix("test_")
+
+
+def readable(message: str) -> str:
+    """A message from the student's process, for a student: no terminal colours, no Keras
+    argument dump, not endless."""
+    message = ANSI_ESCAPE.sub("", message)
+    message = message.split("\n\nArguments received by")[0].strip()
+    if len(message) > MESSAGE_LIMIT:
+        message = message[:MESSAGE_LIMIT] + " […]"
+    return message
 
 
 class GradingPlugin:
@@ -98,7 +111,7 @@ class GradingPlugin:
         if isinstance(error, Mistake):
             return TestResult(status=FAILED, score=0, message=error.message, hint=error.hint, **common)
         if isinstance(error, SubmissionFailure):
-            return TestResult(status=FAILED, score=0, message=error.message, limit=error.limit, **common)
+            return TestResult(status=FAILED, score=0, message=readable(error.message), limit=error.limit, **common)
         detail = report.longreprtext.strip().splitlines()
         return TestResult(
             status=ERROR,

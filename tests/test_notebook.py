@@ -84,7 +84,7 @@ def test_deleted_solution_cell_costs_that_exercise_only(course: Course, referenc
     assert conversion.missing == ("square_loss",)
     assert any("solution cell square_loss is not in nb.ipynb" in m for m in conversion.messages)
     module = conversion.modules["linear_classifier"]
-    assert "def training_step(inputs" in module and "raise NotImplementedError(\"nb.ipynb has no code cell" in module
+    assert "def training_step(inputs" in module and "raise NotImplementedError('nb.ipynb has no code cell that defines" in module
     compile(module, "linear_classifier.py", "exec")
 
 
