@@ -283,7 +283,14 @@ class Sandbox:
             return
         if self.process is None:
             self.start()
-        message, _ = self._control_receive(STARTUP_TIMEOUT_S)
+        try:
+            message, _ = self._control_receive(STARTUP_TIMEOUT_S)
+        except SubmissionFailure as failure:
+            # No student code runs before "ready": a sandbox that cannot start is the machine's
+            # problem (TensorFlow missing, bubblewrap broken), never a student's zero.
+            raise InternalError(
+                f"the sandbox could not start ({failure.message}); run `grade doctor` to see what is missing"
+            ) from failure
         if message.get("event") != "ready":
             raise InternalError(f"the sandbox started with an unexpected message {message!r}")
         self._ready = True

@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 
 from grader.child import wire
 from grader.config import Course, ExerciseSpec
@@ -107,16 +106,13 @@ class ExerciseCalls:
 
 
 def probe_key(probe: str, args: dict[str, Any]) -> str:
-    """A stable digest of a probe request, for memoising and shipping expected values."""
-    digest = hashlib.sha256(probe.encode())
-    for name in sorted(args):
-        value = args[name]
-        digest.update(name.encode())
-        if isinstance(value, np.ndarray):
-            digest.update(str(value.dtype).encode() + str(value.shape).encode() + np.ascontiguousarray(value).tobytes())
-        else:
-            digest.update(json.dumps(value, sort_keys=True, default=repr).encode())
-    return digest.hexdigest()
+    """A stable digest of a probe request, for memoising and shipping expected values.
+
+    Arrays (at any depth) count by dtype, shape and bytes, through the same encoding as the
+    wire, so a list of arrays is keyed exactly, never by an abbreviated repr.
+    """
+    canonical = json.dumps({"probe": probe, "args": args}, sort_keys=True, default=wire.encode_value)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 class Reference:

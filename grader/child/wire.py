@@ -26,6 +26,11 @@ class WireError(Exception):
     """The other side sent something that is not a valid message."""
 
 
+def encode_value(value: Any) -> Any:
+    """JSON's `default` hook: arrays and NumPy scalars as base64 `.npy`."""
+    return _default(value)
+
+
 def _default(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         buffer = io.BytesIO()
