@@ -21,7 +21,7 @@ import pytest
 
 from grader.compare import Mistake
 from grader.config import Course, ExerciseSpec
-from grader.errors import ConfigError, UsageError
+from grader.errors import ConfigError, GraderError, UsageError
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 from grader.sandbox import SubmissionFailure
 from grader.session import ExerciseCalls, Reference, StudentCalls
@@ -112,11 +112,15 @@ class GradingPlugin:
             return TestResult(status=FAILED, score=0, message=error.message, hint=error.hint, **common)
         if isinstance(error, SubmissionFailure):
             return TestResult(status=FAILED, score=0, message=readable(error.message), limit=error.limit, **common)
-        detail = report.longreprtext.strip().splitlines()
+        if isinstance(error, GraderError):
+            detail = error.message
+        else:
+            lines = report.longreprtext.strip().splitlines()
+            detail = lines[-1] if lines else report.outcome
         return TestResult(
             status=ERROR,
             score=0,
-            message=f"internal error in the grader (not your fault; tell your instructor): {detail[-1] if detail else report.outcome}",
+            message=f"internal error in the grader (not your fault; tell your instructor): {detail}",
             **common,
         )
 
