@@ -368,7 +368,7 @@ class Sandbox:
             raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind="sandbox")
         worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
         limit = min(self.limits.time_limit_s, IMPORT_TIME_LIMIT_S)
-        hello = worker.receive(limit, during="importing your module")
+        hello = worker.receive(limit, during=f"importing {module}.py" if module else "starting")
         if hello.get("event") != "hello":
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind="protocol")

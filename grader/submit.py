@@ -3,8 +3,11 @@
 The zip holds exactly the modules that course.toml lists, `manifest.json` (course, student,
 time, grader version, environment, the SHA-256 of every other member) and the local
 `result.json` (the student's view: hidden tests are never run). It is deterministic: for the
-same modules, student, course, environment and time, the bytes are identical. The time is the
-only part that changes from one run to the next; set SOURCE_DATE_EPOCH to fix it too.
+same modules, student, course, environment and time, the bytes are identical (fixed order,
+timestamps, permissions and compression; with the same zlib, as deflate's output may differ
+between zlib versions). The time is the only part that changes from one run to the next; set
+SOURCE_DATE_EPOCH to fix it too. The result's duration is zeroed and its `submission` is the
+archive's name, so neither varies.
 """
 
 from __future__ import annotations

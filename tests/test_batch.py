@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
-from grader.batch import Source, discover, intake, run_batch
+from grader.batch import Source, TerminalProgress, discover, intake, run_batch
 from grader.config import Course
 from grader.errors import UsageError
 from grader.gradebook import ERROR, OK, Gradebook
@@ -168,3 +168,18 @@ def test_batch_command_usage_errors_exit_2(tmp_path: Path) -> None:
     assert unknown.returncode == 2 and "Did you mean 'square_loss'" in unknown.stderr
     no_gradebook = run_grade("batch", str(tmp_path / "a.zip"))
     assert no_gradebook.returncode == 2 and "--gradebook" in no_gradebook.stderr
+
+
+def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> None:
+    """On a terminal (a real pty) the bar shows the count and the ETA; into a file it stays silent."""
+    leader, follower = os.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        bar = TerminalProgress(terminal)
+        bar(1, 4, "alice: ok")
+        bar(4, 4, "dave: error")
+    shown = os.read(leader, 4096).decode()
+    os.close(leader)
+    assert "1/4 ETA" in shown and "4/4 ETA 0:00" in shown and "alice: ok" in shown
+    with (tmp_path / "log").open("w") as log:
+        TerminalProgress(log)(1, 4, "alice: ok")
+    assert (tmp_path / "log").read_text() == ""

@@ -9,6 +9,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -92,3 +93,15 @@ def test_grade_check_of_the_notebook_matches_autograde(cycle: dict[str, Any], co
     assert cycle["check"]["score"] == cycle["check"]["max_score"] == 100
     times = cycle["times"]
     assert times["nbgrader autograde reference"] > 0 and times["grade check reference"] > 0
+
+
+def test_release_ships_the_students_course_without_hidden_tests(cycle: dict[str, Any], course: Course) -> None:
+    """release/ holds the notebook, course.toml without hidden tests and the public expected values, no solution."""
+    from grader.config import load_course
+
+    release = Path(cycle["course_dir"]) / "release" / "keras-intro"
+    students = load_course(release / "course.toml")
+    assert students.max_score == course.without_hidden_tests().max_score < course.max_score
+    assert (release / ".grader" / "expected.json").stat().st_size > 0
+    assert sorted(p.name for p in release.iterdir()) == [".grader", "course.toml", "keras_intro.ipynb"]
+    assert "tf.reduce_mean" not in (release / "keras_intro.ipynb").read_text()

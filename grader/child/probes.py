@@ -7,9 +7,10 @@ shapes, dtypes and type names. The parent checks all of it; nothing here decides
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import keras
 import numpy as np
@@ -22,6 +23,48 @@ class Context:
     exercise: str
 
 
+def _library_type(kind: type) -> bool:
+    return kind.__module__.startswith(("tensorflow.", "keras.", "tf_keras."))
+
+
+@contextlib.contextmanager
+def recording_usage() -> Iterator[dict[str, int]]:
+    """Count, while the student's code runs, the GradientTape gradients it takes and the optimizers it uses.
+
+    The classes are wrapped in this process only, for the duration of one call, so that a
+    hard-coded answer, finite differences, a closed form or a library optimizer show in the data.
+    """
+    usage = {"gradient_tapes": 0, "tape_gradients": 0, "optimizers": 0}
+    patched: list[tuple[type, str, Any]] = []
+
+    def wrap(owner: type, name: str, key: str) -> None:
+        original = owner.__dict__.get(name, getattr(owner, name, None))
+        if original is None:
+            return
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            usage[key] += 1
+            return original(*args, **kwargs)
+
+        patched.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, counting)
+
+    wrap(tf.GradientTape, "__enter__", "gradient_tapes")
+    for name in ("gradient", "jacobian", "batch_jacobian"):
+        wrap(tf.GradientTape, name, "tape_gradients")
+    for optimizer in (keras.optimizers.Optimizer, tf.compat.v1.train.Optimizer):
+        for name in ("__init__", "apply_gradients", "apply"):
+            wrap(optimizer, name, "optimizers")
+    try:
+        yield usage
+    finally:
+        for owner, name, original in reversed(patched):
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
 def describe(value: Any) -> dict[str, Any]:
     """What a returned value is, as plain data: its kind, type, dtype, shape and values."""
     kind_type = type(value)
@@ -29,11 +72,13 @@ def describe(value: Any) -> dict[str, Any]:
     if value is None:
         info["kind"] = "none"
         return info
-    if isinstance(value, tf.Variable):
+    # A subclass of a library type made outside the library (a tensor or an array that lies
+    # about itself) is "other": it is not what the library's own operations return.
+    if isinstance(value, tf.Variable) and _library_type(kind_type):
         info["kind"] = "variable"
-    elif tf.is_tensor(value):
+    elif tf.is_tensor(value) and _library_type(kind_type):
         info["kind"] = "tensor"
-    elif isinstance(value, np.ndarray):
+    elif kind_type is np.ndarray:
         info["kind"] = "ndarray"
     elif isinstance(value, (bool, int, float, np.generic)):
         info["kind"] = "scalar"
@@ -108,13 +153,14 @@ def training_step_one_step(
         created.append(str(kwargs.get("name") or "variable"))
         return next_creator(**kwargs)
 
-    with tf.variable_creator_scope(record_creation):
+    with tf.variable_creator_scope(record_creation), recording_usage() as usage:
         loss = step(tf.constant(inputs), tf.constant(targets), W, b, learning_rate)
     return {
         "loss": describe(loss),
         "W": W.numpy(),
         "b": b.numpy(),
         "variables_created": len(created),
+        "usage": usage,
     }
 
 
@@ -133,10 +179,11 @@ def training_step_train(
     inputs_tensor = tf.constant(inputs)
     targets_tensor = tf.constant(targets)
     losses = []
-    for _ in range(steps):
-        loss = step(inputs_tensor, targets_tensor, W, b, learning_rate)
-        losses.append(float(np.asarray(loss)))
-    return {"losses": np.array(losses, dtype=np.float64), "W": W.numpy(), "b": b.numpy()}
+    with recording_usage() as usage:
+        for _ in range(steps):
+            loss = step(inputs_tensor, targets_tensor, W, b, learning_rate)
+            losses.append(float(np.asarray(loss)))
+    return {"losses": np.array(losses, dtype=np.float64), "W": W.numpy(), "b": b.numpy(), "usage": usage}
 
 
 # ----------------------------------------------------------------------------------------
@@ -147,6 +194,15 @@ ACTIVATIONS: dict[str, Callable[[tf.Tensor], tf.Tensor]] = {
     "sigmoid": tf.math.sigmoid,
     "tanh": tf.math.tanh,
 }
+
+
+def sublayers(layer: keras.layers.Layer) -> list[str]:
+    """The layers tracked inside a layer (a SimpleDense that wraps keras.layers.Dense has one)."""
+    try:
+        inner = layer._flatten_layers(include_self=False, recursive=True)
+    except Exception:  # noqa: BLE001 - a layer that broke Keras' tracking reports nothing here.
+        return []
+    return [f"{type(item).__module__}.{type(item).__qualname__}" for item in inner]
 
 
 def _weights(layer: keras.layers.Layer) -> list[dict[str, Any]]:
@@ -165,6 +221,7 @@ def simple_dense_call(
         "trainable": _weights(layer),
         "all_weights": len(layer.weights),
         "outputs": outputs,
+        "sublayers": sublayers(layer),
     }
 
 
@@ -177,7 +234,8 @@ def simple_dense_fit(
     )
     model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), loss="mean_squared_error")
     history = model.fit(inputs, targets, epochs=epochs, batch_size=64, verbose=0, shuffle=False)
-    return {"losses": np.array(history.history["loss"], dtype=np.float64)}
+    inner = [name for layer in model.layers for name in sublayers(layer)]
+    return {"losses": np.array(history.history["loss"], dtype=np.float64), "sublayers": inner}
 
 
 def simple_dense_call_randomized(
@@ -193,7 +251,7 @@ def simple_dense_call_randomized(
         shape = tuple(int(n) for n in weight.shape)
         weight.assign(rng.normal(scale=0.5, size=shape).astype(keras.backend.standardize_dtype(weight.dtype)))
     outputs = [describe(layer(tf.constant(batch))) for batch in batches]
-    return {"trainable": _weights(layer), "outputs": outputs}
+    return {"trainable": _weights(layer), "outputs": outputs, "sublayers": sublayers(layer)}
 
 
 # ----------------------------------------------------------------------------------------
@@ -220,7 +278,9 @@ def build_expression(node: list[Any]) -> Callable[[tf.Tensor], tf.Tensor]:
 
 
 def acceleration_call(context: Context, expression: list[Any], time: float) -> dict[str, Any]:
-    return describe(context.module.acceleration(build_expression(expression), time))
+    with recording_usage() as usage:
+        result = context.module.acceleration(build_expression(expression), time)
+    return {**describe(result), "usage": usage}
 
 
 # ----------------------------------------------------------------------------------------

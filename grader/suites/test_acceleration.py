@@ -17,6 +17,7 @@ from grader.compare import check_close, fail, is_close, value_of
 from grader.sandbox import SubmissionFailure
 
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
+HINT_TAPES = "Open an outer and an inner tf.GradientTape: the speed is inner_tape.gradient(position, time), the acceleration outer_tape.gradient(speed, time)."
 HINT_WATCH = "A constant time must be watched with tape.watch(time) in both tapes (the outer one too), or the gradient is None."
 
 
@@ -74,6 +75,11 @@ def _describe(student: Any, position: list[Any], time: float) -> dict[str, Any]:
     if described.get("kind") == "none":
         fail(f"acceleration returned None on position(t) = {text(position)} at time {time:g}; a gradient is None"
              " when the tape did not watch time. Expected the second derivative, a scalar float32 tensor.", hint=HINT_WATCH)
+    gradients = (described.get("usage") or {}).get("tape_gradients", 2)
+    if gradients < 2:
+        fail(f"acceleration took {gradients} GradientTape gradient(s) on position(t) = {text(position)} at time {time:g};"
+             " the exercise is to differentiate position twice with tf.GradientTape (a hard-coded value, finite"
+             " differences or a formula of your own do not earn these points).", hint=HINT_TAPES)
     return described
 
 

@@ -56,13 +56,23 @@ def _cases(spec: Any) -> list[dict[str, Any]]:
     return cases
 
 
+def _own_layer(result: dict[str, Any]) -> dict[str, Any]:
+    """The probe's result, or a failure when SimpleDense wraps a library layer instead of making its own weights."""
+    inner = result.get("sublayers") or []
+    if inner:
+        fail(f"SimpleDense contains the Keras layer(s) {', '.join(sorted(set(inner)))}; the exercise is to write the"
+             " layer yourself, so a library layer inside it does not earn these points.",
+             hint="Create W and b with self.add_weight in build() and return activation(inputs @ W + b) in call(), with no other layer.")
+    return result
+
+
 def _call_all(student: Any, probe: str, cases: list[dict[str, Any]], activation: str | None) -> list[dict[str, Any]]:
     """Call the layer on every case; a layer that fails for some input sizes only is named."""
     results: list[dict[str, Any] | None] = []
     failures: list[tuple[dict[str, Any], SubmissionFailure]] = []
     for case in cases:
         try:
-            results.append(student.call(probe, activation=activation, **case))
+            results.append(_own_layer(student.call(probe, activation=activation, **case)))
         except SubmissionFailure as failure:
             if failure.kind != "exception":
                 raise
@@ -134,7 +144,7 @@ def test_no_weights_before_first_call(student: Any, spec: Any) -> None:
     for case in _cases(spec):
         units, arguments = case["units"], dict(case, batches=case["batches"][:1], activation=None)
         try:
-            count = student.call("simple_dense.call", **arguments)["weights_before_call"]
+            count = _own_layer(student.call("simple_dense.call", **arguments))["weights_before_call"]
         except SubmissionFailure as failure:
             if failure.not_implemented or failure.kind != "exception":
                 raise
@@ -173,7 +183,7 @@ def test_initial_weight_values(student: Any, spec: Any) -> None:
     """
     for seed in spec.seeds:
         batch = np.random.default_rng(seed).normal(size=(2, 64)).astype(np.float32)
-        result = student.call("simple_dense.call", units=128, activation=None, batches=[batch], seed=int(seed))
+        result = _own_layer(student.call("simple_dense.call", units=128, activation=None, batches=[batch], seed=int(seed)))
         kernels = [weight["value"] for weight in result["trainable"] if len(weight["shape"]) == 2]
         if not kernels:
             fail("After a call on inputs of shape (2, 64), SimpleDense(128) has no 2-D trainable weight W.",
@@ -211,7 +221,8 @@ def test_trains_inside_sequential(student: Any, spec: Any) -> None:
     epochs = 3
     for seed in spec.seeds:
         inputs, targets = point_clouds(seed)
-        losses = np.asarray(student.call("simple_dense.fit", inputs=inputs, targets=targets, epochs=epochs, seed=int(seed))["losses"])
+        fitted = _own_layer(student.call("simple_dense.fit", inputs=inputs, targets=targets, epochs=epochs, seed=int(seed)))
+        losses = np.asarray(fitted["losses"])
         where = f"fitting Sequential([SimpleDense(16, activation=tf.nn.relu), SimpleDense(1)]) for {epochs} epochs on the point clouds of seed {seed}"
         if losses.shape != (epochs,) or not np.isfinite(losses).all():
             fail(f"The losses per epoch were {losses.tolist()} {where}; {epochs} finite losses were expected.",

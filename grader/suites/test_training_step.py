@@ -51,12 +51,26 @@ def _step_hint(arguments: dict[str, Any], got: dict[str, Any], expected: dict[st
     return ""
 
 
+def check_gradient_step(got: dict[str, Any]) -> None:
+    """Fail when training_step did not take its gradient with tf.GradientTape, or used a library optimizer."""
+    usage = got.get("usage") or {}
+    if usage.get("optimizers", 0):
+        fail("training_step used a Keras or TensorFlow optimizer; the exercise is to write the gradient-descent update"
+             " yourself, so an optimizer does not earn these points.",
+             hint="Compute the gradients with tape.gradient(loss, [W, b]), then W.assign_sub(learning_rate * gradient_of_W).")
+    if usage.get("tape_gradients", 1) < 1:
+        fail("training_step took no gradient with tf.GradientTape; the exercise is one gradient-descent step computed with"
+             " a tape, so a closed-form solution or a gradient of your own does not earn these points.",
+             hint="Compute the loss inside `with tf.GradientTape() as tape:`, then tape.gradient(loss, [W, b]).")
+
+
 def test_returns_loss_before_update(student: Any, reference: Any, spec: Any) -> None:
     """The returned value is the loss at W0, b0: computed before the update."""
     for seed in spec.seeds:
         arguments = _step_inputs(seed)
         got = student.call("training_step.one_step", **arguments)
         expected = reference.call("training_step.one_step", **arguments)
+        check_gradient_step(got)
         loss = value_of(got["loss"], "training_step's return value")
         if loss.size != 1:
             fail(f"training_step returned an array of shape {tuple(loss.shape)}; return the scalar loss.")
@@ -74,6 +88,7 @@ def test_one_step_matches_gradient_descent(student: Any, reference: Any, spec: A
         arguments = _step_inputs(seed)
         got = student.call("training_step.one_step", **arguments)
         expected = reference.call("training_step.one_step", **arguments)
+        check_gradient_step(got)
         hint = _step_hint(arguments, got, expected)
         check_close(got["W"], expected["W"], rtol=spec.rtol, atol=spec.atol, what="W after one step", hint=hint)
         check_close(got["b"], expected["b"], rtol=spec.rtol, atol=spec.atol, what="b after one step", hint=hint)
@@ -83,6 +98,7 @@ def test_updates_variables_in_place(student: Any, spec: Any) -> None:
     """The caller's own Variables W and b change, and no new tf.Variable is made."""
     arguments = _step_inputs(spec.seeds[0])
     got = student.call("training_step.one_step", **arguments)
+    check_gradient_step(got)
     hint = "Update the Variables you were given in place, with W.assign_sub(...) and b.assign_sub(...)."
     if got["variables_created"]:
         fail(f"training_step created {got['variables_created']} new tf.Variable(s) instead of updating W and b.", hint=hint)
@@ -96,6 +112,8 @@ def test_works_inside_tf_function(student: Any, spec: Any) -> None:
     arguments = _step_inputs(spec.seeds[-1])
     eager = student.call("training_step.one_step", **arguments)
     graph = student.call("training_step.one_step", use_tf_function=True, **arguments)
+    check_gradient_step(eager)
+    check_gradient_step(graph)
     hint = "Inside tf.function, use TensorFlow ops only: no .numpy(), no Python floats of tensors, no new Variables."
     for name in ("W", "b"):
         check_close(graph[name], eager[name], rtol=spec.rtol, atol=spec.atol, what=f"{name} after a step inside tf.function", hint=hint)
@@ -125,6 +143,7 @@ def check_convergence(student: Any, reference: Any, seed: int) -> None:
     }
     got = student.call("training_step.train", **arguments)
     expected = reference.call("training_step.train", **arguments)
+    check_gradient_step(got)
     final = linear_loss(inputs, targets, got["W"], got["b"])
     target = linear_loss(inputs, targets, expected["W"], expected["b"])
     accuracy = linear_accuracy(inputs, targets, got["W"], got["b"])

