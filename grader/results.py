@@ -34,6 +34,8 @@ class TestResult:
     hidden: bool = False
     # Which limit ended the test, if one did: "time", "memory" or "output".
     limit: str | None = None
+    # True when the student's code still raises the stub's NotImplementedError.
+    not_implemented: bool = False
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:

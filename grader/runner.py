@@ -111,7 +111,14 @@ class GradingPlugin:
         if isinstance(error, Mistake):
             return TestResult(status=FAILED, score=0, message=error.message, hint=error.hint, **common)
         if isinstance(error, SubmissionFailure):
-            return TestResult(status=FAILED, score=0, message=readable(error.message), limit=error.limit, **common)
+            return TestResult(
+                status=FAILED,
+                score=0,
+                message=readable(error.message),
+                limit=error.limit,
+                not_implemented=error.not_implemented,
+                **common,
+            )
         if isinstance(error, GraderError):
             detail = error.message
         else:

@@ -51,7 +51,7 @@ STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
 # Importing a module in the warm zygote takes well under a second; an import that runs
 # longer than this is a loop or a wait at import time.
-IMPORT_TIME_LIMIT_S = 20.0
+IMPORT_TIME_LIMIT_S = 10.0
 FILE_SIZE_LIMIT_MB = 64
 OUTPUT_TAIL_BYTES = 4096
 # What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
@@ -374,7 +374,7 @@ class Sandbox:
             raise SubmissionFailure("the worker answered with malformed data while starting", kind="protocol")
         if hello.get("import_error"):
             worker.finish()
-            raise student_error(hello["import_error"], f"importing {module}.py")
+            raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)
         return worker
 
     def finish_worker(self, pid: int) -> dict[str, Any]:
@@ -391,7 +391,7 @@ class Sandbox:
             return {}
 
 
-def student_error(error: dict[str, Any], during: str) -> SubmissionFailure:
+def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
     """A failure built from the worker's description of an exception the student's code raised."""
     where = ("; at " + " <- ".join(reversed(error.get("frames") or []))) if error.get("frames") else ""
     if error.get("not_implemented"):
@@ -403,9 +403,10 @@ def student_error(error: dict[str, Any], during: str) -> SubmissionFailure:
             kind="exception",
         )
     if error.get("memory"):
+        allowed = f" of {memory_limit_mb} MB" if memory_limit_mb else ""
         return SubmissionFailure(
             f"memory limit: your code ran out of memory while {during} ({error.get('type')}: {error.get('message')}):"
-            " it allocates more than the memory limit allows",
+            f" it allocates more than the memory limit{allowed} allows; allocate smaller arrays",
             kind="memory",
             limit="memory",
         )
@@ -561,7 +562,7 @@ class Worker:
         if message.get("ok") is True and "value" in message:
             return message["value"]
         if isinstance(message.get("error"), dict):
-            raise student_error(message["error"], during)
+            raise student_error(message["error"], during, self.sandbox.limits.memory_limit_mb)
         if "protocol_error" in message:
             raise InternalError(f"the sandbox did not know a probe: {message['protocol_error']}")
         self.finish()

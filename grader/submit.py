@@ -38,9 +38,6 @@ from grader.environment import library_versions
 from grader.errors import SubmissionError, UsageError
 from grader.results import GradeResult
 
-NOT_IMPLEMENTED_PREFIX = "not implemented yet"
-
-
 @dataclass(frozen=True)
 class Submission:
     """A written submission archive and the local grading it carries."""
@@ -112,7 +109,7 @@ def unfinished_exercises(result: GradeResult) -> list[str]:
     return [
         exercise.id
         for exercise in result.exercises
-        if any(test.message.startswith(NOT_IMPLEMENTED_PREFIX) for test in exercise.tests)
+        if any(test.not_implemented for test in exercise.tests)
     ]
 
 

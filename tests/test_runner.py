@@ -38,6 +38,7 @@ def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., Gr
     for exercise, test in result.tests:
         assert test.status == FAILED, (exercise.id, test.name)
         assert test.message.startswith("not implemented yet"), (exercise.id, test.name, test.message)
+        assert test.not_implemented, (exercise.id, test.name)
     assert result.return_code == 1
 
 
