@@ -31,10 +31,14 @@ instructor's copies: the test cells grade against them in autograde and validate
 """
 
 import os
+import sys
 from pathlib import Path
 
 here = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 - nbgrader provides it
+
+# nbgrader runs `alembic` (its database migrations) from PATH: this environment's first.
+os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 c.CourseDirectory.course_id = "$course_id"
 c.CourseDirectory.root = str(here)

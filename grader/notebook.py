@@ -149,8 +149,8 @@ def assemble(
     for module in course.modules:
         if given.get(module) is None:
             problem = (
-                f"{notebook} has lost the read-only cell of given code of {module}.py ({given_id(module)});"
-                " copy it back from the released notebook"
+                f"{notebook} has no given code of {module}.py: run its read-only cell ({given_id(module)}) first,"
+                " or copy the cell back from the released notebook if it was deleted"
             )
             out_messages.append(problem)
             modules[module] = unreadable(course, problem).modules[module]
@@ -163,8 +163,8 @@ def assemble(
             if index is None:
                 problem = (
                     f"{notebook} has no code cell that defines {' or '.join(sorted(set(symbols(exercise.id))))}"
-                    f" above the tests of {exercise.id}: its solution cell ({exercise.id}) was deleted or renamed;"
-                    " copy it back from the released notebook"
+                    f" above the tests of {exercise.id}: run its solution cell ({exercise.id}) first, or copy the"
+                    " cell back from the released notebook if it was deleted or renamed"
                 )
                 out_messages.append(problem)
                 missing.append(exercise.id)

@@ -1,10 +1,11 @@
 """The real nbgrader cycle, shared by tests/test_nbgrader_cycle.py and scripts/nbgrader_benchmark.py.
 
-`run_cycle(folder)` builds a course with `grade nbgrader`, releases it with `nbgrader
-generate_assignment`, submits three notebooks (the reference, the released notebook
-unchanged, the reference with one exercise wrong), runs `nbgrader autograde` per student,
-`nbgrader validate` on the first two, `grade check` on the first notebook and `grade batch`
-on nbgrader's submitted/ folder, timing each command, and returns what it saw as plain data.
+`prepare` builds a course with `grade nbgrader`, releases it with `nbgrader
+generate_assignment` and submits three notebooks (the reference, the released notebook
+unchanged, the reference with one exercise wrong). Then two independent tracks: `autograde`
+(`nbgrader autograde` per student, scores read from gradebook.db) and `doors` (`grade check`
+of the first notebook, `nbgrader validate` on the first two, `grade batch` on nbgrader's
+submitted/ folder). Each step times its commands and returns what it saw as plain data.
 """
 
 from __future__ import annotations
@@ -109,34 +110,69 @@ def checked(completed: subprocess.CompletedProcess[str], what: str, codes: tuple
     return completed
 
 
-def run_cycle(folder: Path, *, students: tuple[str, ...] = STUDENTS, full: bool = True) -> dict[str, Any]:
-    """The whole cycle in `folder` (created); returns scores, outputs and timings."""
+def prepare(folder: Path) -> dict[str, Any]:
+    """`grade nbgrader`, `nbgrader generate_assignment`, and the three submissions, in `folder`."""
     course_dir = folder / "course"
     times: dict[str, float] = {}
-    completed, times["grade nbgrader"] = run(grade_command("nbgrader", str(course_dir), "--course", str(ROOT / "course.toml")), folder.parent)
+    completed, times["grade nbgrader"] = run(grade_command("nbgrader", str(course_dir), "--course", str(ROOT / "course.toml")), folder)
     checked(completed, "grade nbgrader")
     completed, times["nbgrader generate_assignment"] = run(nbgrader_command("generate_assignment", ASSIGNMENT), course_dir)
     checked(completed, "nbgrader generate_assignment")
     paths = submit(course_dir)
+    return {"course_dir": str(course_dir), "times": times, "paths": {student: str(path) for student, path in paths.items()}}
+
+
+def autograde(folder: Path, students: tuple[str, ...] = STUDENTS) -> dict[str, Any]:
+    """`nbgrader autograde` per student (after `prepare`): gradebook scores and the cells' outputs."""
+    course_dir = folder / "course"
+    times: dict[str, float] = {}
     for student in students:
         completed, times[f"nbgrader autograde {student}"] = run(nbgrader_command("autograde", ASSIGNMENT, "--student", student), course_dir)
         checked(completed, f"nbgrader autograde --student {student}")
-    completed, times["grade check reference"] = run(grade_command("check", str(paths["reference"]), "--course", str(course_dir / "course.toml"), "--format", "json"), course_dir)
-    check_result = json.loads(checked(completed, "grade check").stdout)
-    data: dict[str, Any] = {"course_dir": str(course_dir), "times": times, "check": check_result}
-    if not full:
-        return data
+    outputs = {student: cell_outputs(course_dir / "autograded" / student / ASSIGNMENT / NOTEBOOK) for student in students}
+    scores = nbgrader_scores(course_dir, "keras-intro") if students == STUDENTS else {}
+    return {"times": times, "nbgrader": scores, "outputs": outputs}
+
+
+def check(folder: Path) -> dict[str, Any]:
+    """`grade check` of the reference notebook (after `prepare`), as JSON."""
+    course_dir = folder / "course"
+    notebook = course_dir / "submitted" / "reference" / ASSIGNMENT / NOTEBOOK
+    completed, seconds = run(grade_command("check", str(notebook), "--course", str(course_dir / "course.toml"), "--format", "json"), course_dir)
+    return {"times": {"grade check reference": seconds}, "check": json.loads(checked(completed, "grade check", (0, 1)).stdout)}
+
+
+def doors(folder: Path) -> dict[str, Any]:
+    """The other doors (after `prepare`): `grade check`, `nbgrader validate` twice, `grade batch`."""
+    course_dir = folder / "course"
+    data = check(folder)
     validate = {}
     for student in ("reference", "unchanged"):
-        completed, times[f"nbgrader validate {student}"] = run(nbgrader_command("validate", str(paths[student])), course_dir)
+        notebook = course_dir / "submitted" / student / ASSIGNMENT / NOTEBOOK
+        completed, data["times"][f"nbgrader validate {student}"] = run(nbgrader_command("validate", str(notebook)), course_dir)
         validate[student] = completed.stdout + completed.stderr
     gradebook = folder / "batch.db"
-    completed, times["grade batch"] = run(grade_command("batch", str(course_dir / "submitted"), "--gradebook", str(gradebook), "--course", str(course_dir / "course.toml"), "-j", "1"), course_dir)
+    completed, data["times"]["grade batch"] = run(grade_command("batch", str(course_dir / "submitted"), "--gradebook", str(gradebook),
+                                                                "--course", str(course_dir / "course.toml"), "-j", "1"), course_dir)  # fmt: skip
     checked(completed, "grade batch")
     from grader.gradebook import Gradebook
 
     with Gradebook(gradebook) as book:
         batch = {row.student: row.result for row in book.rows()}
-    outputs = {student: cell_outputs(course_dir / "autograded" / student / ASSIGNMENT / NOTEBOOK) for student in students}
-    data.update(nbgrader=nbgrader_scores(course_dir, "keras-intro"), validate=validate, batch=batch, outputs=outputs)
-    return data
+    return {**data, "validate": validate, "batch": batch}
+
+
+def merge(*parts: dict[str, Any]) -> dict[str, Any]:
+    """The parts' results as one dict, their timings together."""
+    merged: dict[str, Any] = {"times": {}}
+    for part in parts:
+        merged.update({key: value for key, value in part.items() if key != "times"})
+        merged["times"].update(part.get("times", {}))
+    return merged
+
+
+def run_cycle(folder: Path, *, students: tuple[str, ...] = STUDENTS, full: bool = True) -> dict[str, Any]:
+    """The whole cycle in `folder`, one step after the other; `full=False`: autograde and check only."""
+    parts = [prepare(folder), autograde(folder, students)]
+    parts += [doors(folder)] if full else [check(folder)]
+    return merge(*parts)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -107,6 +109,7 @@ def test_course_dir_config_sets_course_timeout_kernel_and_grader(course: Course,
     """nbgrader_config.py names the course, allows 300 s per cell, and points the test cells at course.toml."""
     for name in ("GRADER_NBGRADER_COURSE", "TF_CPP_MIN_LOG_LEVEL", "JUPYTER_PREFER_ENV_PATH"):
         monkeypatch.setenv(name, "unset")  # Restored after the test: the config sets them.
+    monkeypatch.setenv("PATH", os.environ["PATH"])
     built = build_course_dir(course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, kit=False)
     assert built.notebook == tmp_path / "source" / "keras-intro" / "keras_intro.ipynb" and built.notebook.is_file()
     assert (tmp_path / "course.toml").read_text() == (ROOT / "course.toml").read_text()
@@ -117,8 +120,7 @@ def test_course_dir_config_sets_course_timeout_kernel_and_grader(course: Course,
     assert config.CourseDirectory.course_id == "keras-intro"
     assert config.Execute.timeout == config.ExecutePreprocessor.timeout == 300
     assert config.OverwriteCells.add_missing_cells is True
-    import os
-
+    assert os.environ["PATH"].startswith(str(Path(sys.executable).parent) + os.pathsep)
     assert os.environ["GRADER_NBGRADER_COURSE"] == str(tmp_path.resolve() / "course.toml")
     assert os.environ["JUPYTER_PREFER_ENV_PATH"] == "unset"  # setdefault: a user's choice wins.
 

@@ -1,7 +1,9 @@
 """The real nbgrader cycle: generate_assignment, autograde, validate, and `grade batch` on the same notebooks.
 
-One cycle per test run (tests/nbgrader_support.py): the first xdist worker that needs it
-builds it under a file lock in the run's shared temporary folder; the others read its JSON.
+One cycle per test run (tests/nbgrader_support.py), shared by the xdist workers through files
+and locks in the run's temporary folder: one worker prepares the course; then the
+autograde track and the other doors' track each run once, side by side when two workers
+need the cycle at the same time, one after the other otherwise.
 """
 
 from __future__ import annotations
@@ -10,29 +12,41 @@ import fcntl
 import json
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import pytest
 
 from grader.config import Course
-from tests.nbgrader_support import WRONG_EXERCISE, run_cycle
+from tests.nbgrader_support import WRONG_EXERCISE, autograde, doors, merge, prepare
 
-pytestmark = pytest.mark.xdist_group("nbgrader")
+STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {"autograde": autograde, "doors": doors}
+
+
+def once(folder: Path, name: str, step: Callable[[Path], dict[str, Any]], *, wait: bool = True) -> dict[str, Any] | None:
+    """The step's result, computed by the first worker to take its lock; None if busy and not `wait`."""
+    result = folder / f"{name}.json"
+    with open(folder / f"{name}.lock", "w") as lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            return None
+        if not result.is_file():
+            result.write_text(json.dumps(step(folder), indent=1))
+    return json.loads(result.read_text())
 
 
 @pytest.fixture(scope="session")
 def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
-    """The cycle's results, built once per test run whatever the number of workers."""
+    """The cycle's results, each step run once per test run whatever the number of workers."""
     base = tmp_path_factory.getbasetemp()
-    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    folder = shared / "nbgrader-cycle"
-    with open(shared / "nbgrader-cycle.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        done = folder / "cycle.json"
-        if not done.is_file():
-            folder.mkdir(exist_ok=True)
-            done.write_text(json.dumps(run_cycle(folder), indent=1))
-    data = json.loads(done.read_text())
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "nbgrader-cycle"
+    folder.mkdir(exist_ok=True)
+    parts = {"prepare": once(folder, "prepare", prepare)}
+    for name, step in STEPS.items():  # First the steps no other worker is running...
+        parts[name] = once(folder, name, step, wait=False)
+    for name, step in STEPS.items():  # ...then wait for the others.
+        parts[name] = parts[name] or once(folder, name, step)
+    data = merge(*(part for part in parts.values() if part is not None))
     print("\n".join(f"{name}: {seconds} s" for name, seconds in data["times"].items()))
     return data
 

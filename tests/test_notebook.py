@@ -194,9 +194,26 @@ def test_grade_check_of_notebooks(course: Course, reference: dict[str, Any], tmp
     graded = run_grade("check", str(tmp_path / "wrong.ipynb"), *arguments)
     assert graded.returncode == 1, graded.stderr
     result = json.loads(graded.stdout)
-    assert 0 < result["score"] < 15 and any("first derivative" in t["hint"] for t in result["exercises"][0]["tests"])
+    assert result["score"] < result["max_score"] == 15 and result["submission"] == str(tmp_path / "wrong.ipynb")
+    assert all(t["message"] and t["hint"] for t in result["exercises"][0]["tests"] if t["status"] != "passed")
     damaged = run_grade("check", str(tmp_path / "damaged.ipynb"), *arguments)
     assert damaged.returncode == 1, damaged.stderr
     result = json.loads(damaged.stdout)
     assert result["score"] == 0 and "damaged.ipynb is not valid JSON" in result["exercises"][0]["tests"][0]["message"]
     assert "warning: damaged.ipynb is not valid JSON" in damaged.stderr
+
+
+def test_batch_finds_nbgrader_submissions(course: Course, reference: dict[str, Any], tmp_path: Path) -> None:
+    """`grade batch` discovers submitted/<student>/<assignment>/*.ipynb and reads each into modules and notes."""
+    from grader.batch import discover, intake
+
+    for student, notebook in (("alice", reference), ("bob", {"nbformat": 3})):
+        folder = tmp_path / "submitted" / student / "keras-intro"
+        folder.mkdir(parents=True)
+        (folder / "keras_intro.ipynb").write_text(json.dumps(notebook))
+    sources = discover([tmp_path / "submitted"], course.modules)
+    assert [(s.kind, s.path.parent.name) for s in sources] == [("notebook", "alice"), ("notebook", "bob")]
+    alice, bob = (intake(source, course) for source in sources)
+    assert alice.student == "alice" and sorted(alice.modules) == sorted(f"{m}.py" for m in course.modules)
+    assert alice.notes == () and not alice.error
+    assert bob.student == "bob" and "nbformat 3" in bob.notes[0] and b"NotebookNotGradable" in bob.modules["gradients.py"]

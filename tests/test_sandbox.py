@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import os
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -9,7 +12,21 @@ import numpy as np
 import pytest
 
 from grader.child import wire
+from grader.config import Limits
+from grader.isolation import (
+    BUBBLEWRAP,
+    RLIMITS,
+    SCRATCH_SLACK_BYTES,
+    TMPFS_BYTES,
+    UID_BASE,
+    UID_COUNT,
+    Isolation,
+    detect_isolation,
+    process_limit,
+    processes_of,
+)
 from grader.results import GradeResult
+from grader.sandbox import Sandbox, SubmissionFailure, Worker, child_environment
 from tests.conftest import SOLUTIONS, submission_with
 
 REFERENCE_VALIDATION = (SOLUTIONS / "validation.py").read_text()
@@ -84,3 +101,190 @@ def test_wire_refuses_pickles_and_object_arrays() -> None:
     assert round_trip["value"].dtype == np.float32 and round_trip["value"].shape == (2, 3)
     scalar = wire.decode(wire.encode({"value": np.float32(2.5)})[wire.HEADER.size:])
     assert scalar["value"].shape == ()
+
+
+# -- the sandbox itself: privileges, limits, scratch area, clean-up ------------------------------
+
+REPORTING_MODULE = '''
+import json, os, resource, socket
+
+def _report():
+    status = dict(line.split(":", 1) for line in open("/proc/self/status") if ":" in line)
+    report = {
+        "uid": os.getuid(), "euid": os.geteuid(), "gid": os.getgid(), "groups": os.getgroups(),
+        "cap_effective": int(status["CapEff"], 16), "cap_permitted": int(status["CapPrm"], 16),
+        "no_new_privs": int(status["NoNewPrivs"]),
+        "nproc": resource.getrlimit(resource.RLIMIT_NPROC)[0], "address_space": resource.getrlimit(resource.RLIMIT_AS)[0],
+        "file_size": resource.getrlimit(resource.RLIMIT_FSIZE)[0], "environment": sorted(os.environ),
+        "cwd": os.getcwd(), "home": os.path.expanduser("~"),
+    }
+    for name, path in (("tmp", "/tmp"), ("scratch", os.getcwd())):
+        info = os.statvfs(path)
+        report[name + "_bytes"] = info.f_blocks * info.f_frsize
+    try:
+        socket.create_connection(("1.1.1.1", 53), timeout=1).close()
+        report["network"] = True
+    except OSError:
+        report["network"] = False
+    return report
+
+def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
+    raise RuntimeError("<<REPORT" + json.dumps(_report()) + "REPORT>>")
+'''
+
+
+def _isolation(name: str) -> Isolation:
+    if name == BUBBLEWRAP:
+        detected = detect_isolation()
+        if detected.name != BUBBLEWRAP:
+            pytest.skip(f"bubblewrap is not usable here: {detected.detail}")
+        return detected
+    return Isolation(RLIMITS, "rlimits, for the test", dedicated_uid=os.geteuid() == 0)
+
+
+def _sandbox(tmp_path: Path, source: str, isolation: Isolation) -> Sandbox:
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "validation.py").write_text(source)
+    return Sandbox(folder, ["validation"], Limits(), isolation).start()
+
+
+def _split_arguments() -> dict[str, object]:
+    return {"inputs": np.zeros((4, 2), np.float32), "targets": np.zeros((4, 1), np.float32), "validation_fraction": 0.5, "seed": 1}
+
+
+def _report(worker: Worker) -> dict[str, object]:
+    with pytest.raises(SubmissionFailure) as failure:
+        worker.call("split_validation.call", 30.0, "reporting", **_split_arguments())
+    text = failure.value.message
+    return json.loads(text[text.index("<<REPORT") + len("<<REPORT") : text.index("REPORT>>")])
+
+
+@pytest.mark.parametrize("isolation_name", [BUBBLEWRAP, RLIMITS])
+def test_worker_runs_as_a_dedicated_uid_with_limits(isolation_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """As root, student code runs as a leased unprivileged uid, no capability beyond reading, no_new_privs, every rlimit set."""
+    monkeypatch.setenv("GRADER_SANDBOX_TEST_SECRET", "never-in-the-child")
+    if os.geteuid() != 0:
+        pytest.skip("a dedicated uid needs the grader to run as root")
+    isolation = _isolation(isolation_name)
+    sandbox = _sandbox(tmp_path, REPORTING_MODULE, isolation)
+    try:
+        assert sandbox.lease is not None
+        report = _report(sandbox.spawn("split_validation", "validation"))
+        assert report["uid"] == report["euid"] == report["gid"] == sandbox.lease.uid
+        assert UID_BASE <= sandbox.lease.uid < UID_BASE + UID_COUNT
+        assert report["groups"] in ([], [sandbox.lease.uid])
+        # bubblewrap: no capability at all; rlimits: CAP_DAC_READ_SEARCH only (to read Python under /root).
+        allowed = 0 if isolation_name == BUBBLEWRAP else 1 << 2
+        assert report["cap_effective"] == report["cap_permitted"] == allowed
+        assert report["no_new_privs"] == 1
+        assert report["nproc"] == process_limit()
+        assert report["file_size"] == 64 * 1024 * 1024
+        assert 0 < report["address_space"] < 64 * 1024**3
+        # Nothing of the parent's environment passes but the allowlist (libraries may add their own names).
+        passed_on = set(report["environment"]) & set(os.environ)
+        assert passed_on <= set(child_environment("/tmp", "/opt/gradekit")) | {"CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH", "PWD"}
+        assert "GRADER_SANDBOX_TEST_SECRET" not in report["environment"]
+    finally:
+        sandbox.close()
+
+
+def test_bubblewrap_scratch_and_tmp_are_size_capped_tmpfs_without_network(tmp_path: Path) -> None:
+    """Under bubblewrap the writable areas are memory-backed and capped, nothing is shared with the host, no network."""
+    sandbox = _sandbox(tmp_path, REPORTING_MODULE, _isolation(BUBBLEWRAP))
+    try:
+        report = _report(sandbox.spawn("split_validation", "validation"))
+        assert sandbox.scratch is None, "no host folder is writable from the sandbox"
+        assert report["cwd"] == "/submission"
+        assert report["tmp_bytes"] <= TMPFS_BYTES
+        assert report["scratch_bytes"] <= SCRATCH_SLACK_BYTES + len(REPORTING_MODULE) + 1024 * 1024
+        assert report["network"] is False
+    finally:
+        sandbox.close()
+
+
+ESCAPING_MODULE = '''
+import os, time
+
+def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
+    if os.fork() == 0:
+        os.setsid()
+        if os.fork() == 0:
+            time.sleep(3600)
+        os._exit(0)
+    count = int(validation_fraction * len(inputs))
+    return (inputs[count:], targets[count:]), (inputs[:count], targets[:count])
+'''
+
+
+@pytest.mark.parametrize("isolation_name", [BUBBLEWRAP, RLIMITS])
+def test_escaped_daemon_dies_with_its_worker_and_close_leaves_nothing(isolation_name: str, tmp_path: Path) -> None:
+    """A double-forked, setsid daemon is killed when its worker finishes; close() leaves no process and no folder."""
+    if os.geteuid() != 0:
+        pytest.skip("processes are told apart by their dedicated uid, which needs root")
+    sandbox = _sandbox(tmp_path, ESCAPING_MODULE, _isolation(isolation_name))
+    try:
+        assert sandbox.lease is not None
+        uid = sandbox.lease.uid
+        worker = sandbox.spawn("split_validation", "validation")
+        worker.call("split_validation.call", 30.0, "splitting", **_split_arguments())
+        assert len(_alive(uid)) >= 2, "the worker and its daemon run as the sandbox's uid"
+        worker.finish()
+        assert _alive(uid) == [], "the daemon outlived its worker"
+        scratch = sandbox.scratch
+    finally:
+        sandbox.close()
+    assert scratch is None or not scratch.exists()
+    assert _alive(uid) == []
+
+
+def _alive(uid: int, wait_s: float = 5.0) -> list[int]:
+    """The live (not zombie) processes of `uid`, after giving killed ones `wait_s` to go."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        alive = []
+        for pid in processes_of(uid):
+            try:
+                with open(f"/proc/{pid}/stat", "rb") as stat:
+                    if stat.read().rsplit(b")", 1)[1].split()[0] != b"Z":
+                        alive.append(pid)
+            except OSError:
+                continue
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.1)
+
+
+def test_module_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    """A module handed in as a link (here to the reference) is never followed; the failure says to hand in the file."""
+    folder = tmp_path / "submission"
+    folder.mkdir()
+    (folder / "validation.py").symlink_to(SOLUTIONS / "validation.py")
+    with Sandbox(folder, ["validation"], Limits()) as sandbox:
+        with pytest.raises(SubmissionFailure) as failure:
+            sandbox.spawn("split_validation", "validation")
+    assert failure.value.kind == "missing"
+    assert "validation.py" in failure.value.message and "file itself" in failure.value.message
+
+
+STALLING_MODULE = '''
+import gc, socket, time
+
+def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
+    channel = next(item for item in gc.get_objects()
+                   if isinstance(item, socket.socket) and item.fileno() >= 0 and item.type == socket.SOCK_STREAM)
+    channel.sendall(b"\\x00\\x00\\x00\\x00\\x00\\x00\\x10\\x00{")
+    time.sleep(3600)
+'''
+
+
+def test_half_sent_answer_cannot_hang_the_parent(tmp_path: Path) -> None:
+    """Student code that writes half a message on the worker's channel and stalls is stopped by the time limit."""
+    with _sandbox(tmp_path, STALLING_MODULE, detect_isolation()) as sandbox:
+        worker = sandbox.spawn("split_validation", "validation")
+        started = time.monotonic()
+        with pytest.raises(SubmissionFailure) as failure:
+            worker.call("split_validation.call", 3.0, "splitting", **_split_arguments())
+        elapsed = time.monotonic() - started
+    assert failure.value.limit == "time", failure.value.message
+    assert elapsed < 3.0 + 10.0

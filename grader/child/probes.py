@@ -130,7 +130,13 @@ def _linear_model(inputs: tf.Tensor, W: tf.Variable, b: tf.Variable) -> tf.Tenso
 def _training_step(context: Context) -> Callable[..., Any]:
     context.module.square_loss = _mean_squared_error
     context.module.model = _linear_model
-    return context.module.training_step
+    step = context.module.training_step
+    python_function = getattr(step, "python_function", None)
+    if callable(python_function):
+        # A student's own @tf.function: a fresh one per probe call traces again, so that the
+        # tapes and optimizers its graph uses are seen by recording_usage (a cached trace runs none).
+        return tf.function(python_function)
+    return step
 
 
 def training_step_one_step(

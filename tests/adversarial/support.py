@@ -1,8 +1,8 @@
 """The adversarial cases: the manifest, submissions made from them, and snapshots of the files they attack.
 
 A case is a folder `cases/<case_id>/` holding the module(s) a student would hand in (and,
-for some cases, other files handed in next to them); the rest of the submission is a copy of
-`solutions/`. `cases.toml` says what each case targets and how it must be graded.
+for some cases, other files handed in next to them, stored as NAME.case); the rest of the
+submission is a copy of `solutions/`. `cases.toml` says what each case targets and how it must be graded.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import socket
+import time
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,7 +96,9 @@ def materialize(case: Case, folder: Path, *, loopback_port: int = 9) -> Path:
         if case.pad_to_bytes and source.suffix == ".py":
             line = b"# " + b"padding " * 12 + b"\n"
             data += line * max(0, (case.pad_to_bytes - len(data)) // len(line) + 1)
-        (folder / source.name).write_bytes(data)
+        # conftest.py, pytest.ini or .pth files are kept as NAME.case in the repository, so that
+        # they never act on the project's own test run; the submission gets them under NAME.
+        (folder / source.name.removesuffix(".case")).write_bytes(data)
     return folder
 
 
@@ -115,3 +119,49 @@ def snapshot(*roots: Path) -> dict[str, str]:
 def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
     """The paths added, removed or modified between two snapshots."""
     return sorted(path for path in before.keys() | after.keys() if before.get(path) != after.get(path))
+
+
+def sandbox_uid(pid: int) -> int | None:
+    """The real uid of `pid` if it is a dedicated sandbox uid (see grader.isolation), else None."""
+    from grader.isolation import UID_BASE, UID_COUNT
+
+    try:
+        with open(f"/proc/{pid}/status", "rb") as status:
+            for line in status:
+                if line.startswith(b"Uid:"):
+                    uid = int(line.split()[1])
+                    return uid if UID_BASE <= uid < UID_BASE + UID_COUNT else None
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def lease_is_free(uid: int) -> bool:
+    """Whether no live sandbox holds `uid` (its abstract socket can be bound)."""
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.bind(f"\0gradekit-uid-{uid}")
+    except OSError:
+        return False
+    finally:
+        probe.close()
+    return True
+
+
+def orphaned_sandbox_processes(wait_s: float = 5.0) -> list[str]:
+    """Processes running as a sandbox uid that no live sandbox holds any more: leftovers of a grading.
+
+    Safe while other sandboxes run (other test processes): their uids are still leased.
+    Processes killed a moment ago get `wait_s` to finish dying.
+    """
+    deadline = time.monotonic() + wait_s
+    while True:
+        found = []
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                uid = sandbox_uid(int(entry.name))
+                if uid is not None and lease_is_free(uid):
+                    found.append(f"pid {entry.name} (uid {uid})")
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)

@@ -1,5 +1,5 @@
 # -*- coding: latin-1 -*-
-"""Control: Latin-1 source with its coding declared (Données mélangées)."""
+"""Control: Latin-1 source with its coding declared: Données mélangées."""
 import numpy as np
 
 def split_validation(inputs, targets, validation_fraction=0.3, seed=None):

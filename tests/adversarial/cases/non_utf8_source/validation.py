@@ -1,5 +1,4 @@
-"""Latin-1 bytes without a coding declaration."""
-# Données mélangées
+"""Latin-1 bytes in the source without a coding declaration: Données mélangées."""
 import numpy as np
 
 def split_validation(inputs, targets, validation_fraction=0.3, seed=None):

@@ -1,0 +1,321 @@
+"""The adversarial suite: hostile and careless submissions get exactly what their honest part deserves.
+
+Every case of cases.toml is graded once (per isolation it lists) by a session fixture, in a
+batch-like loop shared by the pytest-xdist workers: each worker claims the next case nobody has
+claimed yet (an exclusive file in the run's shared temporary folder), grades it, and writes
+what it saw; the parametrized tests below only read those records. While grading, the parent
+holds secrets in its environment and listens on the loopback; around each grading it
+snapshots the files a submission could attack.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import socket
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from grader.config import Course
+from grader.isolation import RLIMITS, detect_isolation, process_limit
+from grader.results import PASSED, GradeResult
+from grader.runner import grade
+from grader.session import Reference
+from tests.adversarial.support import (
+    CATEGORIES,
+    ROOT,
+    SECRETS,
+    SOLUTIONS,
+    Case,
+    changed,
+    load_cases,
+    materialize,
+    orphaned_sandbox_processes,
+    snapshot,
+)
+from tests.conftest import run_grade
+
+CASES = load_cases()
+JOBS = [(case, isolation) for case in CASES for isolation in case.isolations]
+JOB_IDS = [f"{case.id}-{isolation}" for case, isolation in JOBS]
+WAIT_FOR_OTHERS_S = 900.0
+
+
+@dataclass(frozen=True)
+class Record:
+    """What grading one case showed: the result and what happened around it."""
+
+    result: dict[str, Any]
+    isolation: str
+    changed_files: list[str]
+    leftover_processes: list[str]
+    leftover_temporary: list[str]
+    loopback_connections: int
+    duration_s: float
+
+
+@functools.lru_cache(maxsize=None)
+def _skip_reason(isolation: str) -> str:
+    """Why this machine cannot grade under `isolation` safely, or "" when it can."""
+    if isolation == RLIMITS and os.geteuid() != 0:
+        return ("the rlimits fallback without root runs student code as your own user: a fork bomb or kill -9 -1"
+                " would reach your own processes; run the suite as root (CI does)")
+    if isolation == "bubblewrap":
+        saved = os.environ.pop("GRADER_ISOLATION", None)
+        detect_isolation.cache_clear()
+        try:
+            available = detect_isolation()
+        finally:
+            if saved is not None:
+                os.environ["GRADER_ISOLATION"] = saved
+            detect_isolation.cache_clear()
+        if available.name != "bubblewrap":
+            return f"bubblewrap is not usable here: {available.detail}"
+    return ""
+
+
+def _shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One folder for the whole run: the xdist workers' base folders share their parent."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "adversarial-records"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+class _Environment:
+    """Secrets in the parent's environment and the isolation to grade under, for one grading."""
+
+    def __init__(self, isolation: str) -> None:
+        self.isolation = isolation
+        self.saved: dict[str, str | None] = {}
+
+    def __enter__(self) -> None:
+        wanted = {**SECRETS, "GRADER_ISOLATION": RLIMITS if self.isolation == RLIMITS else None}
+        for name, value in wanted.items():
+            self.saved[name] = os.environ.get(name)
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        detect_isolation.cache_clear()
+
+    def __exit__(self, *exc: object) -> None:
+        for name, value in self.saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        detect_isolation.cache_clear()
+
+
+def _grade_one(case: Case, isolation: str, course: Course, reference: Reference, work: Path) -> Record:
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.setblocking(False)
+    private_temporary = work / "tmp"
+    private_temporary.mkdir(parents=True)
+    try:
+        submission = materialize(case, work / "submission", loopback_port=listener.getsockname()[1])
+        watched = (SOLUTIONS, ROOT / "course.toml", ROOT / "grader", submission)
+        before = snapshot(*watched)
+        saved_tempdir = tempfile.tempdir
+        tempfile.tempdir = str(private_temporary)
+        started = time.monotonic()
+        try:
+            with _Environment(isolation):
+                result = grade(course=course, submission_dir=submission, reference=reference, exercise_ids=list(case.exercises))
+        finally:
+            tempfile.tempdir = saved_tempdir
+        duration = time.monotonic() - started
+        connections = 0
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except BlockingIOError:
+                break
+            connection.close()
+            connections += 1
+        return Record(
+            result=result.to_dict(),
+            isolation=result.isolation,
+            changed_files=changed(before, snapshot(*watched)),
+            leftover_processes=orphaned_sandbox_processes(),
+            leftover_temporary=sorted(path.name for path in private_temporary.iterdir()),
+            loopback_connections=connections,
+            duration_s=round(duration, 1),
+        )
+    finally:
+        listener.close()
+
+
+@pytest.fixture(scope="session")
+def records(course: Course, reference: Reference, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Record]]:
+    """Every job graded once across the xdist workers; this worker grades those nobody claimed yet."""
+    shared = _shared_folder(tmp_path_factory)
+    work = tmp_path_factory.mktemp("adversarial-work")
+    order = list(zip(JOB_IDS, JOBS))
+    if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0":
+        order.reverse()  # Two workers start from opposite ends: fewer collisions on claims.
+    for job_id, (case, isolation) in order:
+        if _skip_reason(isolation):
+            continue
+        try:
+            os.close(os.open(shared / f"{job_id}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        try:
+            record = _grade_one(case, isolation, course, reference, work / job_id)
+            data = json.dumps(record.__dict__)
+        except Exception as error:  # noqa: BLE001 - a grader crash is a finding: the tests report it.
+            data = json.dumps({"crash": f"{type(error).__name__}: {error}"})
+        (shared / f"{job_id}.tmp").write_text(data)
+        os.replace(shared / f"{job_id}.tmp", shared / f"{job_id}.json")
+    found: dict[str, Record] = {}
+    deadline = time.monotonic() + WAIT_FOR_OTHERS_S
+    for job_id, (_, isolation) in zip(JOB_IDS, JOBS):
+        if _skip_reason(isolation):
+            continue
+        path = shared / f"{job_id}.json"
+        while not path.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        if path.exists():
+            data = json.loads(path.read_text())
+            if "crash" not in data:
+                found[job_id] = Record(**data)
+            else:
+                found[job_id] = Record(result={"crash": data["crash"]}, isolation="", changed_files=[],
+                                       leftover_processes=[], leftover_temporary=[], loopback_connections=0, duration_s=0.0)  # fmt: skip
+    yield found
+
+
+def _record(records: dict[str, Record], job_id: str) -> Record:
+    reason = _skip_reason(job_id.rsplit("-", 1)[1])
+    if reason:
+        pytest.skip(reason)
+    record = records.get(job_id)
+    assert record is not None, f"{job_id} was never graded (another worker claimed it and did not finish)"
+    assert "crash" not in record.result, f"grading {job_id} crashed the grader: {record.result['crash']}"
+    return record
+
+
+def _tests(record: Record) -> dict[str, dict[str, Any]]:
+    return {f"{exercise['id']}::{test['name']}": test for exercise in record.result["exercises"] for test in exercise["tests"]}
+
+
+def test_manifest_has_forty_cases_covering_every_category(course: Course) -> None:
+    """At least 40 cases, every category of issue 4 represented, each naming real tests of its exercises exactly once."""
+    assert len(CASES) >= 40
+    assert {case.category for case in CASES} == set(CATEGORIES)
+    for case in CASES:
+        names = {f"{exercise_id}::{test.name}" for exercise_id in case.exercises for test in course.exercise(exercise_id).tests}
+        assert set(case.passed) | set(case.failed) == names, case.id
+        assert not set(case.passed) & set(case.failed), case.id
+        assert case.failed == () or case.message, f"{case.id}: a case with failures names a message"
+    assert sum(case.hostile for case in CASES) >= len(CASES) // 2
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_score_is_what_the_honest_part_deserves(job: tuple[Case, str], records: dict[str, Record], course: Course) -> None:
+    """Exactly the manifest's tests pass, each with its points; the others score 0."""
+    case, isolation = job
+    record = _record(records, f"{case.id}-{isolation}")
+    assert record.isolation == isolation
+    tests = _tests(record)
+    passed = sorted(name for name, test in tests.items() if test["status"] == PASSED)
+    assert passed == sorted(case.passed), {name: tests[name]["message"][:300] for name in set(passed) ^ set(case.passed)}
+    points = {f"{exercise_id}::{test.name}": test.points for exercise_id in case.exercises for test in course.exercise(exercise_id).tests}
+    assert record.result["score"] == sum(points[name] for name in case.passed)
+    assert all(tests[name]["score"] == (points[name] if name in case.passed else 0) for name in tests)
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_failures_say_what_happened(job: tuple[Case, str], records: dict[str, Record]) -> None:
+    """Every failed test has a message, one of them the manifest's; a limit that ended a test is named."""
+    case, isolation = job
+    tests = _tests(_record(records, f"{case.id}-{isolation}"))
+    failed = {name: test for name, test in tests.items() if test["status"] != PASSED}
+    assert all(test["message"].strip() for test in failed.values()), failed
+    if case.message:
+        assert any(case.message in test["message"] for test in failed.values()), [test["message"][:300] for test in failed.values()]
+    if case.limit:
+        assert {test["limit"] for test in failed.values()} == {case.limit}
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_grader_finishes_normally(job: tuple[Case, str], records: dict[str, Record]) -> None:
+    """No internal error: exit code 0 when everything passed, 1 otherwise (never 3)."""
+    case, isolation = job
+    record = _record(records, f"{case.id}-{isolation}")
+    result = GradeResult.from_dict(record.result)
+    assert result.internal_errors == ()
+    assert result.return_code == (0 if not case.failed else 1)
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_nothing_outside_the_scratch_folder_changed(job: tuple[Case, str], records: dict[str, Record]) -> None:
+    """solutions/, course.toml, grader/ and the submission folder are byte for byte as before."""
+    case, isolation = job
+    assert _record(records, f"{case.id}-{isolation}").changed_files == []
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_no_secret_left_the_parent(job: tuple[Case, str], records: dict[str, Record]) -> None:
+    """The parent's GITHUB_TOKEN and test secret appear nowhere in the result."""
+    case, isolation = job
+    text = json.dumps(_record(records, f"{case.id}-{isolation}").result)
+    assert not [name for name, secret in SECRETS.items() if secret in text]
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_nothing_outlives_the_grading(job: tuple[Case, str], records: dict[str, Record]) -> None:
+    """No sandbox process and no temporary folder is left once the grading has returned."""
+    case, isolation = job
+    record = _record(records, f"{case.id}-{isolation}")
+    assert record.leftover_processes == []
+    assert record.leftover_temporary == []
+
+
+def test_secret_reader_saw_the_sandbox_environment_only(records: dict[str, Record]) -> None:
+    """The case that dumps every environment it can read saw the allowlist (PATH, HOME...), no secret name."""
+    for isolation in ("bubblewrap", "rlimits"):
+        if _skip_reason(isolation):
+            continue
+        tests = _tests(_record(records, f"secrets_in_environment-{isolation}"))
+        message = next(iter(tests.values()))["message"]
+        assert "environment seen: PATH=" in message
+        assert "GITHUB_TOKEN" not in message and "GRADER_TEST_SECRET" not in message
+
+
+def test_network_case_reached_nothing(records: dict[str, Record]) -> None:
+    """The network case's connections to the parent's loopback listener never arrived."""
+    record = _record(records, "network-bubblewrap")
+    assert record.loopback_connections == 0
+    assert record.result["score"] == record.result["max_score"]
+
+
+def test_fork_bomb_is_bounded_by_the_process_limit(records: dict[str, Record]) -> None:
+    """The counted fork bomb stopped at no more processes than the sandbox's RLIMIT_NPROC, in both isolations."""
+    for isolation in ("bubblewrap", "rlimits"):
+        if _skip_reason(isolation):
+            continue
+        message = _tests(_record(records, f"fork_bomb_counted-{isolation}"))["split_validation::returns_numpy_arrays"]["message"]
+        match = re.search(r"stopped after (\d+) processes", message)
+        assert match, message
+        assert 0 < int(match.group(1)) < process_limit()
+
+
+def test_cli_output_stays_valid_json_when_the_child_prints_fake_json(tmp_path: Path) -> None:
+    """`grade check --format json` on a submission printing fake results: one valid JSON document, exit code 1, score 2."""
+    case = next(case for case in CASES if case.id == "fake_output")
+    submission = materialize(case, tmp_path / "submission")
+    completed = run_grade("check", str(submission), "--exercise", "split_validation", "--format", "json")
+    assert completed.returncode == 1, completed.stderr[-2000:]
+    result = json.loads(completed.stdout)
+    assert result["score"] == 2 and result["max_score"] == 15
+    assert "PASSED" not in completed.stdout
