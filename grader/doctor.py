@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import os
 import platform
 import resource
 import shutil
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.config import Limits
+from grader.isolation import RLIMITS, TMPFS_BYTES, is_root, process_limit
 from grader.sandbox import BUBBLEWRAP, Sandbox, SubmissionFailure, detect_isolation
 
 
@@ -34,13 +36,27 @@ def _version(distribution: str, *alternatives: str) -> str:
 
 
 def _user_namespaces() -> Finding:
+    if is_root():
+        return Finding("user namespaces", True, "not needed: as root, bubblewrap runs without one and the worker drops to its own uid")
     maximum = Path("/proc/sys/user/max_user_namespaces")
     unprivileged = Path("/proc/sys/kernel/unprivileged_userns_clone")
+    apparmor = Path("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
     if maximum.exists() and maximum.read_text().strip() == "0":
         return Finding("user namespaces", False, "disabled (user.max_user_namespaces = 0)", "sudo sysctl -w user.max_user_namespaces=15000")
     if unprivileged.exists() and unprivileged.read_text().strip() == "0":
         return Finding("user namespaces", False, "unprivileged user namespaces are off", "sudo sysctl -w kernel.unprivileged_userns_clone=1")
+    if apparmor.exists() and apparmor.read_text().strip() == "1" and detect_isolation().name != BUBBLEWRAP:
+        return Finding("user namespaces", False, "AppArmor restricts unprivileged user namespaces (Ubuntu 24.04 and later)",
+                       "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor profile for bwrap")
     return Finding("user namespaces", True, "available")
+
+
+def _privileges() -> Finding:
+    if is_root():
+        return Finding("privileges", True, f"running as root: each sandbox's code runs as its own unprivileged uid, with at most"
+                       f" {process_limit()} processes and threads (RLIMIT_NPROC bounds a fork bomb)")
+    return Finding("privileges", True, f"running as your user: sandboxed code runs as you too, with at most {process_limit()}"
+                   " processes and threads beyond yours; run as root (as CI does) for a dedicated uid per sandbox")
 
 
 def diagnose(*, with_device: bool = True) -> list[Finding]:
@@ -49,8 +65,18 @@ def diagnose(*, with_device: bool = True) -> list[Finding]:
     findings.append(Finding("bubblewrap installed", bwrap is not None, bwrap or "bwrap not found", "sudo apt-get install bubblewrap"))
     findings.append(_user_namespaces())
     isolation = detect_isolation()
-    findings.append(Finding("sandbox", isolation.name == BUBBLEWRAP, isolation.detail,
-                            "" if isolation.name == BUBBLEWRAP else "install bubblewrap and allow user namespaces (see above)"))
+    if isolation.name == BUBBLEWRAP:
+        fix = ""
+    elif os.environ.get("GRADER_ISOLATION") == RLIMITS:
+        fix = "unset GRADER_ISOLATION (it forces the rlimits fallback)"
+    else:
+        fix = "install bubblewrap and allow user namespaces (see above)"
+    if isolation.name == BUBBLEWRAP:
+        detail = f"{isolation.detail}; /tmp and the scratch folder are tmpfs of at most {TMPFS_BYTES // 2**20} MB"
+    else:
+        detail = f"reduced isolation, the rlimits fallback: {isolation.detail}"
+    findings.append(Finding("sandbox", isolation.name == BUBBLEWRAP, detail, fix))
+    findings.append(_privileges())
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
     findings.append(Finding("rlimits", True, f"memory, file size and core limits settable (RLIMIT_AS hard limit: {'unlimited' if hard == resource.RLIM_INFINITY else hard})"))
     findings.append(Finding("python", True, platform.python_version()))

@@ -143,6 +143,31 @@ def bwrap_command(module_fds: dict[str, int], scratch_bytes: int, control_fd: in
     return command + ["--chdir", SANDBOX_SUBMISSION, sys.executable, "-m", "gradechild", str(control_fd)]
 
 
+def child_environment(home: str, python_path: str) -> dict[str, str]:
+    """The allowlist: nothing else from the parent's environment (tokens, secrets) passes."""
+    environment = {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": home,
+        "TMPDIR": home,
+        "LANG": "C.UTF-8",
+        "PYTHONPATH": python_path,
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "PYTHONHASHSEED": "0",
+        "PYTHONUNBUFFERED": "1",
+        "TF_CPP_MIN_LOG_LEVEL": "3",
+        "TF_ENABLE_ONEDNN_OPTS": "0",
+        "TF_DETERMINISTIC_OPS": "1",
+        "KERAS_BACKEND": "tensorflow",
+        "KERAS_HOME": f"{home}/.keras",
+        "MPLBACKEND": "Agg",
+    }
+    for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
+        if name in os.environ:
+            environment[name] = os.environ[name]
+    return environment
+
+
 @functools.lru_cache(maxsize=1)
 def detect_isolation() -> Isolation:
     """Bubblewrap if it is installed and can create its namespaces here, else rlimits."""
@@ -164,11 +189,14 @@ def detect_isolation() -> Isolation:
         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
     )  # fmt: skip
     if probe.returncode != 0:
+        fix = (
+            "in a container, bubblewrap needs namespaces and mounts: run the container with --privileged"
+            " (or --cap-add SYS_ADMIN --security-opt seccomp=unconfined)" if as_root
+            else "enable unprivileged user namespaces (sudo sysctl -w kernel.unprivileged_userns_clone=1) or run as root"
+        )  # fmt: skip
         return Isolation(
             RLIMITS,
-            "bubblewrap is installed but cannot create its sandbox here"
-            f" ({probe.stderr.strip()[-200:]}); enable unprivileged user namespaces"
-            " (sudo sysctl -w kernel.unprivileged_userns_clone=1) or run as root" + uid_note,
+            f"bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}" + uid_note,
             as_root,
         )
     return Isolation(BUBBLEWRAP, "bubblewrap: no network, read-only system, private size-capped /tmp and scratch,"
@@ -178,6 +206,39 @@ def detect_isolation() -> Isolation:
 def process_limit(cpus: int | None = None) -> int:
     """RLIMIT_NPROC for one sandbox's uid: TensorFlow's thread pools (about 2 per CPU) for a few workers."""
     return 128 + 16 * (cpus or os.cpu_count() or 2)
+
+
+def counts_processes_per_user_namespace() -> bool:
+    """Linux 5.14 and later count RLIMIT_NPROC per user namespace, so a bubblewrap sandbox counts its own tasks only."""
+    try:
+        major, minor = (int(part) for part in os.uname().release.split(".")[:2])
+    except ValueError:
+        return False
+    return (major, minor) >= (5, 14)
+
+
+def tasks_of(uid: int) -> int:
+    """How many tasks (threads included) `uid` runs on this machine: RLIMIT_NPROC counts them all."""
+    count = 0
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/status", "rb") as status:
+                fields = dict(line.split(b":", 1) for line in status if line.startswith((b"Uid:", b"Threads:")))
+            if int(fields[b"Uid:"].split()[0]) == uid:
+                count += int(fields[b"Threads:"])
+        except (OSError, KeyError, ValueError):
+            continue
+    return count
+
+
+def sandbox_process_limit(isolation: Isolation) -> int:
+    """RLIMIT_NPROC for a worker: the margin alone where the count is the sandbox's own (a dedicated uid, or a
+    user namespace on Linux 5.14+), else on top of what the user already runs."""
+    if isolation.dedicated_uid or (isolation.name == BUBBLEWRAP and counts_processes_per_user_namespace()):
+        return process_limit()
+    return tasks_of(os.getuid()) + process_limit()
 
 
 class UidLease:
@@ -253,6 +314,33 @@ def remove_files_of(uid: int) -> list[str]:
             except OSError:
                 continue
     return removed
+
+
+def kill_tree(root: int) -> None:
+    """Freeze `root` and everything below it (from /proc), then kill them all."""
+    frozen: list[int] = []
+    for _ in range(50):
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if entry.name.isdigit():
+                try:
+                    with open(f"/proc/{entry.name}/stat", "rb") as stream:
+                        children.setdefault(int(stream.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry.name))
+                except (OSError, IndexError, ValueError):
+                    continue
+        tree, frontier = [root], [root]
+        while frontier:
+            for child in children.get(frontier.pop(), []):
+                tree.append(child)
+                frontier.append(child)
+        new = [pid for pid in tree if pid not in frozen]
+        if not new:
+            break
+        for pid in new:
+            _signal(pid, signal.SIGSTOP)
+        frozen += new
+    for pid in frozen:
+        _signal(pid, signal.SIGKILL)
 
 
 def _signal(pid: int, number: int) -> None:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.child import wire
-from grader.child.worker import HARNESS_BROKEN
+from grader.child.worker import HARNESS_BROKEN, SETUP_FAILED
 from grader.config import Limits
 from grader.errors import InternalError
 from grader.isolation import (
@@ -39,13 +39,15 @@ from grader.isolation import (
     Isolation,
     UidLease,
     bwrap_command,
+    child_environment,
     detect_isolation,
-    process_limit,
+    kill_tree,
     remove_files_of,
+    sandbox_process_limit,
     sweep_uid,
 )
 
-__all__ = ["BUBBLEWRAP", "RLIMITS", "Isolation", "Sandbox", "SubmissionFailure", "Worker", "detect_isolation"]
+__all__ = ["BUBBLEWRAP", "RLIMITS", "Isolation", "Sandbox", "SubmissionFailure", "Worker", "child_environment", "detect_isolation"]
 
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
@@ -68,31 +70,6 @@ class SubmissionFailure(Exception):
         self.kind = kind
         self.limit = limit
         self.not_implemented = not_implemented
-
-
-def child_environment(home: str, python_path: str) -> dict[str, str]:
-    """The allowlist: nothing else from the parent's environment (tokens, secrets) passes."""
-    environment = {
-        "PATH": "/usr/local/bin:/usr/bin:/bin",
-        "HOME": home,
-        "TMPDIR": home,
-        "LANG": "C.UTF-8",
-        "PYTHONPATH": python_path,
-        "PYTHONDONTWRITEBYTECODE": "1",
-        "PYTHONNOUSERSITE": "1",
-        "PYTHONHASHSEED": "0",
-        "PYTHONUNBUFFERED": "1",
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
-        "TF_DETERMINISTIC_OPS": "1",
-        "KERAS_BACKEND": "tensorflow",
-        "KERAS_HOME": f"{home}/.keras",
-        "MPLBACKEND": "Agg",
-    }
-    for name in ("CUDA_VISIBLE_DEVICES", "LD_LIBRARY_PATH"):
-        if name in os.environ:
-            environment[name] = os.environ[name]
-    return environment
 
 
 class _OutputDrain(threading.Thread):
@@ -119,40 +96,6 @@ class _OutputDrain(threading.Thread):
 def _tail_text(data: bytes, limit: int) -> str:
     text = data.decode("utf-8", errors="replace").strip()
     return ("…" + text[-limit:]) if len(text) > limit else (text or "(nothing)")
-
-
-def _kill_tree(root: int) -> None:
-    """Freeze `root` and everything below it (from /proc), then kill them all."""
-    frozen: list[int] = []
-    for _ in range(50):
-        children: dict[int, list[int]] = {}
-        for entry in os.scandir("/proc"):
-            if entry.name.isdigit():
-                try:
-                    with open(f"/proc/{entry.name}/stat", "rb") as stream:
-                        children.setdefault(int(stream.read().rsplit(b")", 1)[1].split()[1]), []).append(int(entry.name))
-                except (OSError, IndexError, ValueError):
-                    continue
-        tree, frontier = [root], [root]
-        while frontier:
-            for child in children.get(frontier.pop(), []):
-                tree.append(child)
-                frontier.append(child)
-        new = [pid for pid in tree if pid not in frozen]
-        if not new:
-            break
-        for pid in new:
-            _signal(pid, signal.SIGSTOP)
-        frozen += new
-    for pid in frozen:
-        _signal(pid, signal.SIGKILL)
-
-
-def _signal(pid: int, number: int) -> None:
-    try:
-        os.kill(pid, number)
-    except (ProcessLookupError, PermissionError):
-        pass
 
 
 class Sandbox:
@@ -203,6 +146,7 @@ class Sandbox:
         if self.isolation.dedicated_uid:
             self.lease = UidLease()
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        self.control = parent_end
         fds: dict[str, int] = {}
         try:
             for module in self.modules:
@@ -227,11 +171,13 @@ class Sandbox:
                 cwd=cwd,
                 start_new_session=True,
             )
+        except BaseException:
+            self.close()
+            raise
         finally:
             for fd in fds.values():
                 os.close(fd)
             child_end.close()
-        self.control = parent_end
         self.drain = _OutputDrain(self.process.stdout)
         self.drain.start()
         return self
@@ -308,7 +254,7 @@ class Sandbox:
         if self.process is not None:
             if self.isolation.name != BUBBLEWRAP:
                 # No PID namespace: the zygote is a subreaper, so everything left is below it.
-                _kill_tree(self.process.pid)
+                kill_tree(self.process.pid)
             try:
                 os.killpg(self.process.pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -335,9 +281,6 @@ class Sandbox:
 
     # -- workers ---------------------------------------------------------------------------
 
-    def output_total(self) -> int:
-        return self.drain.total if self.drain else 0
-
     def output_tail(self, limit: int = 600) -> str:
         return _tail_text(self.drain.tail, limit) if self.drain else ""
 
@@ -354,9 +297,7 @@ class Sandbox:
             "submission_dir": self._submission_path,
             "memory_limit_mb": self.limits.memory_limit_mb,
             "file_size_limit_mb": FILE_SIZE_LIMIT_MB,
-            "process_limit": process_limit(),
-            # Without a dedicated uid or a user namespace, RLIMIT_NPROC counts all the user's tasks.
-            "process_limit_relative": self.isolation.name == RLIMITS and self.lease is None,
+            "process_limit": sandbox_process_limit(self.isolation),
             "uid": self.lease.uid if self.lease is not None else None,
             "keep_read_access": self.isolation.name == RLIMITS,
         }
@@ -538,6 +479,11 @@ class Worker:
             cause = "it crashed with a segmentation fault"
         elif status.get("signal") in (signal.SIGKILL, signal.SIGABRT):
             cause = f"it was killed by signal {status['signal']} (often: out of memory)"
+        elif status.get("exit_code") == SETUP_FAILED:
+            cause = (
+                "the sandbox could not set its limits or drop its privileges before running your code (a problem of"
+                " the grader, not of your code: tell your instructor, who can run `grade doctor`)"
+            )
         elif status.get("exit_code") == HARNESS_BROKEN:
             cause = (
                 "the grader's code inside that process failed, because your code patched or replaced"

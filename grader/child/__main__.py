@@ -19,13 +19,14 @@ import os
 import signal
 import socket
 import sys
+from typing import Any
 
 CONTROL_LIMIT = 65536
 PR_SET_CHILD_SUBREAPER = 36
 FREEZE_ROUNDS = 50
 
 
-def _reply(control: socket.socket, message: dict, fds: list[int] | None = None) -> None:
+def _reply(control: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
     data = json.dumps(message).encode("utf-8")
     if fds:
         socket.send_fds(control, [data], fds)
@@ -33,7 +34,7 @@ def _reply(control: socket.socket, message: dict, fds: list[int] | None = None) 
         control.send(data)
 
 
-def _status(raw: int) -> dict:
+def _status(raw: int) -> dict[str, Any]:
     if os.WIFSIGNALED(raw):
         return {"signal": os.WTERMSIG(raw), "exit_code": None}
     return {"signal": None, "exit_code": os.WEXITSTATUS(raw) if os.WIFEXITED(raw) else None}
@@ -81,7 +82,7 @@ class Zygote:
     def __init__(self) -> None:
         self.workers: set[int] = set()
         # Exit statuses of workers reaped while sweeping, for their own "finish" later.
-        self.reaped: dict[int, dict] = {}
+        self.reaped: dict[int, dict[str, Any]] = {}
 
     def sweep(self) -> None:
         """Freeze, then kill, every process below the zygote that is not a live worker or under one."""
@@ -113,7 +114,7 @@ class Zygote:
                 self.workers.discard(pid)
                 self.reaped[pid] = _status(raw)
 
-    def finish(self, pid: int) -> dict:
+    def finish(self, pid: int) -> dict[str, Any]:
         try:
             os.killpg(pid, signal.SIGKILL)
         except (ProcessLookupError, PermissionError):

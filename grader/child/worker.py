@@ -23,7 +23,9 @@ SUBMISSION_FRAMES_MAX = 8
 # The worker's exit status when its own harness fails (builtins or libraries patched by the
 # student's code): the parent reports it as such.
 HARNESS_BROKEN = 70
-
+# The worker's exit status when it could not set its limits or drop its privileges: student
+# code never runs then, and the parent reports a problem of the grader.
+SETUP_FAILED = 71
 
 PR_SET_KEEPCAPS = 8
 PR_SET_NO_NEW_PRIVS = 38
@@ -39,22 +41,6 @@ def _virtual_memory_bytes() -> int:
     return 0
 
 
-def _tasks_of(uid: int) -> int:
-    """How many tasks (threads included) `uid` runs: RLIMIT_NPROC counts them all."""
-    count = 0
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/status", "rb") as status:
-                fields = dict(line.split(b":", 1) for line in status if line.startswith((b"Uid:", b"Threads:")))
-            if int(fields[b"Uid:"].split()[0]) == uid:
-                count += int(fields[b"Threads:"])
-        except (OSError, KeyError, ValueError):
-            continue
-    return count
-
-
 def _apply_limits(request: dict[str, Any]) -> None:
     # The memory limit counts what the submission adds to the warm TensorFlow process.
     memory = _virtual_memory_bytes() + int(request["memory_limit_mb"]) * 1024 * 1024
@@ -64,9 +50,7 @@ def _apply_limits(request: dict[str, Any]) -> None:
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
     processes = request.get("process_limit")
     if processes:
-        # Without a dedicated uid or a user namespace, the count is the whole user's.
-        if request.get("process_limit_relative"):
-            processes += _tasks_of(os.getuid())
+        # Threads count too; the parent sized it for this sandbox's uid or namespace.
         resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
 
 
@@ -145,8 +129,12 @@ def _import_student(module_name: str, submission_dir: str) -> ModuleType:
 
 def run(sock: socket.socket, request: dict[str, Any]) -> None:
     os.setpgid(0, 0)
-    _apply_limits(request)
-    _drop_privileges(request)
+    try:
+        _apply_limits(request)
+        _drop_privileges(request)
+    except Exception:  # noqa: BLE001 - never run student code without its limits or as root.
+        traceback.print_exc()
+        os._exit(SETUP_FAILED)
     from . import probes
 
     submission_dir = request["submission_dir"]
