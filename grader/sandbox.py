@@ -51,9 +51,6 @@ __all__ = ["BUBBLEWRAP", "RLIMITS", "Isolation", "Sandbox", "SubmissionFailure",
 
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
-# Importing a module in the warm zygote takes well under a second; an import that runs
-# longer than this is a loop or a wait at import time.
-IMPORT_TIME_LIMIT_S = 10.0
 FILE_SIZE_LIMIT_MB = 64
 OUTPUT_TAIL_BYTES = 4096
 # What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
@@ -284,8 +281,9 @@ class Sandbox:
     def output_tail(self, limit: int = 600) -> str:
         return _tail_text(self.drain.tail, limit) if self.drain else ""
 
-    def spawn(self, exercise: str, module: str | None) -> Worker:
-        """Fork a worker for one exercise; it imports the student's module first."""
+    def spawn(self, exercise: str, module: str | None, import_time_limit_s: float | None = None) -> Worker:
+        """Fork a worker for one exercise; it imports the student's module first, within
+        `import_time_limit_s` (default: course.toml's time_limit_s)."""
         if module is not None and module in self.refused:
             raise SubmissionFailure(self.refused[module], kind="missing")
         self._ensure_ready()
@@ -308,8 +306,8 @@ class Sandbox:
                 os.close(fd)
             raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind="sandbox")
         worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
-        limit = min(self.limits.time_limit_s, IMPORT_TIME_LIMIT_S)
-        hello = worker.receive(limit, during=f"importing {module}.py" if module else "starting")
+        limit = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
+        hello = worker.receive(limit, during="importing your module")
         if hello.get("event") != "hello":
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind="protocol")
