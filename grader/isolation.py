@@ -87,7 +87,9 @@ def _open_parents(destination: str, made: set[str]) -> list[str]:
     arguments: list[str] = []
     for parent in reversed(Path(destination).parents):
         text = str(parent)
-        if text == "/" or text in made or text.startswith(("/usr", "/tmp")):
+        # /usr is bound whole and /tmp is the sandbox's own tmpfs; folders below /tmp (a venv in
+        # /tmp/x/.venv) still need to be made traversable.
+        if text in ("/", "/tmp") or text in made or text == "/usr" or text.startswith("/usr/"):
             continue
         made.add(text)
         arguments += ["--perms", "0755", "--dir", text]
