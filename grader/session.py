@@ -30,6 +30,14 @@ TIME_LIMIT_MULTIPLE = 10.0
 TIME_LIMIT_FLOOR_S = 10.0
 
 
+def describe_probe(probe: str) -> str:
+    """What a probe does, in a student's words: "running training_step (train)"."""
+    function, _, purpose = probe.partition(".")
+    if purpose in ("", "call"):
+        return f"running {function}"
+    return f"running {function} ({purpose.replace('_', ' ')})"
+
+
 class ExerciseCalls:
     """Calls into the student's code for one exercise."""
 
@@ -81,7 +89,7 @@ class ExerciseCalls:
         limit = self.time_limit(probe, args)
         worker = self._worker()
         try:
-            return worker.call(probe, limit, f"running {probe.split('.')[-1].replace('_', ' ')}", **args)
+            return worker.call(probe, limit, describe_probe(probe), **args)
         except SubmissionFailure as failure:
             if failure.kind == "timeout":
                 self.timeouts += 1

@@ -41,8 +41,6 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
     lines += ["", f"Total: {result.score}/{result.max_score}"]
     for exercise in result.exercises:
         lines.append(f"  {exercise.id}: {exercise.score}/{exercise.max_score}")
-    for warning in result.warnings:
-        lines.append(f"warning: {warning}")
     for error in result.internal_errors:
         lines.append(f"internal error: {error}")
     return "\n".join(lines) + "\n"
