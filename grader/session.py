@@ -139,6 +139,8 @@ class Reference:
         self.recorded: dict[str, Any] = {}
         # The longest time the reference took for each probe, in seconds, on this machine.
         self.durations: dict[str, float] = dict(durations or {})
+        # Seconds the reference spent answering probes in its warm worker: the floor of a grading.
+        self.busy_s = 0.0
         self.sandbox: Sandbox | None = None
         self.workers: dict[str, Worker] = {}
 
@@ -182,6 +184,7 @@ class Reference:
             value = worker.call(probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args)
             elapsed = time.monotonic() - started
             self.durations[probe] = max(self.durations.get(probe, 0.0), elapsed)
+            self.busy_s += elapsed
             return value
         except SubmissionFailure as failure:
             raise InternalError(f"the reference solution failed on {probe}: {failure.message}") from failure
