@@ -18,6 +18,7 @@ from string import Template
 from typing import Any
 
 from grader.config import Course, load_course
+from grader.release_files import render_course_toml
 from grader.errors import ConfigError, UsageError
 from grader.nbgrader_notebook import build_notebook
 
@@ -61,23 +62,6 @@ os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 '''
 
 
-def course_toml(course: Course) -> str:
-    """`course` written back as course.toml text (`load_course` reads it back equal)."""
-    def value(item: Any) -> str:
-        return json.dumps(item) if not isinstance(item, float) else repr(item)
-
-    lines = ["[course]", *(f"{k} = {value(v)}" for k, v in (("id", course.id), ("version", course.version), ("title", course.title)))]
-    lines += ["", "[limits]", *(f"{k} = {value(v)}" for k, v in vars(course.limits).items())]
-    for exercise in course.exercises:
-        lines += ["", f"[exercises.{exercise.id}]", f"module = {value(exercise.module)}", f"title = {value(exercise.title)}",
-                  f"seeds = {value(list(exercise.seeds))}", f"rtol = {value(exercise.rtol)}", f"atol = {value(exercise.atol)}"]  # fmt: skip
-        if exercise.hidden_seeds:
-            lines.append(f"hidden_seeds = {value(list(exercise.hidden_seeds))}")
-        lines += ["", f"[exercises.{exercise.id}.tests]"]
-        lines += [f"{t.name} = {{ points = {t.points}{', hidden = true' if t.hidden else ''} }}" for t in exercise.tests]
-    return "\n".join(lines) + "\n"
-
-
 @dataclass(frozen=True)
 class CourseDir:
     """What `build_course_dir` wrote."""
@@ -99,7 +83,7 @@ def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path
     from grader.session import Reference
 
     (folder / EXPECTED_STORE).parent.mkdir(parents=True, exist_ok=True)
-    (folder / "course.toml").write_text(course_toml(course.without_hidden_tests()), encoding="utf-8")
+    (folder / "course.toml").write_text(render_course_toml(course.without_hidden_tests()), encoding="utf-8")
     students = load_course(folder / "course.toml")
     reference = Reference(students, solutions_dir)
     try:

@@ -40,7 +40,7 @@ def _value(value: object) -> str:
 def render_course_toml(course: Course) -> str:
     """course.toml for `course`, as `load_course` reads it back."""
     lines = [
-        "# The course specification, written by `grade release` from the instructor's course.toml:",
+        "# The course specification, written by `grade` from the instructor's course.toml:",
         "# the points of each test, tolerances, seeds and limits. `grade` validates it on load.",
         "",
         "[course]",

@@ -17,7 +17,8 @@ from traitlets.config import Config
 
 from grader.config import Course, load_course
 from grader.errors import ConfigError, UsageError
-from grader.nbgrader_course import build_course_dir, course_toml
+from grader.nbgrader_course import build_course_dir
+from grader.release_files import render_course_toml
 from grader.nbgrader_notebook import build_notebook, docstring_markdown
 from grader.notebook import GIVEN_MARKER
 from tests.conftest import ROOT, SOLUTIONS
@@ -95,10 +96,10 @@ def test_markdown_teaches_each_exercise_from_its_docstring(notebook: dict[str, A
 
 
 def test_course_toml_round_trip(course: Course, tmp_path: Path) -> None:
-    """course_toml writes a course.toml that loads back equal, with or without hidden tests."""
+    """render_course_toml writes a course.toml that loads back equal, with or without hidden tests."""
     for variant in (course, course.without_hidden_tests()):
         path = tmp_path / "course.toml"
-        path.write_text(course_toml(variant))
+        path.write_text(render_course_toml(variant))
         again = load_course(path)
         assert (again.id, again.version, again.title, again.limits, again.exercises) == (
             variant.id, variant.version, variant.title, variant.limits, variant.exercises
