@@ -15,7 +15,6 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
-from typing import Any
 
 from grader.config import Course, load_course
 from grader.release_files import render_course_toml
