@@ -1,7 +1,7 @@
 """Soak test: grade many submissions, a third of them hostile, and check that the parent stays clean.
 
 Builds COUNT student folders (a third from the hostile cases of tests/adversarial, the rest
-honest or careless ones), grades them with `grade batch`'s engine (`grader.batch.run_batch`,
+honest or careless ones), grades them with `grade batch`'s engine (`grader.batch.run.run_batch`,
 what `grade batch -j JOBS` runs) in this process, and prints, before and after: the processes
 below this process, the processes still running as a sandbox uid, the temporary folders, and
 this process's resident memory.
@@ -26,9 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from grader.batch import run_batch  # noqa: E402
-from grader.config import load_course  # noqa: E402
-from grader.pool import descendants  # noqa: E402
+from grader.batch.run import run_batch  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
+from grader.batch.pool import descendants  # noqa: E402
 from tests.adversarial.support import Case, load_cases, materialize, orphaned_sandbox_processes  # noqa: E402
 
 @dataclass

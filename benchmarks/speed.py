@@ -25,9 +25,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from grader.config import load_course  # noqa: E402
-from grader.runner import grade  # noqa: E402
-from grader.session import Reference  # noqa: E402
+from grader.course.config import load_course  # noqa: E402
+from grader.grading.runner import grade  # noqa: E402
+from grader.grading.session import Reference  # noqa: E402
 
 GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
 

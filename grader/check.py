@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.errors import ConfigError, UsageError
 from grader.results import GradeResult
-from grader.runner import grade
-from grader.session import Reference
+from grader.grading.runner import grade
+from grader.grading.session import Reference
 
 EXPECTED_STORE = Path(".grader") / "expected.json"
 

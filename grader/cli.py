@@ -33,7 +33,7 @@ def check_command(path: Path, course_path: Path | None, solutions: Path | None, 
     from grader.reporters import REPORTERS
 
     if path.suffix == ".ipynb":
-        from grader.notebook import check_notebook
+        from grader.intake.notebook import check_notebook
 
         result = check_notebook(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
     else:
@@ -50,7 +50,7 @@ def check_command(path: Path, course_path: Path | None, solutions: Path | None, 
 @click.option("--check", "check_only", is_flag=True, help="Only report whether exercises/ is up to date (exit 1 if not).")
 def generate_command(solutions: Path, exercises: Path, check_only: bool) -> None:
     """Make the student stubs in exercises/ from the reference in solutions/."""
-    from grader.exercisegen import drift, generate
+    from grader.course.exercisegen import drift, generate
 
     if check_only:
         problems = drift(solutions, exercises)
@@ -113,9 +113,9 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
     (whatever the students scored; errors are rows of the gradebook), 2 usage or configuration
     error, 3 internal error of the grader.
     """
-    from grader.batch import TerminalProgress, run_batch
+    from grader.batch.run import TerminalProgress, run_batch
     from grader.check import find_course
-    from grader.config import load_course
+    from grader.course.config import load_course
 
     course = load_course(find_course(Path.cwd(), course_path))
     report = run_batch(
@@ -131,7 +131,7 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
 @click.option("--out", type=click.Path(path_type=Path), help="Output file (csv, json; default stdout) or folder (gradescope; default ./gradescope).")
 def export_command(gradebook_path: Path, output_format: str, out: Path | None) -> None:
     """Export the latest submission of each student from the gradebook."""
-    from grader.export import export
+    from grader.batch.export import export
 
     text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
     click.echo(text, nl=False)
@@ -150,8 +150,8 @@ def nbgrader_command(course_dir: Path, course_path: Path | None, solutions: Path
                      timeout_s: int, force: bool) -> None:  # fmt: skip
     """Build an nbgrader course in COURSE_DIR: nbgrader_config.py and the assignment's source notebook."""
     from grader.check import find_course
-    from grader.config import load_course
-    from grader.nbgrader_course import build_course_dir, render
+    from grader.course.config import load_course
+    from grader.nbgrader.course import build_course_dir, render
 
     course = load_course(find_course(Path.cwd(), course_path))
     built = build_course_dir(course=course, solutions_dir=solutions, course_dir=course_dir, assignment=assignment,
@@ -169,7 +169,7 @@ def release_command(out: Path, runs_on: tuple[str, ...], gradescope_zip: Path | 
                     solutions: Path | None) -> None:  # fmt: skip
     """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
     from grader.check import find_course
-    from grader.release import build_release, describe
+    from grader.release.build import build_release, describe
 
     release = build_release(find_course(Path.cwd(), course_path), out, runs_on=runs_on, gradescope_zip=gradescope_zip, solutions=solutions)
     click.echo(describe(release), nl=False)

@@ -11,9 +11,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.config import Limits
-from grader.isolation import RLIMITS, TMPFS_BYTES, is_root, process_limit
-from grader.sandbox import BUBBLEWRAP, Sandbox, SubmissionFailure, detect_isolation
+from grader.course.config import Limits
+from grader.sandbox.isolation import RLIMITS, TMPFS_BYTES, is_root, process_limit
+from grader.sandbox.sandbox import BUBBLEWRAP, Sandbox, SubmissionFailure, detect_isolation
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
-from grader.archive import (
+from grader.intake.archive import (
     ARCHIVE_SUFFIX,
     MANIFEST_NAME,
     MAX_MODULE_BYTES,
@@ -33,7 +33,7 @@ from grader.archive import (
     write_deterministic_zip,
 )
 from grader.check import check, find_course
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.environment import library_versions
 from grader.errors import SubmissionError, UsageError
 from grader.results import GradeResult

@@ -10,10 +10,10 @@ from typing import Callable, Iterator
 
 import pytest
 
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.results import GradeResult
-from grader.runner import grade
-from grader.session import Reference
+from grader.grading.runner import grade
+from grader.grading.session import Reference
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

@@ -155,7 +155,7 @@ def doors(folder: Path) -> dict[str, Any]:
     completed, data["times"]["grade batch"] = run(grade_command("batch", str(course_dir / "submitted"), "--gradebook", str(gradebook),
                                                                 "--course", str(course_dir / "course.toml"), "-j", "1"), course_dir)  # fmt: skip
     checked(completed, "grade batch")
-    from grader.gradebook import Gradebook
+    from grader.batch.gradebook import Gradebook
 
     with Gradebook(gradebook) as book:
         batch = {row.student: row.result for row in book.rows()}

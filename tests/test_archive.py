@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.archive import (
+from grader.intake.archive import (
     MANIFEST_NAME,
     MAX_MEMBERS,
     MAX_TOTAL_BYTES,

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
-from grader.batch import Source, TerminalProgress, discover, intake, run_batch
-from grader.config import Course
+from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
+from grader.batch.run import Source, TerminalProgress, discover, intake, run_batch
+from grader.course.config import Course
 from grader.errors import UsageError
-from grader.gradebook import ERROR, OK, Gradebook
-from grader.pool import descendants
+from grader.batch.gradebook import ERROR, OK, Gradebook
+from grader.batch.pool import descendants
 from tests.conftest import SOLUTIONS, run_grade
 
 MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")

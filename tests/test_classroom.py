@@ -15,11 +15,11 @@ from typing import Any
 import pytest
 import yaml
 
-from grader.config import Course
-from grader.release import ReleaseError, build_release
+from grader.course.config import Course
+from grader.release.build import ReleaseError, build_release
 from grader.reporters.classroom import output_name, runner_results
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
-from grader.workflow import GRADING_STEP_ID, JOB_ID, REPORTER_ACTION, render_workflow, runner_names
+from grader.release.workflow import GRADING_STEP_ID, JOB_ID, REPORTER_ACTION, render_workflow, runner_names
 from tests.release_support import EXERCISES, ROOT, SOLUTIONS, Built, build, fresh_venv, venv_env
 
 OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")

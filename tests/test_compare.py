@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from grader.compare import Mistake, check_close, mismatch, value_of
+from grader.grading.compare import Mistake, check_close, mismatch, value_of
 
 
 def test_equal_within_tolerance_is_none() -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.config import load_course
+from grader.course.config import load_course
 from grader.errors import ConfigError
 from tests.conftest import ROOT, run_grade
 

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from grader.doctor import Finding, diagnose, render
-from grader.isolation import detect_isolation
+from grader.sandbox.isolation import detect_isolation
 from tests.conftest import ROOT, SOLUTIONS
 
 EXPECTED_FINDINGS = ["bubblewrap installed", "user namespaces", "sandbox", "privileges", "rlimits", "python", "tensorflow", "keras", "numpy"]

@@ -16,8 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from grader.archive import MANIFEST_NAME, parse_manifest, sha256_bytes, write_deterministic_zip
-from grader.gradebook import VOLATILE_COLUMNS, Gradebook
+from grader.intake.archive import MANIFEST_NAME, parse_manifest, sha256_bytes, write_deterministic_zip
+from grader.batch.gradebook import VOLATILE_COLUMNS, Gradebook
 from tests.conftest import ROOT, SOLUTIONS
 
 GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]

@@ -12,7 +12,7 @@ from types import ModuleType
 
 import pytest
 
-from grader.exercisegen import MarkerError, drift, generate, make_stub
+from grader.course.exercisegen import MarkerError, drift, generate, make_stub
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

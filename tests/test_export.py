@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from grader.errors import UsageError
-from grader.export import export
-from grader.gradebook import ERROR, OK, Gradebook, Row
+from grader.batch.export import export
+from grader.batch.gradebook import ERROR, OK, Gradebook, Row
 from tests.conftest import run_grade
 from tests.factories import sample_result
 

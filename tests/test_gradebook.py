@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.errors import UsageError
-from grader.gradebook import ERROR, OK, Gradebook, Row, summarize
+from grader.batch.gradebook import ERROR, OK, Gradebook, Row, summarize
 from tests.factories import sample_result
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.reporters.gradescope import HIDDEN_OUTPUT, gradescope_results
 from grader.results import FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 from tests.release_support import EXERCISES, SOLUTIONS, Built, build, fresh_venv, once, solution_leaks, texts, venv_env

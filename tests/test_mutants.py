@@ -9,7 +9,7 @@ from typing import Callable
 
 import pytest
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.results import PASSED, GradeResult
 from tests.conftest import ROOT, SOLUTIONS
 

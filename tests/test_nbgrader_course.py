@@ -15,12 +15,12 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 from traitlets.config import Config
 
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.errors import ConfigError, UsageError
-from grader.nbgrader_course import build_course_dir
-from grader.release_files import render_course_toml
-from grader.nbgrader_notebook import build_notebook, docstring_markdown
-from grader.notebook import GIVEN_MARKER
+from grader.nbgrader.course import build_course_dir
+from grader.release.files import render_course_toml
+from grader.nbgrader.notebook import build_notebook, docstring_markdown
+from grader.intake.notebook import GIVEN_MARKER
 from tests.conftest import ROOT, SOLUTIONS
 
 

@@ -16,7 +16,7 @@ from typing import Any, Callable
 
 import pytest
 
-from grader.config import Course
+from grader.course.config import Course
 from tests.nbgrader_support import WRONG_EXERCISE, autograde, doors, merge, prepare
 
 STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {"autograde": autograde, "doors": doors}
@@ -111,7 +111,7 @@ def test_grade_check_of_the_notebook_matches_autograde(cycle: dict[str, Any], co
 
 def test_release_ships_the_students_course_without_hidden_tests(cycle: dict[str, Any], course: Course) -> None:
     """release/ holds the notebook, course.toml without hidden tests and the public expected values, no solution."""
-    from grader.config import load_course
+    from grader.course.config import load_course
 
     release = Path(cycle["course_dir"]) / "release" / "keras-intro"
     students = load_course(release / "course.toml")

@@ -13,11 +13,11 @@ import pytest
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, ComputeChecksums, LockCells
 from nbgrader.utils import compute_checksum
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.errors import UsageError
-from grader.nbgrader_notebook import build_notebook, canonical_cells
-from grader.nbgrader_kernel import failure_text, given_cells, history
-from grader.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
+from grader.nbgrader.notebook import build_notebook, canonical_cells
+from grader.nbgrader.kernel import failure_text, given_cells, history
+from grader.intake.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
 from grader.results import FAILED, TestResult
 from tests.conftest import ROOT, SOLUTIONS, run_grade
 from tests.nbgrader_support import solved
@@ -205,7 +205,7 @@ def test_grade_check_of_notebooks(course: Course, reference: dict[str, Any], tmp
 
 def test_batch_finds_nbgrader_submissions(course: Course, reference: dict[str, Any], tmp_path: Path) -> None:
     """`grade batch` discovers submitted/<student>/<assignment>/*.ipynb and reads each into modules and notes."""
-    from grader.batch import discover, intake
+    from grader.batch.run import discover, intake
 
     for student, notebook in (("alice", reference), ("bob", {"nbformat": 3})):
         folder = tmp_path / "submitted" / student / "keras-intro"

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 
 from grader.check import EXPECTED_STORE
-from grader.config import Course, load_course
-from grader.release import ReleaseError, build_release
-from grader.release_files import render_course_toml
-from grader.runner import SUITES_DIR
-from grader.session import Reference
+from grader.course.config import Course, load_course
+from grader.release.build import ReleaseError, build_release
+from grader.release.files import render_course_toml
+from grader.grading.runner import SUITES_DIR
+from grader.grading.session import Reference
 from tests.release_support import (
     EXERCISES,
     HARNESS_IDIOMS,

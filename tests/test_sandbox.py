@@ -11,9 +11,9 @@ from typing import Callable
 import numpy as np
 import pytest
 
-from grader.child import wire
-from grader.config import Limits
-from grader.isolation import (
+from grader.sandbox.child import wire
+from grader.course.config import Limits
+from grader.sandbox.isolation import (
     BUBBLEWRAP,
     RLIMITS,
     SCRATCH_SLACK_BYTES,
@@ -26,7 +26,7 @@ from grader.isolation import (
     processes_of,
 )
 from grader.results import GradeResult
-from grader.sandbox import Sandbox, SubmissionFailure, Worker, child_environment
+from grader.sandbox.sandbox import Sandbox, SubmissionFailure, Worker, child_environment
 from tests.conftest import SOLUTIONS, submission_with
 
 REFERENCE_VALIDATION = (SOLUTIONS / "validation.py").read_text()

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.archive import MAX_MODULE_BYTES, parse_manifest
-from grader.config import load_course
+from grader.intake.archive import MAX_MODULE_BYTES, parse_manifest
+from grader.course.config import load_course
 from grader.errors import UsageError
 from grader.submit import submission_time
 from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade

@@ -23,11 +23,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from grader.config import Course
-from grader.isolation import RLIMITS, detect_isolation, process_limit
+from grader.course.config import Course
+from grader.sandbox.isolation import RLIMITS, detect_isolation, process_limit
 from grader.results import PASSED, GradeResult
-from grader.runner import grade
-from grader.session import Reference
+from grader.grading.runner import grade
+from grader.grading.session import Reference
 from tests.adversarial.support import (
     CATEGORIES,
     ROOT,

@@ -1,7 +1,7 @@
 """The grader inside a notebook's kernel: what the test cells of a `grade nbgrader` notebook call.
 
 `check(exercise, test)` rebuilds the modules from the cells this kernel has run (IPython's
-input history, by the rule of `grader.notebook`), grades the exercise with the course's
+input history, by the rule of `grader.intake.notebook`), grades the exercise with the course's
 grader (the same sandbox and suites as `grade check`), and raises `AssertionError` with the
 message and hint of a failed test, so that nbgrader scores the cell 0 and its feedback says
 why. Each exercise is graded once for given sources: its first test cell grades all of its
@@ -26,11 +26,11 @@ import warnings
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.errors import UsageError
-from grader.notebook import GIVEN_PATTERN, assemble
+from grader.intake.notebook import GIVEN_PATTERN, assemble
 from grader.results import PASSED, ExerciseResult, TestResult
-from grader.session import Reference
+from grader.grading.session import Reference
 
 ENV_COURSE = "GRADER_NBGRADER_COURSE"
 
@@ -100,7 +100,7 @@ class KernelGrader:
     def setup(self) -> tuple[Course, Reference]:
         if self.course is None or self.reference is None:
             from grader.check import find_course, find_reference
-            from grader.config import load_course
+            from grader.course.config import load_course
 
             explicit = os.environ.get(ENV_COURSE)
             course = load_course(Path(explicit) if explicit else find_course(Path.cwd(), None))
@@ -111,7 +111,7 @@ class KernelGrader:
 
     def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
         """The exercise graded from these sources: once, then from the cache."""
-        from grader.runner import grade
+        from grader.grading.runner import grade
 
         course, reference = self.setup()
         exercise = course.exercise(exercise_id)

@@ -1,6 +1,6 @@
 """`grade nbgrader COURSE_DIR`: the course as an nbgrader course directory.
 
-One assignment for the chapter, with one notebook (`grader.nbgrader_notebook`), plus
+One assignment for the chapter, with one notebook (`grader.nbgrader.notebook`), plus
 nbgrader_config.py (course id, a cell timeout that fits TensorFlow, the kernel, where the
 test cells find the instructor's course), the instructor's course.toml and solutions/, and
 beside the notebook the students' course.toml (no hidden tests) with the expected values of
@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from grader.config import Course, load_course
-from grader.release_files import render_course_toml
+from grader.course.config import Course, load_course
+from grader.release.files import render_course_toml
 from grader.errors import ConfigError, UsageError
-from grader.nbgrader_notebook import build_notebook
+from grader.nbgrader.notebook import build_notebook
 
 TIMEOUT_S = 300
 
@@ -78,8 +78,8 @@ def notebook_name(course: Course) -> str:
 def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path]:
     """course.toml without hidden tests, and the expected values of its public tests, for students."""
     from grader.check import EXPECTED_STORE
-    from grader.runner import grade
-    from grader.session import Reference
+    from grader.grading.runner import grade
+    from grader.grading.session import Reference
 
     (folder / EXPECTED_STORE).parent.mkdir(parents=True, exist_ok=True)
     (folder / "course.toml").write_text(render_course_toml(course.without_hidden_tests()), encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.suites.test_training_step import check_convergence
+from grader.grading.suites.test_training_step import check_convergence
 
 
 def test_converges_from_hidden_seeds(student: Any, reference: Any, spec: Any) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, value_of
-from grader.suites.datasets import linear_accuracy, linear_loss, point_clouds
+from grader.grading.compare import check_close, fail, is_close, value_of
+from grader.grading.suites.datasets import linear_accuracy, linear_loss, point_clouds
 
 CONVERGENCE_LEARNING_RATE = 0.02
 CONVERGENCE_STEPS = 150

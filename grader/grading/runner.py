@@ -19,12 +19,12 @@ from typing import Any, Iterator
 
 import pytest
 
-from grader.compare import Mistake
-from grader.config import Course, ExerciseSpec
+from grader.grading.compare import Mistake
+from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, GraderError, UsageError
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
-from grader.sandbox import SubmissionFailure
-from grader.session import ExerciseCalls, Reference, StudentCalls
+from grader.sandbox.sandbox import SubmissionFailure
+from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 
 SUITES_DIR = Path(__file__).parent / "suites"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")

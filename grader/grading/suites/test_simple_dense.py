@@ -13,9 +13,9 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, shape_text, value_of
-from grader.sandbox import SubmissionFailure
-from grader.suites.datasets import point_clouds
+from grader.grading.compare import check_close, fail, is_close, shape_text, value_of
+from grader.sandbox.sandbox import SubmissionFailure
+from grader.grading.suites.datasets import point_clouds
 
 HINT_INIT = (
     "You created the weights in __init__: create them in build(input_shape), which Keras runs on the first call,"

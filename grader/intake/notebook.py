@@ -26,7 +26,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from grader.config import Course, ExerciseSpec
+from grader.course.config import Course, ExerciseSpec
 from grader.errors import UsageError
 from grader.results import GradeResult
 
@@ -294,7 +294,7 @@ def pick_notebook(folder: Path, preferred: str | None = None) -> Path:
 
 def course_canonical(course: Course) -> dict[str, str] | None:
     """The released given cells, when the reference solutions sit beside course.toml (instructors)."""
-    from grader.nbgrader_notebook import canonical_cells
+    from grader.nbgrader.notebook import canonical_cells
 
     solutions = course.path.parent / "solutions"
     return canonical_cells(course, solutions) if solutions.is_dir() else None
@@ -322,9 +322,9 @@ def check_notebook(
 ) -> GradeResult:
     """`grade check NOTEBOOK.ipynb`: the notebook's code through the same sandbox and suites."""
     from grader.check import find_course, find_reference
-    from grader.config import load_course
-    from grader.nbgrader_notebook import canonical_cells
-    from grader.runner import grade
+    from grader.course.config import load_course
+    from grader.nbgrader.notebook import canonical_cells
+    from grader.grading.runner import grade
 
     if not path.is_file():
         raise UsageError(f"{path} does not exist. Pass a notebook (.ipynb) or the folder that holds your modules.")

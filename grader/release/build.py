@@ -18,15 +18,15 @@ from pathlib import Path
 
 import grader
 from grader.check import EXPECTED_STORE
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.errors import InternalError, UsageError
-from grader.exercisegen import drift
-from grader.gradescope_autograder import write_autograder_zip
-from grader.release_files import render_course_toml, render_pyproject, render_student_readme
+from grader.course.exercisegen import drift
+from grader.release.gradescope import write_autograder_zip
+from grader.release.files import render_course_toml, render_pyproject, render_student_readme
 from grader.results import PASSED, GradeResult
-from grader.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
-from grader.session import Reference
-from grader.workflow import render_workflow, runner_names
+from grader.grading.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
+from grader.grading.session import Reference
+from grader.release.workflow import render_workflow, runner_names
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
 WORKFLOW_PATH = Path(".github") / "workflows" / "classroom.yml"

@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any
 
 
-from grader.child import wire
-from grader.config import Course, ExerciseSpec
+from grader.sandbox.child import wire
+from grader.course.config import Course, ExerciseSpec
 from grader.errors import InternalError
-from grader.sandbox import Sandbox, SubmissionFailure, Worker
+from grader.sandbox.sandbox import Sandbox, SubmissionFailure, Worker
 
 TIMEOUTS_BEFORE_GIVING_UP = 2
 # A student's call may take this multiple of the reference's time for the same probe on

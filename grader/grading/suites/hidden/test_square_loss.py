@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, shape_text, value_of
-from grader.suites.test_square_loss import diagnose
+from grader.grading.compare import check_close, shape_text, value_of
+from grader.grading.suites.test_square_loss import diagnose
 
 
 def test_matches_reference_on_hidden_inputs(student: Any, reference: Any, spec: Any) -> None:

@@ -5,7 +5,7 @@ Per module, a markdown part from its docstring and a read-only cell of given cod
 solution cell holding the reference between `### BEGIN SOLUTION` / `### END SOLUTION`
 (grade_id = the exercise id), and one locked test cell per test of course.toml (its points;
 hidden tests between `### BEGIN HIDDEN TESTS` / `### END HIDDEN TESTS`). The test cells call
-`grader.nbgrader_kernel.check`, the course's own grader.
+`grader.nbgrader.kernel.check`, the course's own grader.
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from pathlib import Path
 from string import Template
 from typing import Any
 
-from grader.config import Course, ExerciseSpec
+from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, UsageError
-from grader.exercisegen import MarkerError, make_stub
-from grader.notebook import GIVEN_MARKER, SETUP_ID, given_id, grade_cell_id, symbols
+from grader.course.exercisegen import MarkerError, make_stub
+from grader.intake.notebook import GIVEN_MARKER, SETUP_ID, given_id, grade_cell_id, symbols
 
-TEMPLATES = Path(__file__).parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 _REGION = re.compile(r"^(\s*)#\s*(BEGIN|END)\s+SOLUTION\b:?\s*(.*)$")
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Example|Examples|Note|Notes):\s*$")
@@ -35,7 +35,7 @@ import os
 
 os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
 os.environ["TF_ENABLE_ONEDNN_OPTS"] = "0"
-import grader.nbgrader_kernel  # noqa: E402,F401"""
+import grader.nbgrader.kernel  # noqa: E402,F401"""
 
 
 def docstring_markdown(doc: str) -> str:
@@ -175,7 +175,7 @@ def _cell(kind: str, source: str, grade_id: str, **flags: Any) -> dict[str, Any]
 
 def _test_source(exercise: ExerciseSpec, test_name: str) -> str:
     test = exercise.test(test_name)
-    call = f'from grader.nbgrader_kernel import check\n\ncheck("{exercise.id}", "{test.name}")'
+    call = f'from grader.nbgrader.kernel import check\n\ncheck("{exercise.id}", "{test.name}")'
     what = test.name.replace("_", " ")
     if test.hidden:
         return (f"# Hidden test ({test.points} points): {exercise.id} {what}. It runs when your instructor grades.\n"

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.reporters.classroom import output_name, runner_name
 
 GRADING_STEP_ID = "grade"

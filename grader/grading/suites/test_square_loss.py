@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, shape_text, value_of
+from grader.grading.compare import check_close, fail, is_close, shape_text, value_of
 
 
 def _inputs(seed: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:

@@ -1,7 +1,7 @@
 """Run student code in a child process: bubblewrap where it works, rlimits otherwise.
 
 One `Sandbox` per submission holds a zygote (a child that imported TensorFlow once) inside
-the isolation (see `grader.isolation`); each exercise gets a `Worker` forked from it. Workers
+the isolation (see `grader.sandbox.isolation`); each exercise gets a `Worker` forked from it. Workers
 answer probe requests with plain data; anything else (a crash, a timeout, too much output,
 malformed data) becomes a `SubmissionFailure` that the suites report as a failed test.
 Nothing of a sandbox outlives `close()`: its processes are killed (PID namespace, process
@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from grader.child import wire
-from grader.child.worker import HARNESS_BROKEN, SETUP_FAILED
-from grader.config import Limits
+from grader.sandbox.child import wire
+from grader.sandbox.child.worker import HARNESS_BROKEN, SETUP_FAILED
+from grader.course.config import Limits
 from grader.errors import InternalError
-from grader.isolation import (
+from grader.sandbox.isolation import (
     BUBBLEWRAP,
     CHILD_PACKAGE,
     RLIMITS,

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, value_of
-from grader.sandbox import SubmissionFailure
+from grader.grading.compare import check_close, fail, is_close, value_of
+from grader.sandbox.sandbox import SubmissionFailure
 
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
 HINT_TAPES = "Open an outer and an inner tf.GradientTape: the speed is inner_tape.gradient(position, time), the acceleration outer_tape.gradient(speed, time)."

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import UsageError
-from grader.gradebook import OK, Gradebook, Row
+from grader.batch.gradebook import OK, Gradebook, Row
 from grader.reporters.gradescope import gradescope_results
 from grader.results import GradeResult
 

@@ -105,7 +105,7 @@ def python_binds() -> list[str]:
             continue
         binds += _open_parents(str(root), made) + ["--ro-bind", str(root), str(root)]
     # Never let student code read the grader itself (suites, hidden tests) from site-packages.
-    grader_package = Path(__file__).resolve().parent
+    grader_package = Path(__file__).resolve().parents[1]
     if any(grader_package.is_relative_to(root) for root in roots):
         binds += ["--tmpfs", str(grader_package)]
     return binds

@@ -1,9 +1,9 @@
 """The worker processes of `grade batch`, and the worker's own main loop.
 
-Each worker is a fresh interpreter (`python -m grader.pool`, started with fork+exec from
+Each worker is a fresh interpreter (`python -m grader.batch.pool`, started with fork+exec from
 the parent, never a bare fork of a threaded parent) that loads the course once, keeps one
 `Reference` for the whole batch (its answers are memoised, so the reference's cost is paid
-once per worker) and grades one submission folder per request with `grader.runner.grade`.
+once per worker) and grades one submission folder per request with `grader.grading.runner.grade`.
 Parent and worker exchange one JSON object per line; the worker's own stdout is its stderr,
 so nothing a library prints can corrupt the channel, and the parent reads lines of bounded
 size only. A worker that crashes or overruns the time of one submission is stopped with its
@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Callable, Generic, Iterator, TypeVar
 
-from grader.config import Course
+from grader.course.config import Course
 from grader.errors import InternalError, UsageError
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
@@ -117,7 +117,7 @@ class Pool(Generic[Token]):
         environment = {**os.environ, "TMPDIR": str(slot.tmp), "PYTHONUNBUFFERED": "1"}
         with open(slot.log, "ab") as log:
             slot.process = subprocess.Popen(
-                [sys.executable, "-m", "grader.pool", json.dumps(self.config)],
+                [sys.executable, "-m", "grader.batch.pool", json.dumps(self.config)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=environment,
             )  # fmt: skip
         slot.buffer.clear()
@@ -331,9 +331,9 @@ def worker_main(config: dict[str, Any]) -> None:
     os.dup2(2, 1)
     _install_shutdown(int(config["parent_pid"]), str(config["root"]))
     from grader.check import find_reference
-    from grader.config import load_course
+    from grader.course.config import load_course
     from grader.errors import ConfigError, GraderError
-    from grader.runner import grade
+    from grader.grading.runner import grade
 
     try:
         course = load_course(Path(config["course"]))

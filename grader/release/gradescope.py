@@ -6,7 +6,7 @@ and the expected values of every test, computed from the reference (no solution 
 Gradescope autograders are private to instructors, so hidden tests may travel in it: they
 run there and show `after_published`, name and score only (see the Gradescope reporter).
 
-`run_autograder` calls `python -m grader.gradescope_autograder`, which finds the course
+`run_autograder` calls `python -m grader.release.gradescope`, which finds the course
 modules in the submission (a repository, a folder or loose files), grades them, and always
 writes `results.json`: a grading that fails scores 0 and says why, it never fails open.
 """
@@ -25,12 +25,12 @@ import zipfile
 from pathlib import Path
 
 from grader.check import find_reference
-from grader.config import Course, load_course
+from grader.course.config import Course, load_course
 from grader.reporters.gradescope import render_gradescope
 from grader.results import GradeResult
-from grader.runner import grade
+from grader.grading.runner import grade
 
-TEMPLATES = Path(__file__).parent / "templates" / "gradescope"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "gradescope"
 SCRIPTS = ("setup.sh", "run_autograder")
 COURSE_FOLDER = "course"
 # 1980-01-01, the earliest time a zip can hold: the same tree gives the same bytes.
@@ -131,7 +131,7 @@ def run(submission: Path, results: Path, course_path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
-    parser = argparse.ArgumentParser(prog="python -m grader.gradescope_autograder", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.release.gradescope", description=__doc__.splitlines()[0])
     parser.add_argument("--submission", type=Path, default=root / "submission")
     parser.add_argument("--results", type=Path, default=root / "results" / "results.json")
     parser.add_argument("--course", type=Path, default=root / "source" / COURSE_FOLDER / "course.toml")

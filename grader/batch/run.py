@@ -4,7 +4,7 @@ and write every grade to the gradebook as soon as it is known.
 Inputs are submission zips, folders of zips, or a folder with one folder per student (GitHub
 Classroom's download: the modules at the top of each repository or in its exercises/). The
 parent reads each submission (`intake`), skips what the gradebook already holds (`--resume`),
-and hands the modules to a pool of worker processes (`grader.pool`): fresh interpreters, each
+and hands the modules to a pool of worker processes (`grader.batch.pool`): fresh interpreters, each
 keeping one `Reference` for the whole batch. Only the parent writes the gradebook.
 """
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterator, TextIO
 
-from grader.archive import (
+from grader.intake.archive import (
     ARCHIVE_SUFFIX,
     MANIFEST_NAME,
     MAX_MODULE_BYTES,
@@ -29,10 +29,10 @@ from grader.archive import (
     sha256_bytes,
     sha256_file,
 )
-from grader.config import Course
+from grader.course.config import Course
 from grader.errors import SubmissionError, UsageError
-from grader.gradebook import ERROR, OK, Gradebook, Row, utc_now
-from grader.pool import Outcome, Pool
+from grader.batch.gradebook import ERROR, OK, Gradebook, Row, utc_now
+from grader.batch.pool import Outcome, Pool
 from grader.results import GradeResult
 
 MODULE_FOLDERS = ("", "exercises/")
@@ -122,7 +122,7 @@ def _nbgrader_sources(folder: Path, modules: tuple[str, ...]) -> list[Source]:
 
 def intake_notebook(source: Source, course: Course) -> Intake:
     """Read nbgrader's submitted/<student>/<assignment>/ folder: the modules made from its notebook."""
-    from grader.notebook import convert_submission
+    from grader.intake.notebook import convert_submission
 
     conversion = convert_submission(course, source.path)
     files = {f"{module}.py": text.encode("utf-8") for module, text in conversion.modules.items()}
@@ -251,7 +251,7 @@ class BatchReport:
 
     def render(self, gradebook_path: Path) -> str:
         """The summary printed at the end of a batch."""
-        from grader.gradebook import summarize
+        from grader.batch.gradebook import summarize
 
         per = f", {self.wall_s / self.graded:.1f} s per graded submission" if self.graded else ""
         head = (

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import fail, value_of
+from grader.grading.compare import fail, value_of
 
 PARTS = ("train_inputs", "train_targets", "val_inputs", "val_targets")
 HINT_SHUFFLE = "Shuffle before splitting: permutation = np.random.default_rng(seed).permutation(len(inputs)), then index with it."

@@ -12,10 +12,10 @@ import re
 import string
 from pathlib import Path
 
-from grader.archive import ARCHIVE_SUFFIX
-from grader.config import Course
+from grader.intake.archive import ARCHIVE_SUFFIX
+from grader.course.config import Course
 
-TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
 
 _BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
