@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from grader.batch.run import run_batch  # noqa: E402
 from grader.course.config import load_course  # noqa: E402
-from grader.batch.pool import descendants  # noqa: E402
+from grader.sandbox.processes import descendants  # noqa: E402
 from tests.adversarial.support import Case, load_cases, materialize, orphaned_sandbox_processes  # noqa: E402
 
 @dataclass

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+import tempfile
 from pathlib import Path
 
+from grader.course.cells import canonical_cells
 from grader.course.config import Course, load_course
+from grader.intake.notebook import convert_notebook
 from grader.errors import ConfigError, UsageError
 from grader.results import GradeResult
 from grader.grading.runner import grade
@@ -65,3 +69,26 @@ def check(
         return grade(course=course, submission_dir=path, reference=reference, exercise_ids=exercise_ids)
     finally:
         reference.close()
+
+
+def check_notebook(
+    *,
+    path: Path,
+    course_path: Path | None = None,
+    solutions: Path | None = None,
+    exercise_ids: list[str] | None = None,
+) -> GradeResult:
+    """`grade check NOTEBOOK.ipynb`: the notebook's code through the same sandbox and suites."""
+    if not path.is_file():
+        raise UsageError(f"{path} does not exist. Pass a notebook (.ipynb) or the folder that holds your modules.")
+    course = load_course(find_course(path.parent, course_path))
+    reference = find_reference(course, solutions)
+    canonical = canonical_cells(course, reference.solutions_dir) if reference.solutions_dir else None
+    conversion = convert_notebook(course, path, canonical)
+    try:
+        with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
+            result = grade(course=course, submission_dir=conversion.write(Path(folder)), reference=reference,
+                           exercise_ids=exercise_ids)  # fmt: skip
+    finally:
+        reference.close()
+    return dataclasses.replace(result, submission=str(path), warnings=result.warnings + conversion.messages)

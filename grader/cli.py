@@ -9,8 +9,7 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.errors import GraderError
-from grader.results import EXIT_INTERNAL, EXIT_USAGE
+from grader.errors import ExitCode, GraderError
 
 FORMATS = ["text", "json", "junit", "gradescope", "classroom"]
 
@@ -33,7 +32,7 @@ def check_command(path: Path, course_path: Path | None, solutions: Path | None, 
     from grader.reporters import REPORTERS
 
     if path.suffix == ".ipynb":
-        from grader.intake.notebook import check_notebook
+        from grader.check import check_notebook
 
         result = check_notebook(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
     else:
@@ -56,7 +55,7 @@ def generate_command(solutions: Path, exercises: Path, check_only: bool) -> None
         problems = drift(solutions, exercises)
         for problem in problems:
             click.echo(problem)
-        sys.exit(1 if problems else 0)
+        sys.exit(ExitCode.TESTS_FAILED if problems else ExitCode.OK)
     for written in generate(solutions, exercises):
         click.echo(f"wrote {written}")
 
@@ -68,7 +67,7 @@ def doctor_command() -> None:
 
     findings = diagnose()
     click.echo(render(findings), nl=False)
-    sys.exit(0 if all(finding.ok for finding in findings) else 1)
+    sys.exit(ExitCode.OK if all(finding.ok for finding in findings) else ExitCode.TESTS_FAILED)
 
 
 @cli.command("submit")
@@ -106,22 +105,27 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1.0), help="Seconds allowed per submission (default: from course.toml's limits).")
 def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, resume: bool, course_path: Path | None,
-                  solutions: Path | None, exercise_ids: tuple[str, ...], timeout_s: float | None) -> None:  # fmt: skip
+                  solutions: Path | None, exercise_ids: tuple[str, ...], timeout_s: float | None) -> None:
     """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
 
     Hidden tests run; the result.json inside a zip is ignored. Exit codes: 0 the batch completed
     (whatever the students scored; errors are rows of the gradebook), 2 usage or configuration
     error, 3 internal error of the grader.
     """
-    from grader.batch.run import TerminalProgress, run_batch
+    from grader.batch.progress import TerminalProgress
+    from grader.batch.run import run_batch
     from grader.check import find_course
     from grader.course.config import load_course
 
     course = load_course(find_course(Path.cwd(), course_path))
-    report = run_batch(
-        inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
-        resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=TerminalProgress(sys.stderr),
-    )  # fmt: skip
+    progress = TerminalProgress(sys.stderr)
+    try:
+        report = run_batch(
+            inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
+            resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=progress,
+        )
+    finally:
+        progress.close()
     click.echo(report.render(gradebook_path), nl=False)
 
 
@@ -147,7 +151,7 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None) -
 @click.option("--timeout", "timeout_s", type=click.IntRange(min=30), default=300, show_default=True, help="Seconds nbgrader allows each cell.")
 @click.option("--force", is_flag=True, help="Rebuild the source notebook if it exists.")
 def nbgrader_command(course_dir: Path, course_path: Path | None, solutions: Path | None, assignment: str | None,
-                     timeout_s: int, force: bool) -> None:  # fmt: skip
+                     timeout_s: int, force: bool) -> None:
     """Build an nbgrader course in COURSE_DIR: nbgrader_config.py and the assignment's source notebook."""
     from grader.check import find_course
     from grader.course.config import load_course
@@ -155,7 +159,7 @@ def nbgrader_command(course_dir: Path, course_path: Path | None, solutions: Path
 
     course = load_course(find_course(Path.cwd(), course_path))
     built = build_course_dir(course=course, solutions_dir=solutions, course_dir=course_dir, assignment=assignment,
-                             timeout_s=timeout_s, force=force)  # fmt: skip
+                             timeout_s=timeout_s, force=force)
     click.echo(render(built), nl=False)
 
 
@@ -166,7 +170,7 @@ def nbgrader_command(course_dir: Path, course_path: Path | None, solutions: Path
 @click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
 @click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
 def release_command(out: Path, runs_on: tuple[str, ...], gradescope_zip: Path | None, course_path: Path | None,
-                    solutions: Path | None) -> None:  # fmt: skip
+                    solutions: Path | None) -> None:
     """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
     from grader.check import find_course
     from grader.release.build import build_release, describe
@@ -184,13 +188,11 @@ def main() -> None:
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
-        sys.exit(EXIT_USAGE)
+        sys.exit(ExitCode.USAGE)
     except click.ClickException as error:
         error.show()
-        sys.exit(EXIT_USAGE if error.exit_code == 2 else error.exit_code)
-    except SystemExit:
-        raise
+        sys.exit(error.exit_code)
     except Exception:
         click.echo("Internal error in the grader (a bug, not your fault); please report this:", err=True)
         click.echo(traceback.format_exc(), err=True)
-        sys.exit(EXIT_INTERNAL)
+        sys.exit(ExitCode.INTERNAL)

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course.config import Limits
-from grader.sandbox.isolation import RLIMITS, TMPFS_BYTES, is_root, process_limit
-from grader.sandbox.sandbox import BUBBLEWRAP, Sandbox, SubmissionFailure, detect_isolation
+from grader.sandbox.bwrap import TMPFS_BYTES, is_root
+from grader.sandbox.failures import SubmissionFailure
+from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, detect_isolation, process_limit
+from grader.sandbox.sandbox import Sandbox
 
 
 @dataclass(frozen=True)

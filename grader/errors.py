@@ -1,14 +1,24 @@
-"""The grader's error hierarchy; `cli.py` turns these into click errors and exit codes."""
+"""The grader's exit codes and error hierarchy; `cli.py` turns the errors into exit codes."""
 
 from __future__ import annotations
 
+import enum
 from pathlib import Path
+
+
+class ExitCode(enum.IntEnum):
+    """The exit codes of every `grade` command, one meaning each (DESIGN.md)."""
+
+    OK = 0  # every test passed (or: the command did what it was asked)
+    TESTS_FAILED = 1  # some test failed
+    USAGE = 2  # a usage or configuration error: the message says what to fix
+    INTERNAL = 3  # an internal error of the grader, never the student's fault
 
 
 class GraderError(Exception):
     """Base class of every error the grader reports to its user; exit code 3 by default."""
 
-    exit_code: int = 3
+    exit_code: ExitCode = ExitCode.INTERNAL
 
     def __init__(self, message: str) -> None:
         super().__init__(message)
@@ -18,7 +28,7 @@ class GraderError(Exception):
 class UsageError(GraderError):
     """The command was called with arguments that cannot work (exit code 2)."""
 
-    exit_code = 2
+    exit_code = ExitCode.USAGE
 
 
 class ConfigError(UsageError):
@@ -42,4 +52,4 @@ class SubmissionError(UsageError):
 class InternalError(GraderError):
     """A bug in the grader itself, never the student's fault (exit code 3)."""
 
-    exit_code = 3
+    exit_code = ExitCode.INTERNAL

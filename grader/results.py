@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import asdict, dataclass, field
 from typing import Any
+
+from grader.errors import ExitCode
 
 SCHEMA_VERSION = 1
 
@@ -12,11 +15,14 @@ FAILED = "failed"
 ERROR = "error"
 STATUSES = (PASSED, FAILED, ERROR)
 
-# Exit codes, one meaning each (DESIGN.md).
-EXIT_ALL_PASSED = 0
-EXIT_SOME_FAILED = 1
-EXIT_USAGE = 2
-EXIT_INTERNAL = 3
+
+
+class Limit(enum.StrEnum):
+    """Which limit ended a test; its value is what the JSON result holds."""
+
+    TIME = "time"
+    MEMORY = "memory"
+    OUTPUT = "output"
 
 
 @dataclass(frozen=True)
@@ -32,12 +38,14 @@ class TestResult:
     message: str = ""
     hint: str = ""
     hidden: bool = False
-    # Which limit ended the test, if one did: "time", "memory" or "output".
-    limit: str | None = None
+    # Which limit ended the test, if one did.
+    limit: Limit | None = None
     # True when the student's code still raises the stub's NotImplementedError.
     not_implemented: bool = False
 
     def __post_init__(self) -> None:
+        if self.limit is not None and not isinstance(self.limit, Limit):
+            object.__setattr__(self, "limit", Limit(self.limit))
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, received {self.status!r}")
         if self.status == PASSED and self.score != self.max_score:
@@ -93,13 +101,13 @@ class GradeResult:
         return [(exercise, test) for exercise in self.exercises for test in exercise.tests]
 
     @property
-    def return_code(self) -> int:
-        """0 all passed, 1 some test failed, 3 the grader failed or collected no test."""
+    def return_code(self) -> ExitCode:
+        """OK all passed, TESTS_FAILED some test failed, INTERNAL the grader failed or collected no test."""
         if self.internal_errors or not self.tests:
-            return EXIT_INTERNAL
+            return ExitCode.INTERNAL
         if all(test.status == PASSED for _, test in self.tests):
-            return EXIT_ALL_PASSED
-        return EXIT_SOME_FAILED
+            return ExitCode.OK
+        return ExitCode.TESTS_FAILED
 
     def for_students(self) -> GradeResult:
         """The result a student may see: hidden tests keep their score, lose message and hint."""

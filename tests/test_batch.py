@@ -9,11 +9,13 @@ from pathlib import Path
 import pytest
 
 from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
-from grader.batch.run import Source, TerminalProgress, discover, intake, run_batch
+from grader.batch.progress import TerminalProgress
+from grader.batch.run import run_batch
+from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.course.config import Course
 from grader.errors import UsageError
 from grader.batch.gradebook import ERROR, OK, Gradebook
-from grader.batch.pool import descendants
+from grader.sandbox.processes import descendants
 from tests.conftest import SOLUTIONS, run_grade
 
 MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
@@ -69,23 +71,23 @@ def test_discover_finds_zips_student_folders_and_refuses_missing_inputs(tmp_path
 
 def test_intake_reads_student_time_and_flags_tampering(tmp_path: Path, course: Course) -> None:
     """The manifest gives the student and time; an edit after submit or a missing manifest is flagged."""
-    good = intake(Source(submission_zip(tmp_path, "alice", solution_files()), "zip"), course)
+    good = intake(Source(submission_zip(tmp_path, "alice", solution_files()), SourceKind.ZIP), course)
     assert (good.student, good.submitted_at, good.modified_after_submit, good.error) == ("alice", "2026-03-01T12:00:00Z", False, "")
     assert sorted(good.modules) == sorted(f"{module}.py" for module in MODULES)
     assert good.sha256 == sha256_bytes((tmp_path / "alice.submission.zip").read_bytes())
-    tampered = intake(Source(submission_zip(tmp_path, "bob", solution_files(), tamper={"validation.py": b"x = 1\n"}), "zip"), course)
+    tampered = intake(Source(submission_zip(tmp_path, "bob", solution_files(), tamper={"validation.py": b"x = 1\n"}), SourceKind.ZIP), course)
     assert tampered.modified_after_submit and "validation.py differs" in tampered.notes[0] and not tampered.error
-    bare = intake(Source(submission_zip(tmp_path, "carol", solution_files(), manifest=False), "zip"), course)
+    bare = intake(Source(submission_zip(tmp_path, "carol", solution_files(), manifest=False), SourceKind.ZIP), course)
     assert bare.student == "carol" and bare.modified_after_submit and "no manifest.json" in bare.notes[0]
 
 
 def test_intake_cross_checks_the_file_name(tmp_path: Path, course: Course) -> None:
     """A manifest naming another student than the file is refused under the file's student; LMS prefixes pass."""
-    forged = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="bob.submission.zip"), "zip"), course)
+    forged = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="bob.submission.zip"), SourceKind.ZIP), course)
     assert forged.student == "bob" and "manifest.json says 'alice'" in forged.error
-    renamed = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="Doe_123_alice.submission.zip"), "zip"), course)
+    renamed = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="Doe_123_alice.submission.zip"), SourceKind.ZIP), course)
     assert renamed.student == "alice" and not renamed.error
-    free = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="upload-7.zip"), "zip"), course)
+    free = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="upload-7.zip"), SourceKind.ZIP), course)
     assert free.student == "alice" and not free.error
 
 
@@ -95,13 +97,13 @@ def test_intake_refuses_unsafe_archives_and_symlinked_modules(tmp_path: Path, co
     with zipfile.ZipFile(evil, "w") as archive:
         archive.writestr("linear_classifier.py", "x = 1\n")
         archive.writestr("../../escape.py", "x = 2\n")
-    refused = intake(Source(evil, "zip"), course)
+    refused = intake(Source(evil, SourceKind.ZIP), course)
     assert refused.student == "evil" and "climbs out" in refused.error and not refused.modules
     folder = tmp_path / "hw-erin"
     folder.mkdir()
     (folder / "linear_classifier.py").write_bytes(solution_files()["linear_classifier.py"])
     (folder / "validation.py").symlink_to("/etc/passwd")
-    linked = intake(Source(folder, "folder"), course)
+    linked = intake(Source(folder, SourceKind.FOLDER), course)
     assert linked.student == "hw-erin" and "symbolic link" in linked.error
 
 
@@ -111,11 +113,11 @@ def test_folder_hash_follows_the_module_files(tmp_path: Path, course: Course) ->
     folder.mkdir(parents=True)
     for name, data in solution_files().items():
         (folder / name).write_bytes(data)
-    first = intake(Source(folder.parent, "folder"), course)
+    first = intake(Source(folder.parent, SourceKind.FOLDER), course)
     (folder.parent / "README.md").write_text("clutter\n")
-    assert intake(Source(folder.parent, "folder"), course).sha256 == first.sha256
+    assert intake(Source(folder.parent, SourceKind.FOLDER), course).sha256 == first.sha256
     (folder / "validation.py").write_text("x = 1\n")
-    assert intake(Source(folder.parent, "folder"), course).sha256 != first.sha256
+    assert intake(Source(folder.parent, SourceKind.FOLDER), course).sha256 != first.sha256
     assert first.modules["validation.py"] == solution_files()["validation.py"]
 
 

@@ -19,8 +19,8 @@ from grader.course.config import Course, load_course
 from grader.errors import ConfigError, UsageError
 from grader.nbgrader.course import build_course_dir
 from grader.release.files import render_course_toml
-from grader.nbgrader.notebook import build_notebook, docstring_markdown
-from grader.intake.notebook import GIVEN_MARKER
+from grader.course.cells import GIVEN_MARKER, docstring_markdown
+from grader.nbgrader.notebook import build_notebook
 from tests.conftest import ROOT, SOLUTIONS
 
 

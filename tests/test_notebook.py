@@ -15,7 +15,8 @@ from nbgrader.utils import compute_checksum
 
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.nbgrader.notebook import build_notebook, canonical_cells
+from grader.course.cells import canonical_cells
+from grader.nbgrader.notebook import build_notebook
 from grader.nbgrader.kernel import failure_text, given_cells, history
 from grader.intake.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
 from grader.results import FAILED, TestResult
@@ -205,7 +206,7 @@ def test_grade_check_of_notebooks(course: Course, reference: dict[str, Any], tmp
 
 def test_batch_finds_nbgrader_submissions(course: Course, reference: dict[str, Any], tmp_path: Path) -> None:
     """`grade batch` discovers submitted/<student>/<assignment>/*.ipynb and reads each into modules and notes."""
-    from grader.batch.run import discover, intake
+    from grader.intake.submissions import discover, intake
 
     for student, notebook in (("alice", reference), ("bob", {"nbformat": 3})):
         folder = tmp_path / "submitted" / student / "keras-intro"

@@ -13,20 +13,14 @@ import pytest
 
 from grader.sandbox.child import wire
 from grader.course.config import Limits
-from grader.sandbox.isolation import (
-    BUBBLEWRAP,
-    RLIMITS,
-    SCRATCH_SLACK_BYTES,
-    TMPFS_BYTES,
-    UID_BASE,
-    UID_COUNT,
-    Isolation,
-    detect_isolation,
-    process_limit,
-    processes_of,
-)
 from grader.results import GradeResult
-from grader.sandbox.sandbox import Sandbox, SubmissionFailure, Worker, child_environment
+from grader.sandbox.bwrap import SCRATCH_SLACK_BYTES, TMPFS_BYTES
+from grader.sandbox.failures import SubmissionFailure
+from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, Isolation, child_environment, detect_isolation, process_limit
+from grader.sandbox.processes import processes_of
+from grader.sandbox.sandbox import Sandbox
+from grader.sandbox.uids import UID_BASE, UID_COUNT
+from grader.sandbox.worker import Worker
 from tests.conftest import SOLUTIONS, submission_with
 
 REFERENCE_VALIDATION = (SOLUTIONS / "validation.py").read_text()

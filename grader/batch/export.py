@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.errors import UsageError
 from grader.batch.gradebook import OK, Gradebook, Row
-from grader.reporters.gradescope import gradescope_results
+from grader.reporters.gradescope import gradescope_results, zero_score_results
 from grader.results import GradeResult
 
 FORMATS = ("csv", "json", "gradescope")
@@ -77,7 +77,7 @@ def gradescope_document(row: Row) -> dict[str, Any]:
         if row.status != OK:
             document["output"] += f"\nThe grader reported a problem: {row.error}"
         return document
-    return {"score": 0, "output": f"Your submission could not be graded: {row.error}", "visibility": "visible", "tests": []}
+    return zero_score_results(f"Your submission could not be graded: {row.error}")
 
 
 def write_gradescope(rows: list[Row], folder: Path) -> list[Path]:

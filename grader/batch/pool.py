@@ -1,6 +1,6 @@
-"""The worker processes of `grade batch`, and the worker's own main loop.
+"""The worker processes of `grade batch`, seen from the parent (their main loop is `pool_worker`).
 
-Each worker is a fresh interpreter (`python -m grader.batch.pool`, started with fork+exec from
+Each worker is a fresh interpreter (`python -m grader.batch.pool_worker`, started with fork+exec from
 the parent, never a bare fork of a threaded parent) that loads the course once, keeps one
 `Reference` for the whole batch (its answers are memoised, so the reference's cost is paid
 once per worker) and grades one submission folder per request with `grader.grading.runner.grade`.
@@ -16,30 +16,27 @@ SIGTERM (PR_SET_PDEATHSIG) and the workers also remove the batch's folder themse
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import selectors
 import shutil
-import signal
 import subprocess
 import sys
 import time
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any, Callable, Generic, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, Generic, TypeVar
 
 from grader.course.config import Course
 from grader.errors import InternalError, UsageError
+from grader.sandbox.processes import kill_tree
 
 MAX_LINE_BYTES = 16 * 1024 * 1024
 STARTUP_TIMEOUT_S = 300.0
 STOP_TIMEOUT_S = 60.0
 TERMINATE_TIMEOUT_S = 15.0
 LOG_TAIL_BYTES = 1500
-PR_SET_PDEATHSIG = 1
-PR_SET_CHILD_SUBREAPER = 36
 
 Token = TypeVar("Token")
 
@@ -117,7 +114,7 @@ class Pool(Generic[Token]):
         environment = {**os.environ, "TMPDIR": str(slot.tmp), "PYTHONUNBUFFERED": "1"}
         with open(slot.log, "ab") as log:
             slot.process = subprocess.Popen(
-                [sys.executable, "-m", "grader.batch.pool", json.dumps(self.config)],
+                [sys.executable, "-m", "grader.batch.pool_worker", json.dumps(self.config)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=environment,
             )  # fmt: skip
         slot.buffer.clear()
@@ -239,129 +236,3 @@ class Pool(Generic[Token]):
             self._stop(slot, graceful=True)
             if slot.folder is not None:
                 self._finish_job(slot)
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid`, from /proc (Linux)."""
-    children: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stream:
-                fields = stream.read().rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        children.setdefault(int(fields[1]), []).append(int(entry.name))
-    found: list[int] = []
-    frontier = [pid]
-    while frontier:
-        for child in children.get(frontier.pop(), []):
-            found.append(child)
-            frontier.append(child)
-    return found
-
-
-def kill_tree(pid: int, *, include_root: bool = True) -> None:
-    """Freeze `pid` and all its descendants (so none forks or escapes), then kill them all."""
-    frozen: list[int] = [pid] if include_root else []
-    for target in frozen:
-        _signal(target, signal.SIGSTOP)
-    for _ in range(20):
-        new = [child for child in descendants(pid) if child not in frozen]
-        if not new:
-            break
-        for child in new:
-            _signal(child, signal.SIGSTOP)
-        frozen += new
-    for target in frozen:
-        _signal(target, signal.SIGKILL)
-
-
-def _signal(pid: int, number: int) -> None:
-    try:
-        os.kill(pid, number)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-# -- the worker process ------------------------------------------------------------------------
-
-
-def _send(channel: IO[str], message: dict[str, Any]) -> None:
-    channel.write(json.dumps(message) + "\n")
-    channel.flush()
-
-
-def reap_children(*, block: bool) -> None:
-    """Collect the exit status of every finished child (orphans come here: this is a subreaper)."""
-    while True:
-        try:
-            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
-        except ChildProcessError:
-            return
-        if pid == 0:
-            return
-
-
-def _install_shutdown(parent_pid: int, root: str) -> None:
-    """On SIGTERM (from the parent, or from the kernel when the parent dies): kill and reap everything below."""
-
-    def shutdown(*_: object) -> None:
-        kill_tree(os.getpid(), include_root=False)
-        reap_children(block=True)
-        if os.getppid() != parent_pid:
-            shutil.rmtree(root, ignore_errors=True)  # Nobody else is left to remove it.
-        os._exit(1)
-
-    signal.signal(signal.SIGTERM, shutdown)
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
-    if os.getppid() != parent_pid:
-        shutdown()
-
-
-def worker_main(config: dict[str, Any]) -> None:
-    """Serve grading requests on stdin until it closes."""
-    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
-    os.dup2(2, 1)
-    _install_shutdown(int(config["parent_pid"]), str(config["root"]))
-    from grader.check import find_reference
-    from grader.course.config import load_course
-    from grader.errors import ConfigError, GraderError
-    from grader.grading.runner import grade
-
-    try:
-        course = load_course(Path(config["course"]))
-        solutions = None if config["solutions"] is None else Path(config["solutions"])
-        reference = find_reference(course, solutions)
-    except GraderError as error:
-        _send(channel, {"error": error.message, "fatal": True})
-        return
-    try:
-        reference.start()
-        _send(channel, {"ready": True})
-        while line := sys.stdin.readline():
-            request = json.loads(line)
-            try:
-                result = grade(course=course, submission_dir=Path(request["folder"]), reference=reference,
-                               exercise_ids=config["exercise_ids"] or None)  # fmt: skip
-                _send(channel, {"result": result.to_dict()})
-            except ConfigError as error:
-                _send(channel, {"error": error.message, "fatal": True})
-            except GraderError as error:
-                _send(channel, {"error": error.message})
-            except Exception as error:  # noqa: BLE001 - a grader bug: reported as an error row, batch goes on
-                traceback.print_exc()
-                _send(channel, {"error": f"internal error in the grader: {type(error).__name__}: {error}"})
-            reap_children(block=False)
-    finally:
-        reference.close()
-
-
-if __name__ == "__main__":
-    worker_main(json.loads(sys.argv[1]))

@@ -23,7 +23,7 @@ from grader.grading.compare import Mistake
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, GraderError, UsageError
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
-from grader.sandbox.sandbox import SubmissionFailure
+from grader.sandbox.failures import SubmissionFailure
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 
 SUITES_DIR = Path(__file__).parent / "suites"

@@ -20,7 +20,10 @@ from typing import Any
 from grader.sandbox.child import wire
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import InternalError
-from grader.sandbox.sandbox import Sandbox, SubmissionFailure, Worker
+from grader.results import Limit
+from grader.sandbox.failures import FailureKind, SubmissionFailure
+from grader.sandbox.sandbox import Sandbox
+from grader.sandbox.worker import Worker
 
 TIMEOUTS_BEFORE_GIVING_UP = 2
 # A student's call may take this multiple of the reference's time for the same probe on
@@ -66,14 +69,14 @@ class ExerciseCalls:
                 failure = SubmissionFailure(
                     f"{module}.py is missing from {self.sandbox.submission_dir}: put your {module}.py there"
                     " (copy it from exercises/ if you deleted it)",
-                    kind="missing",
+                    kind=FailureKind.MISSING,
                 )
                 self.module_failures[module] = failure
                 raise failure
             try:
                 self.worker = self.sandbox.spawn(self.exercise.id, module)
             except SubmissionFailure as failure:
-                if failure.kind != "sandbox":
+                if failure.kind != FailureKind.SANDBOX:
                     self.module_failures[module] = failure
                 raise
         return self.worker
@@ -83,15 +86,15 @@ class ExerciseCalls:
         if self.timeouts >= TIMEOUTS_BEFORE_GIVING_UP:
             raise SubmissionFailure(
                 f"not run: your {self.exercise.id} ran out of time {self.timeouts} times already in this grading",
-                kind="timeout",
-                limit="time",
+                kind=FailureKind.TIMEOUT,
+                limit=Limit.TIME,
             )
         limit = self.time_limit(probe, args)
         worker = self._worker()
         try:
             return worker.call(probe, limit, describe_probe(probe), **args)
         except SubmissionFailure as failure:
-            if failure.kind == "timeout":
+            if failure.kind == FailureKind.TIMEOUT:
                 self.timeouts += 1
             raise
 
@@ -119,7 +122,7 @@ def probe_key(probe: str, args: dict[str, Any]) -> str:
     Arrays (at any depth) count by dtype, shape and bytes, through the same encoding as the
     wire, so a list of arrays is keyed exactly, never by an abbreviated repr.
     """
-    canonical = json.dumps({"probe": probe, "args": args}, sort_keys=True, default=wire.encode_value)
+    canonical = json.dumps({"probe": probe, "args": args}, sort_keys=True, default=wire.json_default)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -191,7 +194,7 @@ class Reference:
 
     def save_store(self, path: Path) -> None:
         """Write every expected value used so far, for a release."""
-        path.write_bytes(wire.encode({"expected": self.recorded, "durations": self.durations})[wire.HEADER.size :])
+        path.write_bytes(wire.dumps({"expected": self.recorded, "durations": self.durations}))
 
     def close(self) -> None:
         for worker in self.workers.values():

@@ -45,6 +45,7 @@ MANIFEST_VERSION = 1
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 ZIP_MODE = stat.S_IFREG | 0o644
+EXECUTABLE_MODE = stat.S_IFREG | 0o755
 ZIP_UNIX = 3
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
 SHA256_HEX = re.compile(r"^[0-9a-f]{64}$")
@@ -77,8 +78,12 @@ def check_student_id(student: str, where: str) -> str:
     return student
 
 
-def write_deterministic_zip(path: Path, files: dict[str, bytes]) -> None:
-    """Write `files` (name -> bytes) to `path` atomically; identical inputs give identical bytes."""
+def write_deterministic_zip(path: Path, files: dict[str, bytes], *, executable: frozenset[str] = frozenset()) -> None:
+    """Write `files` (name -> bytes) to `path` atomically; identical inputs give identical bytes.
+
+    The one zip writer of the kit (submissions, the Gradescope autograder): sorted members,
+    a fixed time, fixed permissions (0755 for the names in `executable`, else 0644).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
@@ -87,7 +92,7 @@ def write_deterministic_zip(path: Path, files: dict[str, bytes]) -> None:
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = ZIP_UNIX
-                info.external_attr = ZIP_MODE << 16
+                info.external_attr = (EXECUTABLE_MODE if name in executable else ZIP_MODE) << 16
                 archive.writestr(info, files[name], compresslevel=9)
         os.chmod(temporary, 0o644)
         os.replace(temporary, path)

@@ -21,33 +21,16 @@ import ast
 import hashlib
 import json
 import re
-import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from grader.course.cells import GIVEN_PATTERN, SETUP_ID, canonical_cells, given_id, grade_cell_id, symbols
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import UsageError
-from grader.results import GradeResult
 
-GIVEN_MARKER = "# Given code of {module}.py (read-only): run this cell before the exercises below."
-GIVEN_PATTERN = re.compile(r"^# Given code of (\w+)\.py\b")
-SETUP_ID = "setup"
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 _DEFINITION = (ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
-
-
-def given_id(module: str) -> str:
-    return f"{module}-given"
-
-
-def grade_cell_id(exercise_id: str, test_name: str) -> str:
-    return f"{exercise_id}-{test_name}"
-
-
-def symbols(exercise_id: str) -> tuple[str, str]:
-    """The names that define an exercise: its function (`square_loss`) or its class (`SimpleDense`)."""
-    return exercise_id, "".join(part.capitalize() for part in exercise_id.split("_"))
 
 
 @dataclass(frozen=True)
@@ -294,8 +277,6 @@ def pick_notebook(folder: Path, preferred: str | None = None) -> Path:
 
 def course_canonical(course: Course) -> dict[str, str] | None:
     """The released given cells, when the reference solutions sit beside course.toml (instructors)."""
-    from grader.nbgrader.notebook import canonical_cells
-
     solutions = course.path.parent / "solutions"
     return canonical_cells(course, solutions) if solutions.is_dir() else None
 
@@ -311,31 +292,3 @@ def convert_submission(course: Course, folder: Path, preferred: str | None = Non
     except UsageError as error:
         return unreadable(course, error.message)
     return convert_notebook(course, path, course_canonical(course))
-
-
-def check_notebook(
-    *,
-    path: Path,
-    course_path: Path | None = None,
-    solutions: Path | None = None,
-    exercise_ids: list[str] | None = None,
-) -> GradeResult:
-    """`grade check NOTEBOOK.ipynb`: the notebook's code through the same sandbox and suites."""
-    from grader.check import find_course, find_reference
-    from grader.course.config import load_course
-    from grader.nbgrader.notebook import canonical_cells
-    from grader.grading.runner import grade
-
-    if not path.is_file():
-        raise UsageError(f"{path} does not exist. Pass a notebook (.ipynb) or the folder that holds your modules.")
-    course = load_course(find_course(path.parent, course_path))
-    reference = find_reference(course, solutions)
-    canonical = canonical_cells(course, reference.solutions_dir) if reference.solutions_dir else None
-    conversion = convert_notebook(course, path, canonical)
-    try:
-        with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
-            result = grade(course=course, submission_dir=conversion.write(Path(folder)), reference=reference,
-                           exercise_ids=exercise_ids)  # fmt: skip
-    finally:
-        reference.close()
-    return replace(result, submission=str(path), warnings=result.warnings + conversion.messages)

@@ -28,7 +28,8 @@ from typing import Iterator, Sequence
 
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.notebook import GIVEN_PATTERN, assemble
+from grader.course.cells import GIVEN_PATTERN
+from grader.intake.notebook import assemble
 from grader.results import PASSED, ExerciseResult, TestResult
 from grader.grading.session import Reference
 

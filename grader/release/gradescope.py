@@ -7,7 +7,7 @@ Gradescope autograders are private to instructors, so hidden tests may travel in
 run there and show `after_published`, name and score only (see the Gradescope reporter).
 
 `run_autograder` calls `python -m grader.release.gradescope`, which finds the course
-modules in the submission (a repository, a folder or loose files), grades them, and always
+modules in the submission (loose files, or a repository with `exercises/`: `grader.intake.modules`), grades them, and always
 writes `results.json`: a grading that fails scores 0 and says why, it never fails open.
 """
 
@@ -21,64 +21,49 @@ import stat
 import sys
 import tempfile
 import traceback
-import zipfile
 from pathlib import Path
 
 from grader.check import find_reference
+from grader.intake.archive import write_deterministic_zip
 from grader.course.config import Course, load_course
-from grader.reporters.gradescope import render_gradescope
+from grader.errors import ExitCode, SubmissionError
+from grader.intake.modules import module_file, pick_modules, read_folder
+from grader.reporters.gradescope import render_gradescope, zero_score_results
 from grader.results import GradeResult
 from grader.grading.runner import grade
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "gradescope"
 SCRIPTS = ("setup.sh", "run_autograder")
 COURSE_FOLDER = "course"
-# 1980-01-01, the earliest time a zip can hold: the same tree gives the same bytes.
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-SKIPPED_PARTS = {"__MACOSX", ".git", "__pycache__", ".venv", "venv", "site-packages", "node_modules"}
 
 
 def write_autograder_zip(course_tree: Path, zip_path: Path) -> Path:
     """Zip `course_tree` as `course/`, with setup.sh and run_autograder at the root."""
-    zip_path.parent.mkdir(parents=True, exist_ok=True)
     members: list[tuple[str, Path]] = [(name, TEMPLATES / name) for name in SCRIPTS]
     members += [
         (f"{COURSE_FOLDER}/{path.relative_to(course_tree).as_posix()}", path)
         for path in sorted(course_tree.rglob("*"))
         if path.is_file()
     ]
-    with zipfile.ZipFile(zip_path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, path in members:
-            info = zipfile.ZipInfo(name, date_time=ZIP_TIME)
-            executable = name in SCRIPTS or bool(path.stat().st_mode & stat.S_IXUSR)
-            info.external_attr = ((0o755 if executable else 0o644) | stat.S_IFREG) << 16
-            info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, path.read_bytes())
+    executable = frozenset(name for name, path in members if name in SCRIPTS or path.stat().st_mode & stat.S_IXUSR)
+    write_deterministic_zip(zip_path, {name: path.read_bytes() for name, path in members}, executable=executable)
     return zip_path
 
 
-def _candidates(submission: Path, module: str) -> list[Path]:
-    found = [
-        path
-        for path in submission.rglob(f"{module}.py")
-        if path.is_file() and not any(part in SKIPPED_PARTS or part.startswith(".") for part in path.relative_to(submission).parts[:-1])
-    ]
-    # A module in an `exercises/` folder first (a whole repository was submitted), then the shallowest.
-    return sorted(found, key=lambda path: ("exercises" not in path.parts, len(path.parts), str(path)))
-
-
 def collect_modules(course: Course, submission: Path, into: Path) -> list[str]:
-    """Copy each course module found in `submission` into `into`; return notes for the output."""
-    notes = []
-    for module in course.modules:
-        candidates = _candidates(submission, module)
-        if not candidates:
-            notes.append(f"{module}.py was not found in your submission.")
-            continue
-        shutil.copyfile(candidates[0], into / f"{module}.py")
-        if len(candidates) > 1:
-            notes.append(f"Several {module}.py were submitted; graded {candidates[0].relative_to(submission)}.")
-    return notes
+    """Copy the course modules of `submission` (by the rule of `grader.intake.modules`) into `into`.
+
+    Returns notes for the output: the modules not found, the files refused.
+    """
+    found = read_folder(submission, course.modules)
+    try:
+        picked = pick_modules(found.files, course.modules)
+    except SubmissionError:
+        picked = {}
+    for name, data in picked.items():
+        (into / name).write_bytes(data)
+    missing = [f"{module_file(module)} was not found in your submission." for module in course.modules if module_file(module) not in picked]
+    return [*missing, *found.problems]
 
 
 def grade_submission(course_path: Path, submission: Path) -> tuple[GradeResult, list[str]]:
@@ -97,16 +82,11 @@ def grade_submission(course_path: Path, submission: Path) -> tuple[GradeResult, 
 
 def failure_results(reason: str) -> str:
     """results.json for a submission that could not be graded: 0 points, and why."""
-    return json.dumps(
-        {
-            "score": 0,
-            "output": f"The autograder could not grade this submission: {reason}\n"
-            "This scores 0 for now; your instructor can see the details and regrade it.",
-            "visibility": "visible",
-            "tests": [],
-        },
-        indent=2,
-    ) + "\n"
+    output = (
+        f"The autograder could not grade this submission: {reason}\n"
+        "This scores 0 for now; your instructor can see the details and regrade it."
+    )
+    return json.dumps(zero_score_results(output), indent=2) + "\n"
 
 
 def run(submission: Path, results: Path, course_path: Path) -> int:
@@ -126,7 +106,7 @@ def run(submission: Path, results: Path, course_path: Path) -> int:
         traceback.print_exc()
         document = failure_results(str(getattr(error, "message", error)))
     results.write_text(document, encoding="utf-8")
-    return 0
+    return ExitCode.OK
 
 
 def main(argv: list[str] | None = None) -> int:

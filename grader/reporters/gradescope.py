@@ -18,6 +18,11 @@ from grader.results import PASSED, GradeResult
 HIDDEN_OUTPUT = "A hidden test: its inputs and messages are not shown."
 
 
+def zero_score_results(output: str) -> dict[str, Any]:
+    """results.json for a submission that could not be graded: 0 points, and `output` says why."""
+    return {"score": 0, "output": output, "visibility": "visible", "tests": []}
+
+
 def gradescope_results(result: GradeResult) -> dict[str, Any]:
     tests = []
     for exercise, test in result.tests:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import socket
@@ -21,58 +20,38 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from grader.sandbox.child import wire
-from grader.sandbox.child.worker import HARNESS_BROKEN, SETUP_FAILED
 from grader.course.config import Limits
 from grader.errors import InternalError
+from grader.sandbox.bwrap import CHILD_PACKAGE, SANDBOX_ROOT, SANDBOX_SUBMISSION, SCRATCH_SLACK_BYTES, bwrap_command
+from grader.sandbox.child import wire
+from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
 from grader.sandbox.isolation import (
     BUBBLEWRAP,
-    CHILD_PACKAGE,
     RLIMITS,
-    SANDBOX_ROOT,
-    SANDBOX_SUBMISSION,
-    SCRATCH_SLACK_BYTES,
     Isolation,
-    UidLease,
-    bwrap_command,
     child_environment,
     detect_isolation,
-    kill_tree,
-    remove_files_of,
     sandbox_process_limit,
-    sweep_uid,
 )
-
-__all__ = ["BUBBLEWRAP", "RLIMITS", "Isolation", "Sandbox", "SubmissionFailure", "Worker", "child_environment", "detect_isolation"]
+from grader.sandbox.processes import kill_tree, sweep_uid
+from grader.sandbox.uids import UidLease, remove_files_of
+from grader.sandbox.worker import OUTPUT_TAIL_BYTES, Worker, tail_text
 
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
 FILE_SIZE_LIMIT_MB = 64
-OUTPUT_TAIL_BYTES = 4096
 # What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
 # reading it; a worker's own output goes through its own pipe.
 ZYGOTE_OUTPUT_CAP_BYTES = 1024 * 1024
 
 
-class SubmissionFailure(Exception):
-    """The student's code failed in a way that is not a wrong value: the test fails."""
-
-    def __init__(self, message: str, *, kind: str, limit: str | None = None, not_implemented: bool = False) -> None:
-        super().__init__(message)
-        self.message = message
-        self.kind = kind
-        self.limit = limit
-        self.not_implemented = not_implemented
-
-
 class _OutputDrain(threading.Thread):
     """Reads what the zygote prints, keeping a short tail; stops reading past a cap (the writer then blocks)."""
 
-    def __init__(self, stream: Any) -> None:
+    def __init__(self, stream: IO[bytes]) -> None:
         super().__init__(daemon=True)
         self.stream = stream
         self.total = 0
@@ -90,7 +69,7 @@ class _OutputDrain(threading.Thread):
             self.tail = (self.tail + chunk)[-OUTPUT_TAIL_BYTES:]
 
 
-def _tail_text(data: bytes, limit: int) -> str:
+def tail_text(data: bytes, limit: int) -> str:
     text = data.decode("utf-8", errors="replace").strip()
     return ("…" + text[-limit:]) if len(text) > limit else (text or "(nothing)")
 
@@ -201,24 +180,24 @@ class Sandbox:
         assert self.control is not None
         self.control.settimeout(timeout)
         try:
-            data, fds, _, _ = socket.recv_fds(self.control, 65536, 2)
+            data, fds, _, _ = socket.recv_fds(self.control, wire.CONTROL_LIMIT, 2)
         except (TimeoutError, OSError) as error:
             raise SubmissionFailure(
                 f"the sandbox stopped answering ({type(error).__name__}); its last output: {self.output_tail()}",
-                kind="sandbox",
+                kind=FailureKind.SANDBOX,
             ) from error
         if not data:
             raise SubmissionFailure(
                 "the sandbox ended (the submission killed it, or it could not start);"
                 f" its last output: {self.output_tail()}",
-                kind="sandbox",
+                kind=FailureKind.SANDBOX,
             )
         try:
             message = json.loads(data)
         except ValueError as error:
             for fd in fds:
                 os.close(fd)
-            raise SubmissionFailure("the sandbox sent malformed data", kind="sandbox") from error
+            raise SubmissionFailure("the sandbox sent malformed data", kind=FailureKind.SANDBOX) from error
         return message, list(fds)
 
     def _ensure_ready(self) -> None:
@@ -234,7 +213,7 @@ class Sandbox:
             raise InternalError(
                 f"the sandbox could not start ({failure.message}); run `grade doctor` to see what is missing"
             ) from failure
-        if message.get("event") != "ready":
+        if message.get("event") != wire.Event.READY:
             raise InternalError(f"the sandbox started with an unexpected message {message!r}")
         self._ready = True
 
@@ -279,17 +258,17 @@ class Sandbox:
     # -- workers ---------------------------------------------------------------------------
 
     def output_tail(self, limit: int = 600) -> str:
-        return _tail_text(self.drain.tail, limit) if self.drain else ""
+        return tail_text(self.drain.tail, limit) if self.drain else ""
 
     def spawn(self, exercise: str, module: str | None, import_time_limit_s: float | None = None) -> Worker:
         """Fork a worker for one exercise; it imports the student's module first, within
         `import_time_limit_s` (default: course.toml's time_limit_s)."""
         if module is not None and module in self.refused:
-            raise SubmissionFailure(self.refused[module], kind="missing")
+            raise SubmissionFailure(self.refused[module], kind=FailureKind.MISSING)
         self._ensure_ready()
         assert self.control is not None
         request = {
-            "op": "spawn",
+            "op": wire.Op.SPAWN,
             "exercise": exercise,
             "module": module,
             "submission_dir": self._submission_path,
@@ -301,16 +280,16 @@ class Sandbox:
         }
         self.control.send(json.dumps(request).encode("utf-8"))
         message, fds = self._control_receive(CONTROL_TIMEOUT_S)
-        if message.get("event") != "spawned" or len(fds) != 2:
+        if message.get("event") != wire.Event.SPAWNED or len(fds) != 2:
             for fd in fds:
                 os.close(fd)
-            raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind="sandbox")
+            raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind=FailureKind.SANDBOX)
         worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
         limit = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
         hello = worker.receive(limit, during="importing your module")
-        if hello.get("event") != "hello":
+        if hello.get("event") != wire.Event.HELLO:
             worker.finish()
-            raise SubmissionFailure("the worker answered with malformed data while starting", kind="protocol")
+            raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
         if hello.get("import_error"):
             worker.finish()
             raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)
@@ -321,193 +300,10 @@ class Sandbox:
         if self.control is None:
             return {}
         try:
-            self.control.send(json.dumps({"op": "finish", "pid": pid}).encode("utf-8"))
+            self.control.send(json.dumps({"op": wire.Op.FINISH, "pid": pid}).encode("utf-8"))
             message, _ = self._control_receive(CONTROL_TIMEOUT_S)
             return message
         except (SubmissionFailure, OSError):
             # The zygote itself is gone (the submission killed it): start afresh next time.
             self.restart()
             return {}
-
-
-def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
-    """A failure built from the worker's description of an exception the student's code raised."""
-    where = ("; at " + " <- ".join(reversed(error.get("frames") or []))) if error.get("frames") else ""
-    if error.get("not_implemented"):
-        task = f": {error.get('message')}" if error.get("message") else ""
-        return SubmissionFailure(f"not implemented yet{task}", kind="not_implemented", not_implemented=True)
-    if error.get("system_exit"):
-        return SubmissionFailure(
-            f"your code called sys.exit({error.get('message')}) while {during}: remove the exit call",
-            kind="exception",
-        )
-    if error.get("memory"):
-        allowed = f" of {memory_limit_mb} MB" if memory_limit_mb else ""
-        return SubmissionFailure(
-            f"memory limit: your code ran out of memory while {during} ({error.get('type')}: {error.get('message')}):"
-            f" it allocates more than the memory limit{allowed} allows; allocate smaller arrays",
-            kind="memory",
-            limit="memory",
-        )
-    return SubmissionFailure(
-        f"your code raised {error.get('type')}: {error.get('message')} while {during}{where}", kind="exception"
-    )
-
-
-class Worker:
-    """One forked child serving one exercise; its stdout and stderr come through its own pipe."""
-
-    def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket, output_fd: int) -> None:
-        self.sandbox = sandbox
-        self.pid = pid
-        self.sock = sock
-        self.output_fd: int | None = output_fd
-        self.output_total = 0
-        self.output_tail = b""
-        self.alive = True
-
-    def finish(self) -> dict[str, Any]:
-        if not self.alive:
-            return {}
-        self.alive = False
-        self.sock.close()
-        if self.output_fd is not None:
-            os.close(self.output_fd)
-            self.output_fd = None
-        return self.sandbox.finish_worker(self.pid)
-
-    def _read_output(self) -> None:
-        assert self.output_fd is not None
-        chunk = os.read(self.output_fd, 65536)
-        if not chunk:
-            os.close(self.output_fd)
-            self.output_fd = None
-            return
-        self.output_total += len(chunk)
-        self.output_tail = (self.output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
-
-    def _fail(self, message: str, *, kind: str, limit: str | None = None) -> SubmissionFailure:
-        self.finish()
-        return SubmissionFailure(message, kind=kind, limit=limit)
-
-    def receive(self, timeout: float, during: str) -> dict[str, Any]:
-        """The worker's next message; its output is counted meanwhile. Raises on a limit or bad data."""
-        deadline = time.monotonic() + timeout
-        output_mark = self.output_total
-        output_limit = self.sandbox.limits.output_limit_kb * 1024
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise self._timeout(timeout, during)
-            watched: list[Any] = [self.sock] + ([self.output_fd] if self.output_fd is not None else [])
-            readable, _, _ = select.select(watched, [], [], remaining)
-            if self.output_fd is not None and self.output_fd in readable:
-                self._read_output()
-                if self.output_total - output_mark > output_limit:
-                    raise self._fail(
-                        f"output limit: your code printed more than {self.sandbox.limits.output_limit_kb} KB while"
-                        f" {during}, and was stopped; remove the prints from loops",
-                        kind="output",
-                        limit="output",
-                    )
-            if self.sock in readable:
-                break
-        try:
-            message = self._read_message(deadline, timeout, during)
-        except (wire.WireError, OSError, UnicodeDecodeError) as error:
-            raise self._fail(
-                f"the process running your code sent malformed data while {during} ({error})", kind="protocol"
-            ) from error
-        if message is None:
-            status = self.finish()
-            raise SubmissionFailure(self._death_message(status, during), kind="crash")
-        if not isinstance(message, dict):
-            raise self._fail(f"the process running your code sent malformed data while {during}", kind="protocol")
-        return message
-
-    def _timeout(self, timeout: float, during: str) -> SubmissionFailure:
-        return self._fail(
-            f"time limit: your code ran for more than {timeout:g} s while {during}, and was stopped;"
-            " look for an endless loop or a wait",
-            kind="timeout",
-            limit="time",
-        )
-
-    def _read_message(self, deadline: float, timeout: float, during: str) -> Any:
-        """One length-prefixed message, read within the deadline (a worker cannot stall the parent)."""
-        header = self._read_exactly(wire.HEADER.size, deadline, timeout, during, at_start=True)
-        if header is None:
-            return None
-        (size,) = wire.HEADER.unpack(header)
-        if size > wire.MAX_MESSAGE_BYTES:
-            raise wire.WireError(f"message of {size} bytes is over the limit of {wire.MAX_MESSAGE_BYTES} bytes")
-        body = self._read_exactly(size, deadline, timeout, during, at_start=False)
-        return wire.decode(body or b"")
-
-    def _read_exactly(self, size: int, deadline: float, timeout: float, during: str, *, at_start: bool) -> bytes | None:
-        chunks: list[bytes] = []
-        remaining = size
-        self.sock.setblocking(False)
-        try:
-            while remaining:
-                # The answer itself may be large: allow it a little beyond the call's own limit.
-                left = deadline + 5.0 - time.monotonic()
-                if left <= 0:
-                    raise self._timeout(timeout, during)
-                readable, _, _ = select.select([self.sock], [], [], left)
-                if not readable:
-                    continue
-                try:
-                    chunk = self.sock.recv(min(remaining, 1 << 20))
-                except BlockingIOError:
-                    continue
-                if not chunk:
-                    if at_start and not chunks:
-                        return None
-                    raise wire.WireError("the message was cut off")
-                chunks.append(chunk)
-                remaining -= len(chunk)
-        finally:
-            if self.alive:
-                self.sock.setblocking(True)
-        return b"".join(chunks)
-
-    def _death_message(self, status: dict[str, Any], during: str) -> str:
-        if status.get("signal") == signal.SIGSEGV:
-            cause = "it crashed with a segmentation fault"
-        elif status.get("signal") in (signal.SIGKILL, signal.SIGABRT):
-            cause = f"it was killed by signal {status['signal']} (often: out of memory)"
-        elif status.get("exit_code") == SETUP_FAILED:
-            cause = (
-                "the sandbox could not set its limits or drop its privileges before running your code (a problem of"
-                " the grader, not of your code: tell your instructor, who can run `grade doctor`)"
-            )
-        elif status.get("exit_code") == HARNESS_BROKEN:
-            cause = (
-                "the grader's code inside that process failed, because your code patched or replaced"
-                " something Python, NumPy or TensorFlow rely on (builtins, library functions); remove the patching"
-            )
-        elif status.get("exit_code") is not None:
-            cause = f"it exited with status {status['exit_code']} (a call to os._exit or exit in your code?)"
-        else:
-            cause = "it ended"
-        return f"the process running your code ended while {during}: {cause}. Last output: {_tail_text(self.output_tail, 300)}"
-
-    def call(self, probe: str, timeout: float, during: str, **args: Any) -> Any:
-        if not self.alive:
-            raise SubmissionFailure("the process running your code has already ended", kind="crash")
-        try:
-            self.sock.settimeout(timeout)
-            self.sock.sendall(wire.encode({"probe": probe, "args": args}))
-        except OSError as error:
-            status = self.finish()
-            raise SubmissionFailure(self._death_message(status, during), kind="crash") from error
-        message = self.receive(timeout, during)
-        if message.get("ok") is True and "value" in message:
-            return message["value"]
-        if isinstance(message.get("error"), dict):
-            raise student_error(message["error"], during, self.sandbox.limits.memory_limit_mb)
-        if "protocol_error" in message:
-            raise InternalError(f"the sandbox did not know a probe: {message['protocol_error']}")
-        self.finish()
-        raise SubmissionFailure(f"the process running your code sent malformed data while {during}", kind="protocol")

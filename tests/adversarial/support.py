@@ -125,8 +125,8 @@ def changed(before: dict[str, str], after: dict[str, str]) -> list[str]:
 
 
 def sandbox_uid(pid: int) -> int | None:
-    """The real uid of `pid` if it is a dedicated sandbox uid (see grader.sandbox.isolation), else None."""
-    from grader.sandbox.isolation import UID_BASE, UID_COUNT
+    """The real uid of `pid` if it is a dedicated sandbox uid (see grader.sandbox.uids), else None."""
+    from grader.sandbox.uids import UID_BASE, UID_COUNT
 
     try:
         with open(f"/proc/{pid}/status", "rb") as status:

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from grader.grading.compare import check_close, fail, is_close, value_of
-from grader.sandbox.sandbox import SubmissionFailure
+from grader.sandbox.failures import FailureKind, SubmissionFailure
 
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
 HINT_TAPES = "Open an outer and an inner tf.GradientTape: the speed is inner_tape.gradient(position, time), the acceleration outer_tape.gradient(speed, time)."
@@ -68,7 +68,7 @@ def _describe(student: Any, position: list[Any], time: float) -> dict[str, Any]:
     try:
         described = student.call("acceleration.call", expression=position, time=time)
     except SubmissionFailure as failure:
-        if failure.kind == "exception" and "received None" in failure.message:
+        if failure.kind == FailureKind.EXCEPTION and "received None" in failure.message:
             fail(f"acceleration raised an error on position(t) = {text(position)} at time {time:g} because a tape's"
                  f" gradient was None: {failure.message}", hint=HINT_WATCH)
         raise

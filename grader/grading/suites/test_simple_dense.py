@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from grader.grading.compare import check_close, fail, is_close, shape_text, value_of
-from grader.sandbox.sandbox import SubmissionFailure
+from grader.sandbox.failures import FailureKind, SubmissionFailure
 from grader.grading.suites.datasets import point_clouds
 
 HINT_INIT = (
@@ -74,7 +74,7 @@ def _call_all(student: Any, probe: str, cases: list[dict[str, Any]], activation:
         try:
             results.append(_own_layer(student.call(probe, activation=activation, **case)))
         except SubmissionFailure as failure:
-            if failure.kind != "exception":
+            if failure.kind != FailureKind.EXCEPTION:
                 raise
             failures.append((case, failure))
             results.append(None)
@@ -146,7 +146,7 @@ def test_no_weights_before_first_call(student: Any, spec: Any) -> None:
         try:
             count = _own_layer(student.call("simple_dense.call", **arguments))["weights_before_call"]
         except SubmissionFailure as failure:
-            if failure.not_implemented or failure.kind != "exception":
+            if failure.not_implemented or failure.kind != FailureKind.EXCEPTION:
                 raise
             # The call itself fails: other tests grade that; count the weights without calling.
             count = student.call("simple_dense.call", **dict(arguments, batches=[]))["weights_before_call"]

@@ -21,7 +21,6 @@ import socket
 import sys
 from typing import Any
 
-CONTROL_LIMIT = 65536
 PR_SET_CHILD_SUBREAPER = 36
 FREEZE_ROUNDS = 50
 
@@ -139,20 +138,20 @@ def main() -> None:
     import tensorflow  # noqa: F401
     import keras  # noqa: F401
 
-    from . import worker
+    from . import wire, worker
 
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass
     zygote = Zygote()
-    _reply(control, {"event": "ready", "pid": os.getpid()})
+    _reply(control, {"event": wire.Event.READY, "pid": os.getpid()})
     while True:
-        data = control.recv(CONTROL_LIMIT)
+        data = control.recv(wire.CONTROL_LIMIT)
         if not data:
             break
         request = json.loads(data)
-        if request["op"] == "spawn":
+        if request["op"] == wire.Op.SPAWN:
             parent_end, child_end = socket.socketpair()
             output_read, output_write = os.pipe()
             sys.stdout.flush()
@@ -171,7 +170,7 @@ def main() -> None:
                     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
                     worker.run(child_end, request)
                 except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
-                    os._exit(worker.HARNESS_BROKEN)
+                    os._exit(wire.WorkerExit.HARNESS_BROKEN)
                 os._exit(0)
             try:
                 # Set the group here too, so a "finish" can never race the worker's own setpgid.
@@ -181,12 +180,12 @@ def main() -> None:
             child_end.close()
             os.close(output_write)
             zygote.workers.add(pid)
-            _reply(control, {"event": "spawned", "pid": pid}, [parent_end.fileno(), output_read])
+            _reply(control, {"event": wire.Event.SPAWNED, "pid": pid}, [parent_end.fileno(), output_read])
             parent_end.close()
             os.close(output_read)
-        elif request["op"] == "finish":
+        elif request["op"] == wire.Op.FINISH:
             pid = int(request["pid"])
-            _reply(control, {"event": "finished", "pid": pid, **zygote.finish(pid)})
+            _reply(control, {"event": wire.Event.FINISHED, "pid": pid, **zygote.finish(pid)})
     zygote.workers.clear()
     zygote.sweep()
     os._exit(0)

@@ -1,16 +1,25 @@
-"""The message format between the parent and the sandbox: length-prefixed JSON.
+"""The protocol between the parent and the sandbox, the one definition both sides use.
 
-Arrays travel as base64 `.npy` bytes and are read back with `allow_pickle=False`; only
-numeric and boolean dtypes are accepted. Nothing is ever unpickled.
+- Probe messages (parent <-> worker, a stream socket): length-prefixed JSON. Arrays travel
+  as base64 `.npy` bytes and are read back with `allow_pickle=False`; only numeric and
+  boolean dtypes are accepted. Nothing is ever unpickled.
+- Control messages (parent <-> zygote, a SOCK_SEQPACKET socket): one JSON object per
+  packet, an `Op` from the parent, an `Event` back.
+- The worker's own exit statuses (`WorkerExit`) for the failures of the harness itself.
+
+This module lives in the child package, which the sandbox mounts alone: the parent imports
+it from here, so both sides always agree.
 """
 
 from __future__ import annotations
 
 import base64
+import enum
 import io
 import json
 import socket
 import struct
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,24 +29,47 @@ HEADER = struct.Struct("!Q")
 MAX_MESSAGE_BYTES = 64 * 1024 * 1024
 ARRAY_KEY = "__ndarray__"
 ACCEPTED_KINDS = "biuf"
+# The largest control packet (parent <-> zygote).
+CONTROL_LIMIT = 65536
+
+
+class Op(enum.StrEnum):
+    """What the parent asks the zygote."""
+
+    SPAWN = "spawn"  # fork a worker for one exercise
+    FINISH = "finish"  # kill a worker and whatever escaped from it, reap it
+
+
+class Event(enum.StrEnum):
+    """What the zygote and the workers tell the parent."""
+
+    READY = "ready"  # the zygote imported TensorFlow and waits for requests
+    SPAWNED = "spawned"  # a worker was forked; its socket and output pipe come attached
+    FINISHED = "finished"  # a worker was killed and reaped; its exit status comes along
+    HELLO = "hello"  # a worker imported (or failed to import) the student's module
+
+
+class WorkerExit(enum.IntEnum):
+    """A worker's exit status when the harness, not the student's code, failed."""
+
+    # The harness broke: the student's code patched builtins or libraries it relies on.
+    HARNESS_BROKEN = 70
+    # The worker could not set its limits or drop its privileges: no student code ran.
+    SETUP_FAILED = 71
 
 
 class WireError(Exception):
     """The other side sent something that is not a valid message."""
 
 
-def encode_value(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     """JSON's `default` hook: arrays and NumPy scalars as base64 `.npy`."""
-    return _default(value)
-
-
-def _default(value: Any) -> Any:
     if isinstance(value, np.ndarray):
         buffer = io.BytesIO()
         np.save(buffer, np.require(value, requirements="C"), allow_pickle=False)
         return {ARRAY_KEY: base64.b64encode(buffer.getvalue()).decode("ascii")}
     if isinstance(value, np.generic):
-        return _default(np.asarray(value))
+        return json_default(np.asarray(value))
     raise TypeError(f"cannot send {type(value).__name__}")
 
 
@@ -56,8 +88,14 @@ def _object_hook(mapping: dict[str, Any]) -> Any:
     return mapping
 
 
+def dumps(message: Any) -> bytes:
+    """A message's body, without its length prefix (also the form of a stored file)."""
+    return json.dumps(message, default=json_default, allow_nan=True).encode("utf-8")
+
+
 def encode(message: Any) -> bytes:
-    body = json.dumps(message, default=_default, allow_nan=True).encode("utf-8")
+    """A message as it travels: its length, then its body."""
+    body = dumps(message)
     return HEADER.pack(len(body)) + body
 
 
@@ -74,6 +112,29 @@ def send(sock: socket.socket, message: Any) -> None:
     sock.sendall(encode(message))
 
 
+# Reads exactly `size` bytes; None at the end of the stream. `at_start` is True for a
+# message's first bytes (where the end of the stream is a clean end, not a cut message).
+ReadExactly = Callable[[int, bool], "bytes | None"]
+
+
+def read_message(read_exactly: ReadExactly, limit: int = MAX_MESSAGE_BYTES) -> Any:
+    """One length-prefixed message through `read_exactly`, or `None` at the end of the stream.
+
+    The framing of both sides: the child reads with `receive`, the parent with its own
+    deadline-aware `read_exactly`. Raises `WireError` on a bad message.
+    """
+    header = read_exactly(HEADER.size, True)
+    if header is None:
+        return None
+    (size,) = HEADER.unpack(header)
+    if size > limit:
+        raise WireError(f"message of {size} bytes is over the limit of {limit} bytes")
+    body = read_exactly(size, False)
+    if body is None:
+        raise WireError("the message was cut off")
+    return decode(body)
+
+
 def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
     chunks = []
     remaining = size
@@ -88,13 +149,4 @@ def _receive_exactly(sock: socket.socket, size: int) -> bytes | None:
 
 def receive(sock: socket.socket, limit: int = MAX_MESSAGE_BYTES) -> Any:
     """One message, or `None` at end of stream. Raises `WireError` on a bad message."""
-    header = _receive_exactly(sock, HEADER.size)
-    if header is None:
-        return None
-    (size,) = HEADER.unpack(header)
-    if size > limit:
-        raise WireError(f"message of {size} bytes is over the limit of {limit} bytes")
-    body = _receive_exactly(sock, size)
-    if body is None:
-        raise WireError("the message was cut off")
-    return decode(body)
+    return read_message(lambda size, at_start: _receive_exactly(sock, size), limit)

@@ -20,12 +20,6 @@ from typing import Any
 from . import wire
 
 SUBMISSION_FRAMES_MAX = 8
-# The worker's exit status when its own harness fails (builtins or libraries patched by the
-# student's code): the parent reports it as such.
-HARNESS_BROKEN = 70
-# The worker's exit status when it could not set its limits or drop its privileges: student
-# code never runs then, and the parent reports a problem of the grader.
-SETUP_FAILED = 71
 
 PR_SET_KEEPCAPS = 8
 PR_SET_NO_NEW_PRIVS = 38
@@ -134,7 +128,7 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
         _drop_privileges(request)
     except Exception:  # noqa: BLE001 - never run student code without its limits or as root.
         traceback.print_exc()
-        os._exit(SETUP_FAILED)
+        os._exit(wire.WorkerExit.SETUP_FAILED)
     from . import probes
 
     submission_dir = request["submission_dir"]
@@ -142,9 +136,9 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
     try:
         module = _import_student(request["module"], submission_dir) if request["module"] else None
     except BaseException as error:  # noqa: BLE001 - SystemExit at import is the student's too.
-        wire.send(sock, {"event": "hello", "import_error": describe_exception(error, submission_dir)})
+        wire.send(sock, {"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
         return
-    wire.send(sock, {"event": "hello", "import_error": None})
+    wire.send(sock, {"event": wire.Event.HELLO, "import_error": None})
     context = probes.Context(module=module, exercise=request["exercise"])
     while True:
         message = wire.receive(sock)

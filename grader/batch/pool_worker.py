@@ -1,0 +1,93 @@
+"""A worker process of `grade batch`: grade one submission folder per request, until stdin closes.
+
+Started by `grader.batch.pool` as `python -m grader.batch.pool_worker CONFIG`. It loads the
+course once and keeps one `Reference` for the whole batch. It answers one JSON object per
+line on its original stdout (its own stdout goes to stderr, so nothing a library prints can
+corrupt the channel). It is a child subreaper: on SIGTERM, from the parent or from the
+kernel when the parent dies, it kills and reaps everything below it.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import shutil
+import signal
+import sys
+import traceback
+from pathlib import Path
+from typing import IO, Any
+
+from grader.sandbox.processes import kill_tree, reap_children
+
+PR_SET_PDEATHSIG = 1
+PR_SET_CHILD_SUBREAPER = 36
+
+
+def _send(channel: IO[str], message: dict[str, Any]) -> None:
+    channel.write(json.dumps(message) + "\n")
+    channel.flush()
+
+
+def _install_shutdown(parent_pid: int, root: str) -> None:
+    """On SIGTERM (from the parent, or from the kernel when the parent dies): kill and reap everything below."""
+
+    def shutdown(*_: object) -> None:
+        kill_tree(os.getpid(), include_root=False)
+        reap_children(block=True)
+        if os.getppid() != parent_pid:
+            shutil.rmtree(root, ignore_errors=True)  # Nobody else is left to remove it.
+        os._exit(1)
+
+    signal.signal(signal.SIGTERM, shutdown)
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_CHILD_SUBREAPER, 1)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent_pid:
+        shutdown()
+
+
+def worker_main(config: dict[str, Any]) -> None:
+    """Serve grading requests on stdin until it closes."""
+    channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)
+    _install_shutdown(int(config["parent_pid"]), str(config["root"]))
+    from grader.check import find_reference
+    from grader.course.config import load_course
+    from grader.errors import ConfigError, GraderError
+    from grader.grading.runner import grade
+
+    try:
+        course = load_course(Path(config["course"]))
+        solutions = None if config["solutions"] is None else Path(config["solutions"])
+        reference = find_reference(course, solutions)
+    except GraderError as error:
+        _send(channel, {"error": error.message, "fatal": True})
+        return
+    try:
+        reference.start()
+        _send(channel, {"ready": True})
+        while line := sys.stdin.readline():
+            request = json.loads(line)
+            try:
+                result = grade(course=course, submission_dir=Path(request["folder"]), reference=reference,
+                               exercise_ids=config["exercise_ids"] or None)  # fmt: skip
+                _send(channel, {"result": result.to_dict()})
+            except ConfigError as error:
+                _send(channel, {"error": error.message, "fatal": True})
+            except GraderError as error:
+                _send(channel, {"error": error.message})
+            except Exception as error:  # noqa: BLE001 - a grader bug: reported as an error row, batch goes on
+                traceback.print_exc()
+                _send(channel, {"error": f"internal error in the grader: {type(error).__name__}: {error}"})
+            reap_children(block=False)
+    finally:
+        reference.close()
+
+
+if __name__ == "__main__":
+    worker_main(json.loads(sys.argv[1]))

@@ -1,0 +1,112 @@
+"""The bubblewrap command line of a sandbox: what the sandboxed child can see, and nothing more.
+
+A read-only system and Python prefix (with the grader itself masked), a private size-capped
+/tmp, the child package mounted alone at `SANDBOX_ROOT`, and a /submission tmpfs holding a
+copy of the submission's modules, made from open file descriptors.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+CHILD_PACKAGE = Path(__file__).parent / "child"
+SANDBOX_ROOT = "/opt/gradekit"
+SANDBOX_SUBMISSION = "/submission"
+# Memory-backed, size-capped writable areas of a bubblewrap sandbox.
+TMPFS_BYTES = 256 * 1024 * 1024
+SCRATCH_SLACK_BYTES = 64 * 1024 * 1024
+ROOT_BWRAP_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL")
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def bwrap_base_command(*, as_root: bool) -> list[str]:
+    """bwrap's namespaces: as root no user namespace (the worker drops to its own uid instead)."""
+    if as_root:
+        namespaces = ["--unshare-pid", "--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try"]
+        capabilities = ["--cap-drop", "ALL"] + [arg for cap in ROOT_BWRAP_CAPABILITIES for arg in ("--cap-add", cap)]
+    else:
+        namespaces, capabilities = ["--unshare-all"], []
+    return ["bwrap", *namespaces, "--die-with-parent", "--new-session", *capabilities, "--ro-bind", "/usr", "/usr"]
+
+
+def system_binds() -> list[str]:
+    binds: list[str] = []
+    for name in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
+        path = Path(name)
+        if path.is_symlink():
+            binds += ["--symlink", os.readlink(path), name]
+        elif path.is_dir():
+            binds += ["--ro-bind", name, name]
+    for name in ("/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime"):
+        binds += ["--ro-bind-try", name, name]
+    return binds
+
+
+def _open_parents(destination: str, made: set[str]) -> list[str]:
+    """Traversable (0755) folders above a bind, so that a dropped uid can reach it even under /root."""
+    arguments: list[str] = []
+    for parent in reversed(Path(destination).parents):
+        text = str(parent)
+        # /usr is bound whole and /tmp is the sandbox's own tmpfs; folders below /tmp (a venv in
+        # /tmp/x/.venv) still need to be made traversable.
+        if text in ("/", "/tmp") or text in made or text == "/usr" or text.startswith("/usr/"):
+            continue
+        made.add(text)
+        arguments += ["--perms", "0755", "--dir", text]
+    return arguments
+
+
+def python_binds() -> list[str]:
+    roots = {Path(sys.prefix).resolve(), Path(sys.base_prefix).resolve(), Path(sys.executable).resolve().parent.parent}
+    binds: list[str] = []
+    made: set[str] = set()
+    for root in sorted(roots, key=lambda path: len(path.parts)):
+        if root.is_relative_to(Path("/usr")) or any(root.is_relative_to(other) and root != other for other in roots):
+            continue
+        binds += _open_parents(str(root), made) + ["--ro-bind", str(root), str(root)]
+    # Never let student code read the grader itself (suites, hidden tests) from site-packages.
+    grader_package = Path(__file__).resolve().parents[1]
+    if any(grader_package.is_relative_to(root) for root in roots):
+        binds += ["--tmpfs", str(grader_package)]
+    return binds
+
+
+def gpu_binds() -> list[str]:
+    devices = sorted(str(path) for path in Path("/dev").glob("nvidia*"))
+    if not devices:
+        return []
+    binds = ["--ro-bind", "/sys", "/sys"]
+    for device in devices:
+        binds += ["--dev-bind", device, device]
+    return binds
+
+
+def bwrap_command(module_fds: dict[str, int], scratch_bytes: int, control_fd: int) -> list[str]:
+    """The whole bubblewrap command: read-only system, private size-capped /tmp and /submission.
+
+    The submission's modules are copied into the /submission tmpfs from open file descriptors
+    (`--file`), so the sandbox shares no writable folder with the host.
+    """
+    as_root = is_root()
+    made: set[str] = set()
+    command = (
+        bwrap_base_command(as_root=as_root)
+        + system_binds()
+        + ["--proc", "/proc", "--dev", "/dev"]
+        + ["--perms", "1777", "--size", str(TMPFS_BYTES), "--tmpfs", "/tmp"]
+        + gpu_binds()
+        + python_binds()
+        + _open_parents(f"{SANDBOX_ROOT}/gradechild", made)
+        + ["--ro-bind", str(CHILD_PACKAGE), f"{SANDBOX_ROOT}/gradechild"]
+        + ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", SANDBOX_SUBMISSION]
+    )
+    for name, fd in sorted(module_fds.items()):
+        command += ["--perms", "0666", "--file", str(fd), f"{SANDBOX_SUBMISSION}/{name}"]
+    return command + ["--chdir", SANDBOX_SUBMISSION, sys.executable, "-m", "gradechild", str(control_fd)]
+
+

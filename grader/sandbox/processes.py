@@ -1,0 +1,96 @@
+"""The parent side's process helpers: find, count, freeze and kill processes, with psutil.
+
+Used to end a sandbox (its process tree, every process of its dedicated uid) and the
+workers of `grade batch`. The sandboxed child keeps its own small /proc code: it is mounted
+alone, without psutil's guarantee of being importable there.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+from collections.abc import Callable
+
+import psutil
+
+# How many rounds of "freeze what is new" before killing: a fork bomb cannot outrun them.
+FREEZE_ROUNDS = 50
+
+
+def descendants(pid: int) -> list[int]:
+    """Every process below `pid` (children, their children...), `pid` excluded."""
+    try:
+        return [child.pid for child in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def processes_of(uid: int) -> list[int]:
+    """The processes whose real uid is `uid`."""
+    found = []
+    for process in psutil.process_iter(["uids"]):
+        uids = process.info["uids"]
+        if uids is not None and uids.real == uid:
+            found.append(process.pid)
+    return found
+
+
+def tasks_of(uid: int) -> int:
+    """How many tasks (threads included) `uid` runs on this machine: RLIMIT_NPROC counts them all."""
+    count = 0
+    for process in psutil.process_iter(["uids", "num_threads"]):
+        uids, threads = process.info["uids"], process.info["num_threads"]
+        if uids is not None and uids.real == uid and threads is not None:
+            count += threads
+    return count
+
+
+def send_signal(pid: int, number: int) -> None:
+    """Signal `pid`, ignoring a process that is gone or not ours."""
+    try:
+        os.kill(pid, number)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def freeze_then_kill(find: Callable[[], list[int]], *, rounds: int = FREEZE_ROUNDS, frozen: list[int] | None = None) -> int:
+    """Stop every pid `find()` returns, round after round until none is new, then kill them all.
+
+    Returns how many processes were killed. Frozen processes cannot fork or escape while the
+    rest are found; `frozen` may hold pids already stopped by the caller.
+    """
+    stopped: list[int] = list(frozen or [])
+    for _ in range(rounds):
+        new = [pid for pid in find() if pid not in stopped]
+        if not new:
+            break
+        for pid in new:
+            send_signal(pid, signal.SIGSTOP)
+        stopped += new
+    for pid in stopped:
+        send_signal(pid, signal.SIGKILL)
+    return len(stopped)
+
+
+def kill_tree(root: int, *, include_root: bool = True) -> None:
+    """Freeze `root` (unless told not to) and everything below it, then kill them all."""
+    frozen = [root] if include_root else []
+    for pid in frozen:
+        send_signal(pid, signal.SIGSTOP)
+    freeze_then_kill(lambda: descendants(root), frozen=frozen)
+
+
+def sweep_uid(uid: int) -> int:
+    """Stop, then kill, every process of `uid` (a fork bomb included); returns how many there were."""
+    return freeze_then_kill(lambda: processes_of(uid))
+
+
+def reap_children(*, block: bool) -> None:
+    """Collect the exit status of every finished child (orphans come here under a subreaper)."""
+    while True:
+        try:
+            pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
