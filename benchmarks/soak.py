@@ -31,6 +31,7 @@ from grader.course.config import load_course  # noqa: E402
 from grader.sandbox.processes import descendants  # noqa: E402
 from tests.adversarial.support import Case, load_cases, materialize, orphaned_sandbox_processes  # noqa: E402
 
+
 @dataclass
 class Figures:
     """What the parent looked like before and after the batch."""
@@ -73,7 +74,9 @@ def pick_cases(count: int, exercise_ids: list[str] | None, first: tuple[str, ...
     other = [case for case in cases if not case.hostile]
     if not hostile or not other:
         raise SystemExit(f"no hostile or no honest case targets the exercises {exercise_ids}")
-    return [hostile[(index // 3) % len(hostile)] if index % 3 == 0 else other[index % len(other)] for index in range(count)]
+    return [
+        hostile[(index // 3) % len(hostile)] if index % 3 == 0 else other[index % len(other)] for index in range(count)
+    ]
 
 
 def build(folder: Path, cases: list[Case]) -> None:
@@ -97,9 +100,14 @@ def soak(count: int, jobs: int, exercise_ids: list[str] | None, work: Path, firs
     figures.rss_start_mb = round(resident_mb(), 1)
     started = time.monotonic()
     report = run_batch(
-        inputs=[submissions], gradebook_path=work / "gradebook.sqlite", course=course, jobs=jobs,
-        exercise_ids=exercise_ids, solutions=ROOT / "solutions", work_dir=batch_temporary,
-    )  # fmt: skip
+        inputs=[submissions],
+        gradebook_path=work / "gradebook.sqlite",
+        course=course,
+        jobs=jobs,
+        exercise_ids=exercise_ids,
+        solutions=ROOT / "solutions",
+        work_dir=batch_temporary,
+    )
     figures.wall_s = round(time.monotonic() - started, 1)
     figures.rss_end_mb = round(resident_mb(), 1)
     figures.children_after = len(descendants(os.getpid()))
@@ -126,12 +134,18 @@ def main() -> None:
     if arguments.json:
         print(json.dumps(asdict(figures), indent=2))
         return
-    print(f"{figures.submissions} submissions ({figures.hostile} hostile), -j {figures.jobs}: {figures.wall_s} s,"
-          f" {figures.rows_ok} graded, {figures.rows_error} error rows")  # fmt: skip
-    print(f"processes below the parent: {figures.children_before} before, {figures.children_after} after;"
-          f" sandbox processes left: {len(figures.orphaned_sandbox_processes_after)}")  # fmt: skip
-    print(f"entries in the batch's temporary folder: {len(figures.temporary_before)} before,"
-          f" {len(figures.temporary_after)} after {figures.temporary_after}")  # fmt: skip
+    print(
+        f"{figures.submissions} submissions ({figures.hostile} hostile), -j {figures.jobs}: {figures.wall_s} s,"
+        f" {figures.rows_ok} graded, {figures.rows_error} error rows"
+    )
+    print(
+        f"processes below the parent: {figures.children_before} before, {figures.children_after} after;"
+        f" sandbox processes left: {len(figures.orphaned_sandbox_processes_after)}"
+    )
+    print(
+        f"entries in the batch's temporary folder: {len(figures.temporary_before)} before,"
+        f" {len(figures.temporary_after)} after {figures.temporary_after}"
+    )
     print(f"parent resident memory: {figures.rss_start_mb} MB at the start, {figures.rss_end_mb} MB at the end")
     for error in figures.errors:
         print(f"  error row: {error}")

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from grader.course.cells import canonical_cells
 from grader.course.config import Course, load_course
-from grader.intake.notebook import convert_notebook
 from grader.errors import ConfigError, UsageError
-from grader.results import GradeResult
 from grader.grading.runner import grade
 from grader.grading.session import Reference
+from grader.intake.notebook import convert_notebook
+from grader.results import GradeResult
 
 EXPECTED_STORE = Path(".grader") / "expected.json"
 
@@ -58,7 +58,9 @@ def check(
 ) -> GradeResult:
     """Grade the exercise modules in `path`."""
     if not path.exists():
-        raise UsageError(f"{path} does not exist. Pass the folder that holds your exercise modules (default ./exercises).")
+        raise UsageError(
+            f"{path} does not exist. Pass the folder that holds your exercise modules (default ./exercises)."
+        )
     if path.is_file():
         raise UsageError(f"{path} is a file; pass the folder that holds it ({path.parent}).")
     course = load_course(find_course(path, course_path))
@@ -87,8 +89,12 @@ def check_notebook(
     conversion = convert_notebook(course, path, canonical)
     try:
         with tempfile.TemporaryDirectory(prefix="grader-notebook-") as folder:
-            result = grade(course=course, submission_dir=conversion.write(Path(folder)), reference=reference,
-                           exercise_ids=exercise_ids)  # fmt: skip
+            result = grade(
+                course=course,
+                submission_dir=conversion.write(Path(folder)),
+                reference=reference,
+                exercise_ids=exercise_ids,
+            )
     finally:
         reference.close()
     return dataclasses.replace(result, submission=str(path), warnings=result.warnings + conversion.messages)

@@ -22,11 +22,19 @@ def cli() -> None:
 
 @cli.command("check")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
-@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
-@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
+@click.option(
+    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+)
+@click.option(
+    "--solutions",
+    type=click.Path(path_type=Path),
+    help="The reference solutions (default: solutions/ beside course.toml).",
+)
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-def check_command(path: Path, course_path: Path | None, solutions: Path | None, exercise_ids: tuple[str, ...], output_format: str) -> None:
+def check_command(
+    path: Path, course_path: Path | None, solutions: Path | None, exercise_ids: tuple[str, ...], output_format: str
+) -> None:
     """Grade the exercise modules in PATH (default ./exercises), or the notebook PATH.ipynb."""
     from grader.check import check
     from grader.reporters import REPORTERS
@@ -34,7 +42,9 @@ def check_command(path: Path, course_path: Path | None, solutions: Path | None, 
     if path.suffix == ".ipynb":
         from grader.check import check_notebook
 
-        result = check_notebook(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
+        result = check_notebook(
+            path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids)
+        )
     else:
         result = check(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
     for warning in result.warnings:
@@ -46,7 +56,9 @@ def check_command(path: Path, course_path: Path | None, solutions: Path | None, 
 @cli.command("generate")
 @click.option("--solutions", type=click.Path(path_type=Path), default=Path("solutions"), show_default=True)
 @click.option("--exercises", type=click.Path(path_type=Path), default=Path("exercises"), show_default=True)
-@click.option("--check", "check_only", is_flag=True, help="Only report whether exercises/ is up to date (exit 1 if not).")
+@click.option(
+    "--check", "check_only", is_flag=True, help="Only report whether exercises/ is up to date (exit 1 if not)."
+)
 def generate_command(solutions: Path, exercises: Path, check_only: bool) -> None:
     """Make the student stubs in exercises/ from the reference in solutions/."""
     from grader.course.exercisegen import drift, generate
@@ -73,8 +85,17 @@ def doctor_command() -> None:
 @cli.command("submit")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
 @click.option("--student", required=True, help="Your student id (letters, digits and . _ @ + -).")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=Path("."), show_default=True, help="Folder for the archive.")
-@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=Path("."),
+    show_default=True,
+    help="Folder for the archive.",
+)
+@click.option(
+    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+)
 @click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (instructors only).")
 def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | None, solutions: Path | None) -> None:
     """Grade PATH (default ./exercises) locally, then write OUT/STUDENT.submission.zip to hand in.
@@ -97,15 +118,40 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
 
 @cli.command("batch")
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook (created if missing).")
+@click.option(
+    "--gradebook",
+    "gradebook_path",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="The SQLite gradebook (created if missing).",
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--resume", is_flag=True, help="Skip submissions the gradebook already holds.")
-@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
-@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
+@click.option(
+    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+)
+@click.option(
+    "--solutions",
+    type=click.Path(path_type=Path),
+    help="The reference solutions (default: solutions/ beside course.toml).",
+)
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
-@click.option("--timeout", "timeout_s", type=click.FloatRange(min=1.0), help="Seconds allowed per submission (default: from course.toml's limits).")
-def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, resume: bool, course_path: Path | None,
-                  solutions: Path | None, exercise_ids: tuple[str, ...], timeout_s: float | None) -> None:
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.FloatRange(min=1.0),
+    help="Seconds allowed per submission (default: from course.toml's limits).",
+)
+def batch_command(
+    inputs: tuple[Path, ...],
+    gradebook_path: Path,
+    jobs: int,
+    resume: bool,
+    course_path: Path | None,
+    solutions: Path | None,
+    exercise_ids: tuple[str, ...],
+    timeout_s: float | None,
+) -> None:
     """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
 
     Hidden tests run; the result.json inside a zip is ignored. Exit codes: 0 the batch completed
@@ -121,8 +167,15 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
     progress = TerminalProgress(sys.stderr)
     try:
         report = run_batch(
-            inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
-            resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=progress,
+            inputs=list(inputs),
+            gradebook_path=gradebook_path,
+            course=course,
+            solutions=solutions,
+            jobs=jobs,
+            resume=resume,
+            exercise_ids=list(exercise_ids),
+            timeout_s=timeout_s,
+            progress=progress,
         )
     finally:
         progress.close()
@@ -130,9 +183,17 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
 
 
 @cli.command("export")
-@click.option("--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook.")
-@click.option("--format", "output_format", type=click.Choice(["csv", "json", "gradescope"]), default="csv", show_default=True)
-@click.option("--out", type=click.Path(path_type=Path), help="Output file (csv, json; default stdout) or folder (gradescope; default ./gradescope).")
+@click.option(
+    "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
+)
+@click.option(
+    "--format", "output_format", type=click.Choice(["csv", "json", "gradescope"]), default="csv", show_default=True
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    help="Output file (csv, json; default stdout) or folder (gradescope; default ./gradescope).",
+)
 def export_command(gradebook_path: Path, output_format: str, out: Path | None) -> None:
     """Export the latest submission of each student from the gradebook."""
     from grader.batch.export import export
@@ -145,37 +206,82 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None) -
 
 @cli.command("nbgrader")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
-@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
+@click.option(
+    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+)
+@click.option(
+    "--solutions",
+    type=click.Path(path_type=Path),
+    help="The reference solutions (default: solutions/ beside course.toml).",
+)
 @click.option("--assignment", help="The assignment's name (default: the course id).")
-@click.option("--timeout", "timeout_s", type=click.IntRange(min=30), default=300, show_default=True, help="Seconds nbgrader allows each cell.")
+@click.option(
+    "--timeout",
+    "timeout_s",
+    type=click.IntRange(min=30),
+    default=300,
+    show_default=True,
+    help="Seconds nbgrader allows each cell.",
+)
 @click.option("--force", is_flag=True, help="Rebuild the source notebook if it exists.")
-def nbgrader_command(course_dir: Path, course_path: Path | None, solutions: Path | None, assignment: str | None,
-                     timeout_s: int, force: bool) -> None:
+def nbgrader_command(
+    course_dir: Path,
+    course_path: Path | None,
+    solutions: Path | None,
+    assignment: str | None,
+    timeout_s: int,
+    force: bool,
+) -> None:
     """Build an nbgrader course in COURSE_DIR: nbgrader_config.py and the assignment's source notebook."""
     from grader.check import find_course
     from grader.course.config import load_course
     from grader.nbgrader.course import build_course_dir, render
 
     course = load_course(find_course(Path.cwd(), course_path))
-    built = build_course_dir(course=course, solutions_dir=solutions, course_dir=course_dir, assignment=assignment,
-                             timeout_s=timeout_s, force=force)
+    built = build_course_dir(
+        course=course,
+        solutions_dir=solutions,
+        course_dir=course_dir,
+        assignment=assignment,
+        timeout_s=timeout_s,
+        force=force,
+    )
     click.echo(render(built), nl=False)
 
 
 @cli.command("release")
 @click.argument("out", type=click.Path(path_type=Path))
-@click.option("--runs-on", "runs_on", multiple=True, metavar="LABEL", help="Grade on a self-hosted GPU runner with this label (repeatable) instead of GitHub's Ubuntu runner.")
-@click.option("--gradescope", "gradescope_zip", type=click.Path(path_type=Path), help="Also build a Gradescope autograder zip here (it holds the hidden tests: never give it to students).")
-@click.option("--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one).")
-@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
-def release_command(out: Path, runs_on: tuple[str, ...], gradescope_zip: Path | None, course_path: Path | None,
-                    solutions: Path | None) -> None:
+@click.option(
+    "--runs-on",
+    "runs_on",
+    multiple=True,
+    metavar="LABEL",
+    help="Grade on a self-hosted GPU runner with this label (repeatable) instead of GitHub's Ubuntu runner.",
+)
+@click.option(
+    "--gradescope",
+    "gradescope_zip",
+    type=click.Path(path_type=Path),
+    help="Also build a Gradescope autograder zip here (it holds the hidden tests: never give it to students).",
+)
+@click.option(
+    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+)
+@click.option(
+    "--solutions",
+    type=click.Path(path_type=Path),
+    help="The reference solutions (default: solutions/ beside course.toml).",
+)
+def release_command(
+    out: Path, runs_on: tuple[str, ...], gradescope_zip: Path | None, course_path: Path | None, solutions: Path | None
+) -> None:
     """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
     from grader.check import find_course
     from grader.release.build import build_release, describe
 
-    release = build_release(find_course(Path.cwd(), course_path), out, runs_on=runs_on, gradescope_zip=gradescope_zip, solutions=solutions)
+    release = build_release(
+        find_course(Path.cwd(), course_path), out, runs_on=runs_on, gradescope_zip=gradescope_zip, solutions=solutions
+    )
     click.echo(describe(release), nl=False)
 
 
@@ -192,7 +298,7 @@ def main() -> None:
     except click.ClickException as error:
         error.show()
         sys.exit(error.exit_code)
-    except Exception:
+    except Exception:  # noqa: BLE001 - any other exception is a bug of the grader: exit code 3
         click.echo("Internal error in the grader (a bug, not your fault); please report this:", err=True)
         click.echo(traceback.format_exc(), err=True)
         sys.exit(ExitCode.INTERNAL)

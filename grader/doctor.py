@@ -39,32 +39,62 @@ def _version(distribution: str, *alternatives: str) -> str:
 
 def _user_namespaces() -> Finding:
     if is_root():
-        return Finding("user namespaces", True, "not needed: as root, bubblewrap runs without one and the worker drops to its own uid")
+        return Finding(
+            "user namespaces",
+            True,
+            "not needed: as root, bubblewrap runs without one and the worker drops to its own uid",
+        )
     maximum = Path("/proc/sys/user/max_user_namespaces")
     unprivileged = Path("/proc/sys/kernel/unprivileged_userns_clone")
     apparmor = Path("/proc/sys/kernel/apparmor_restrict_unprivileged_userns")
     if maximum.exists() and maximum.read_text().strip() == "0":
-        return Finding("user namespaces", False, "disabled (user.max_user_namespaces = 0)", "sudo sysctl -w user.max_user_namespaces=15000")
+        return Finding(
+            "user namespaces",
+            False,
+            "disabled (user.max_user_namespaces = 0)",
+            "sudo sysctl -w user.max_user_namespaces=15000",
+        )
     if unprivileged.exists() and unprivileged.read_text().strip() == "0":
-        return Finding("user namespaces", False, "unprivileged user namespaces are off", "sudo sysctl -w kernel.unprivileged_userns_clone=1")
+        return Finding(
+            "user namespaces",
+            False,
+            "unprivileged user namespaces are off",
+            "sudo sysctl -w kernel.unprivileged_userns_clone=1",
+        )
     if apparmor.exists() and apparmor.read_text().strip() == "1" and detect_isolation().name != BUBBLEWRAP:
-        return Finding("user namespaces", False, "AppArmor restricts unprivileged user namespaces (Ubuntu 24.04 and later)",
-                       "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor profile for bwrap")
+        return Finding(
+            "user namespaces",
+            False,
+            "AppArmor restricts unprivileged user namespaces (Ubuntu 24.04 and later)",
+            "sudo sysctl -w kernel.apparmor_restrict_unprivileged_userns=0, or install an AppArmor profile for bwrap",
+        )
     return Finding("user namespaces", True, "available")
 
 
 def _privileges() -> Finding:
     if is_root():
-        return Finding("privileges", True, f"running as root: each sandbox's code runs as its own unprivileged uid, with at most"
-                       f" {process_limit()} processes and threads (RLIMIT_NPROC bounds a fork bomb)")
-    return Finding("privileges", True, f"running as your user: sandboxed code runs as you too, with at most {process_limit()}"
-                   " processes and threads beyond yours; run as root (as CI does) for a dedicated uid per sandbox")
+        return Finding(
+            "privileges",
+            True,
+            f"running as root: each sandbox's code runs as its own unprivileged uid, with at most"
+            f" {process_limit()} processes and threads (RLIMIT_NPROC bounds a fork bomb)",
+        )
+    return Finding(
+        "privileges",
+        True,
+        f"running as your user: sandboxed code runs as you too, with at most {process_limit()}"
+        " processes and threads beyond yours; run as root (as CI does) for a dedicated uid per sandbox",
+    )
 
 
 def diagnose(*, with_device: bool = True) -> list[Finding]:
     findings = []
     bwrap = shutil.which("bwrap")
-    findings.append(Finding("bubblewrap installed", bwrap is not None, bwrap or "bwrap not found", "sudo apt-get install bubblewrap"))
+    findings.append(
+        Finding(
+            "bubblewrap installed", bwrap is not None, bwrap or "bwrap not found", "sudo apt-get install bubblewrap"
+        )
+    )
     findings.append(_user_namespaces())
     isolation = detect_isolation()
     if isolation.name == BUBBLEWRAP:
@@ -80,9 +110,19 @@ def diagnose(*, with_device: bool = True) -> list[Finding]:
     findings.append(Finding("sandbox", isolation.name == BUBBLEWRAP, detail, fix))
     findings.append(_privileges())
     soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-    findings.append(Finding("rlimits", True, f"memory, file size and core limits settable (RLIMIT_AS hard limit: {'unlimited' if hard == resource.RLIM_INFINITY else hard})"))
+    findings.append(
+        Finding(
+            "rlimits",
+            True,
+            f"memory, file size and core limits settable (RLIMIT_AS hard limit: {'unlimited' if hard == resource.RLIM_INFINITY else hard})",
+        )
+    )
     findings.append(Finding("python", True, platform.python_version()))
-    for name, distributions in (("tensorflow", ("tensorflow", "tensorflow-cpu")), ("keras", ("keras",)), ("numpy", ("numpy",))):
+    for name, distributions in (
+        ("tensorflow", ("tensorflow", "tensorflow-cpu")),
+        ("keras", ("keras",)),
+        ("numpy", ("numpy",)),
+    ):
         version = _version(*distributions)
         findings.append(Finding(name, version != "not installed", version, f"pip install {distributions[0]}"))
     if with_device:
@@ -98,9 +138,16 @@ def _device() -> Finding:
             worker = sandbox.spawn("environment", None)
             environment = worker.call("environment", 120.0, "describing the environment")
             worker.finish()
-            return Finding("device", True, f"{environment['device']} (TensorFlow {environment['tensorflow']} inside the sandbox)")
+            return Finding(
+                "device", True, f"{environment['device']} (TensorFlow {environment['tensorflow']} inside the sandbox)"
+            )
         except SubmissionFailure as failure:
-            return Finding("device", False, f"TensorFlow did not start in the sandbox: {failure.message}", "bash scripts/bootstrap.sh")
+            return Finding(
+                "device",
+                False,
+                f"TensorFlow did not start in the sandbox: {failure.message}",
+                "bash scripts/bootstrap.sh",
+            )
         finally:
             sandbox.close()
 

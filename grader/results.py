@@ -16,7 +16,6 @@ ERROR = "error"
 STATUSES = (PASSED, FAILED, ERROR)
 
 
-
 class Limit(enum.StrEnum):
     """Which limit ended a test; its value is what the JSON result holds."""
 

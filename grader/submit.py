@@ -22,6 +22,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
+from grader.check import check, find_course
+from grader.course.config import Course, load_course
+from grader.environment import library_versions
+from grader.errors import SubmissionError, UsageError
 from grader.intake.archive import (
     ARCHIVE_SUFFIX,
     MANIFEST_NAME,
@@ -32,11 +36,8 @@ from grader.intake.archive import (
     sha256_bytes,
     write_deterministic_zip,
 )
-from grader.check import check, find_course
-from grader.course.config import Course, load_course
-from grader.environment import library_versions
-from grader.errors import SubmissionError, UsageError
 from grader.results import GradeResult
+
 
 @dataclass(frozen=True)
 class Submission:
@@ -58,12 +59,14 @@ def submission_time() -> str:
     """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible builds' convention)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None:
-        moment = datetime.datetime.now(datetime.timezone.utc)
+        moment = datetime.datetime.now(datetime.UTC)
     else:
         try:
-            moment = datetime.datetime.fromtimestamp(int(epoch), datetime.timezone.utc)
+            moment = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC)
         except (ValueError, OverflowError, OSError) as error:
-            raise UsageError(f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; unset it or fix it.") from error
+            raise UsageError(
+                f"SOURCE_DATE_EPOCH={epoch!r} is not a number of seconds since 1970; unset it or fix it."
+            ) from error
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
@@ -81,7 +84,10 @@ def load_submission_course(path: Path, course_path: Path | None) -> Course:
 def collect_modules(folder: Path, course: Course) -> dict[str, bytes]:
     """The bytes of each module course.toml lists, refusing a missing, odd or oversized one."""
     if not folder.is_dir():
-        raise SubmissionError(f"{folder} is not a folder. Pass the folder that holds your exercise modules (default ./exercises).", path=folder)
+        raise SubmissionError(
+            f"{folder} is not a folder. Pass the folder that holds your exercise modules (default ./exercises).",
+            path=folder,
+        )
     modules: dict[str, bytes] = {}
     for module in course.modules:
         path = folder / f"{module}.py"
@@ -106,11 +112,7 @@ def collect_modules(folder: Path, course: Course) -> dict[str, bytes]:
 
 def unfinished_exercises(result: GradeResult) -> list[str]:
     """The exercises whose code still raises NotImplementedError."""
-    return [
-        exercise.id
-        for exercise in result.exercises
-        if any(test.not_implemented for test in exercise.tests)
-    ]
+    return [exercise.id for exercise in result.exercises if any(test.not_implemented for test in exercise.tests)]
 
 
 def grade_modules(modules: dict[str, bytes], course: Course, solutions: Path | None) -> GradeResult:
@@ -141,7 +143,9 @@ def check_out_dir(out_dir: Path) -> None:
         raise SubmissionError(f"--out {out_dir} is a file; pass the folder where the archive should go.", path=out_dir)
 
 
-def grade_locally(*, path: Path, student: str, course_path: Path | None = None, solutions: Path | None = None) -> LocalGrading:
+def grade_locally(
+    *, path: Path, student: str, course_path: Path | None = None, solutions: Path | None = None
+) -> LocalGrading:
     """Check everything that would refuse the submission, then grade exactly the bytes to package."""
     check_student_id(student, "--student")
     course = load_submission_course(path, course_path)
@@ -152,8 +156,12 @@ def grade_locally(*, path: Path, student: str, course_path: Path | None = None, 
     result = dataclasses.replace(result, submission=archive_name(student), duration_s=0.0)
     warnings = list(result.warnings)
     for exercise_id in unfinished_exercises(result):
-        warnings.append(f"{exercise_id} still raises NotImplementedError: it scores 0 until you implement it (submitted anyway)")
-    return LocalGrading(course=course, student=student, time=submitted_at, modules=modules, result=result, warnings=tuple(warnings))
+        warnings.append(
+            f"{exercise_id} still raises NotImplementedError: it scores 0 until you implement it (submitted anyway)"
+        )
+    return LocalGrading(
+        course=course, student=student, time=submitted_at, modules=modules, result=result, warnings=tuple(warnings)
+    )
 
 
 def write_submission(local: LocalGrading, out_dir: Path) -> Submission:
@@ -173,7 +181,13 @@ def write_submission(local: LocalGrading, out_dir: Path) -> Submission:
     files[MANIFEST_NAME] = manifest.to_json()
     target = out_dir / archive_name(local.student)
     write_deterministic_zip(target, files)
-    return Submission(path=target, sha256=sha256_bytes(target.read_bytes()), manifest=manifest, result=local.result, warnings=local.warnings)
+    return Submission(
+        path=target,
+        sha256=sha256_bytes(target.read_bytes()),
+        manifest=manifest,
+        result=local.result,
+        warnings=local.warnings,
+    )
 
 
 def submit(
@@ -186,4 +200,6 @@ def submit(
 ) -> Submission:
     """Grade `path` locally and write `<out_dir>/<student>.submission.zip`."""
     check_out_dir(out_dir)
-    return write_submission(grade_locally(path=path, student=student, course_path=course_path, solutions=solutions), out_dir)
+    return write_submission(
+        grade_locally(path=path, student=student, course_path=course_path, solutions=solutions), out_dir
+    )

@@ -22,9 +22,13 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nbgrader-benchmark-") as folder:
         data = run_cycle(Path(folder), students=("reference",), full=False)
     times = data["times"]
-    print(f"set-up: grade nbgrader {times['grade nbgrader']} s, nbgrader generate_assignment {times['nbgrader generate_assignment']} s")
+    print(
+        f"set-up: grade nbgrader {times['grade nbgrader']} s, nbgrader generate_assignment {times['nbgrader generate_assignment']} s"
+    )
     print(f"nbgrader autograde, one student:     {times['nbgrader autograde reference']:7.2f} s")
-    print(f"grade check, the same notebook:      {times['grade check reference']:7.2f} s  (score {data['check']['score']}/{data['check']['max_score']})")
+    print(
+        f"grade check, the same notebook:      {times['grade check reference']:7.2f} s  (score {data['check']['score']}/{data['check']['max_score']})"
+    )
 
 
 if __name__ == "__main__":

@@ -5,15 +5,15 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
 
 from grader.course.config import Course, load_course
-from grader.results import GradeResult
 from grader.grading.runner import grade
 from grader.grading.session import Reference
+from grader.results import GradeResult
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

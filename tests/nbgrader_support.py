@@ -58,7 +58,11 @@ def solved(released: dict[str, Any], source: dict[str, Any], wrong: str | None =
     for cell in notebook["cells"]:
         grade_id = cell["metadata"].get("nbgrader", {}).get("grade_id")
         if cell["metadata"].get("nbgrader", {}).get("solution"):
-            lines = [line for line in answers[grade_id].splitlines() if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line]
+            lines = [
+                line
+                for line in answers[grade_id].splitlines()
+                if "### BEGIN SOLUTION" not in line and "### END SOLUTION" not in line
+            ]
             text = "\n".join(lines)
             if grade_id == wrong:
                 # The first derivative instead of the second: a known mistake with a hint.
@@ -72,7 +76,11 @@ def submit(course_dir: Path) -> dict[str, Path]:
     """nbgrader's submitted/<student>/<assignment>/ layout for the three students."""
     source = json.loads((course_dir / "source" / ASSIGNMENT / NOTEBOOK).read_text())
     released = json.loads((course_dir / "release" / ASSIGNMENT / NOTEBOOK).read_text())
-    notebooks = {"reference": solved(released, source), "unchanged": released, "one_wrong": solved(released, source, WRONG_EXERCISE)}
+    notebooks = {
+        "reference": solved(released, source),
+        "unchanged": released,
+        "one_wrong": solved(released, source, WRONG_EXERCISE),
+    }
     paths = {}
     for student, notebook in notebooks.items():
         folder = course_dir / "submitted" / student / ASSIGNMENT
@@ -104,9 +112,13 @@ def cell_outputs(notebook: Path) -> dict[str, list[dict[str, Any]]]:
     }
 
 
-def checked(completed: subprocess.CompletedProcess[str], what: str, codes: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
+def checked(
+    completed: subprocess.CompletedProcess[str], what: str, codes: tuple[int, ...] = (0,)
+) -> subprocess.CompletedProcess[str]:
     if completed.returncode not in codes:
-        raise AssertionError(f"{what} exited {completed.returncode}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}")
+        raise AssertionError(
+            f"{what} exited {completed.returncode}:\n{completed.stdout[-3000:]}\n{completed.stderr[-3000:]}"
+        )
     return completed
 
 
@@ -114,12 +126,20 @@ def prepare(folder: Path) -> dict[str, Any]:
     """`grade nbgrader`, `nbgrader generate_assignment`, and the three submissions, in `folder`."""
     course_dir = folder / "course"
     times: dict[str, float] = {}
-    completed, times["grade nbgrader"] = run(grade_command("nbgrader", str(course_dir), "--course", str(ROOT / "course.toml")), folder)
+    completed, times["grade nbgrader"] = run(
+        grade_command("nbgrader", str(course_dir), "--course", str(ROOT / "course.toml")), folder
+    )
     checked(completed, "grade nbgrader")
-    completed, times["nbgrader generate_assignment"] = run(nbgrader_command("generate_assignment", ASSIGNMENT), course_dir)
+    completed, times["nbgrader generate_assignment"] = run(
+        nbgrader_command("generate_assignment", ASSIGNMENT), course_dir
+    )
     checked(completed, "nbgrader generate_assignment")
     paths = submit(course_dir)
-    return {"course_dir": str(course_dir), "times": times, "paths": {student: str(path) for student, path in paths.items()}}
+    return {
+        "course_dir": str(course_dir),
+        "times": times,
+        "paths": {student: str(path) for student, path in paths.items()},
+    }
 
 
 def autograde(folder: Path, students: tuple[str, ...] = STUDENTS) -> dict[str, Any]:
@@ -127,9 +147,13 @@ def autograde(folder: Path, students: tuple[str, ...] = STUDENTS) -> dict[str, A
     course_dir = folder / "course"
     times: dict[str, float] = {}
     for student in students:
-        completed, times[f"nbgrader autograde {student}"] = run(nbgrader_command("autograde", ASSIGNMENT, "--student", student), course_dir)
+        completed, times[f"nbgrader autograde {student}"] = run(
+            nbgrader_command("autograde", ASSIGNMENT, "--student", student), course_dir
+        )
         checked(completed, f"nbgrader autograde --student {student}")
-    outputs = {student: cell_outputs(course_dir / "autograded" / student / ASSIGNMENT / NOTEBOOK) for student in students}
+    outputs = {
+        student: cell_outputs(course_dir / "autograded" / student / ASSIGNMENT / NOTEBOOK) for student in students
+    }
     scores = nbgrader_scores(course_dir, "keras-intro") if students == STUDENTS else {}
     return {"times": times, "nbgrader": scores, "outputs": outputs}
 
@@ -138,8 +162,14 @@ def check(folder: Path) -> dict[str, Any]:
     """`grade check` of the reference notebook (after `prepare`), as JSON."""
     course_dir = folder / "course"
     notebook = course_dir / "submitted" / "reference" / ASSIGNMENT / NOTEBOOK
-    completed, seconds = run(grade_command("check", str(notebook), "--course", str(course_dir / "course.toml"), "--format", "json"), course_dir)
-    return {"times": {"grade check reference": seconds}, "check": json.loads(checked(completed, "grade check", (0, 1)).stdout)}
+    completed, seconds = run(
+        grade_command("check", str(notebook), "--course", str(course_dir / "course.toml"), "--format", "json"),
+        course_dir,
+    )
+    return {
+        "times": {"grade check reference": seconds},
+        "check": json.loads(checked(completed, "grade check", (0, 1)).stdout),
+    }
 
 
 def doors(folder: Path) -> dict[str, Any]:
@@ -149,11 +179,24 @@ def doors(folder: Path) -> dict[str, Any]:
     validate = {}
     for student in ("reference", "unchanged"):
         notebook = course_dir / "submitted" / student / ASSIGNMENT / NOTEBOOK
-        completed, data["times"][f"nbgrader validate {student}"] = run(nbgrader_command("validate", str(notebook)), course_dir)
+        completed, data["times"][f"nbgrader validate {student}"] = run(
+            nbgrader_command("validate", str(notebook)), course_dir
+        )
         validate[student] = completed.stdout + completed.stderr
     gradebook = folder / "batch.db"
-    completed, data["times"]["grade batch"] = run(grade_command("batch", str(course_dir / "submitted"), "--gradebook", str(gradebook),
-                                                                "--course", str(course_dir / "course.toml"), "-j", "1"), course_dir)  # fmt: skip
+    completed, data["times"]["grade batch"] = run(
+        grade_command(
+            "batch",
+            str(course_dir / "submitted"),
+            "--gradebook",
+            str(gradebook),
+            "--course",
+            str(course_dir / "course.toml"),
+            "-j",
+            "1",
+        ),
+        course_dir,
+    )
     checked(completed, "grade batch")
     from grader.batch.gradebook import Gradebook
 

@@ -47,12 +47,18 @@ class Built:
     stdout: str
 
 
-def grade_cli(*arguments: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 900) -> subprocess.CompletedProcess[str]:
+def grade_cli(
+    *arguments: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 900
+) -> subprocess.CompletedProcess[str]:
     """The instructor's `grade` command (this checkout) in a subprocess."""
     return subprocess.run(
         [sys.executable, "-c", "from grader.cli import main; main()", *arguments],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout,
-    )  # fmt: skip
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def _shared_root(factory: pytest.TempPathFactory) -> Path:
@@ -110,17 +116,33 @@ def fresh_venv(factory: pytest.TempPathFactory, name: str, project: Path) -> Pat
         venv = folder / "venv"
         subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True, timeout=120)
         python = venv / "bin" / "python"
-        purelib = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                                 check=True, capture_output=True, text=True).stdout.strip()  # fmt: skip
+        purelib = subprocess.run(
+            [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout.strip()
         # This interpreter's site-packages (sysconfig derives them from sys.prefix).
         ours = dict.fromkeys(sysconfig.get_paths()[key] for key in ("purelib", "platlib"))
         Path(purelib, "borrowed-from-the-kit.pth").write_text("".join(f"{path}\n" for path in ours))
         source = folder / "source"
         shutil.copytree(project, source)
         installed = subprocess.run(
-            [str(python), "-m", "pip", "install", "--no-deps", "--no-build-isolation", "--no-cache-dir", "--quiet", str(source)],
-            capture_output=True, text=True, timeout=600,
-        )  # fmt: skip
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--no-deps",
+                "--no-build-isolation",
+                "--no-cache-dir",
+                "--quiet",
+                str(source),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert installed.returncode == 0, installed.stdout + installed.stderr
 
     return once(factory, name, make) / "venv" / "bin"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from grader.errors import SubmissionError
 from grader.intake.archive import (
     MANIFEST_NAME,
     MAX_MEMBERS,
@@ -21,7 +22,6 @@ from grader.intake.archive import (
     sha256_bytes,
     write_deterministic_zip,
 )
-from grader.errors import SubmissionError
 
 FILES = {"linear_classifier.py": b"def square_loss(t, p):\n    return 0\n", "validation.py": b"x = 1\n"}
 
@@ -43,9 +43,14 @@ def info_with_mode(name: str, mode: int) -> zipfile.ZipInfo:
 
 def sample_manifest(files: dict[str, bytes]) -> Manifest:
     return Manifest(
-        course_id="keras-intro", course_version="2026.1", student="alice", time="2026-01-02T03:04:05Z",
-        grader_version="0.1.0", environment={"python": "3.11"}, files={n: sha256_bytes(d) for n, d in files.items()},
-    )  # fmt: skip
+        course_id="keras-intro",
+        course_version="2026.1",
+        student="alice",
+        time="2026-01-02T03:04:05Z",
+        grader_version="0.1.0",
+        environment={"python": "3.11"},
+        files={n: sha256_bytes(d) for n, d in files.items()},
+    )
 
 
 def test_same_files_give_the_same_bytes(tmp_path: Path) -> None:
@@ -68,9 +73,15 @@ def test_written_members_have_fixed_metadata(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("name", "message"),
-    [("../evil.py", "climbs out"), ("exercises/../../evil.py", "climbs out"), ("/etc/evil.py", "absolute"),
-     ("C:/evil.py", "absolute"), ("a\\b.py", "backslash"), ("a//b.py", "empty")],
-)  # fmt: skip
+    [
+        ("../evil.py", "climbs out"),
+        ("exercises/../../evil.py", "climbs out"),
+        ("/etc/evil.py", "absolute"),
+        ("C:/evil.py", "absolute"),
+        ("a\\b.py", "backslash"),
+        ("a//b.py", "empty"),
+    ],
+)
 def test_escaping_paths_are_refused(tmp_path: Path, name: str, message: str) -> None:
     """Paths with '..', absolute paths, backslashes and empty components refuse the whole archive."""
     path = raw_zip(tmp_path / "bad.zip", [("linear_classifier.py", b"x = 1\n"), (name, b"x = 2\n")])

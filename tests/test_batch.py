@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
+from grader.batch.gradebook import ERROR, OK, Gradebook
 from grader.batch.progress import TerminalProgress
 from grader.batch.run import run_batch
-from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.batch.gradebook import ERROR, OK, Gradebook
+from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
+from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.processes import descendants
 from tests.conftest import SOLUTIONS, run_grade
 
@@ -30,19 +30,34 @@ def wrong_loss_files() -> dict[str, bytes]:
     files = solution_files()
     text = files["linear_classifier.py"].decode()
     assert "tf.reduce_mean(per_sample_losses)" in text
-    files["linear_classifier.py"] = text.replace("tf.reduce_mean(per_sample_losses)", "tf.reduce_sum(per_sample_losses)").encode()
+    files["linear_classifier.py"] = text.replace(
+        "tf.reduce_mean(per_sample_losses)", "tf.reduce_sum(per_sample_losses)"
+    ).encode()
     return files
 
 
-def submission_zip(folder: Path, student: str, files: dict[str, bytes], *, time: str = "2026-03-01T12:00:00Z",
-                   tamper: dict[str, bytes] | None = None, name: str | None = None, manifest: bool = True) -> Path:  # fmt: skip
+def submission_zip(
+    folder: Path,
+    student: str,
+    files: dict[str, bytes],
+    *,
+    time: str = "2026-03-01T12:00:00Z",
+    tamper: dict[str, bytes] | None = None,
+    name: str | None = None,
+    manifest: bool = True,
+) -> Path:
     """A submission zip as `grade submit` writes it (a fake result.json), optionally edited afterwards."""
     members = {**files, RESULT_NAME: b'{"score": 100}'}
     if manifest:
         members[MANIFEST_NAME] = Manifest(
-            course_id="keras-intro", course_version="2026.1", student=student, time=time, grader_version="0.1.0",
-            environment={}, files={member: sha256_bytes(data) for member, data in members.items()},
-        ).to_json()  # fmt: skip
+            course_id="keras-intro",
+            course_version="2026.1",
+            student=student,
+            time=time,
+            grader_version="0.1.0",
+            environment={},
+            files={member: sha256_bytes(data) for member, data in members.items()},
+        ).to_json()
     members.update(tamper or {})
     path = folder / (name or f"{student}.submission.zip")
     write_deterministic_zip(path, members)
@@ -59,9 +74,16 @@ def test_discover_finds_zips_student_folders_and_refuses_missing_inputs(tmp_path
     (tmp_path / "classroom" / "hw-dave").mkdir()
     (tmp_path / "single").mkdir()
     (tmp_path / "single" / "gradients.py").write_text("")
-    found = discover([tmp_path / "zips", tmp_path / "classroom", tmp_path / "single", tmp_path / "zips" / "a.zip"], MODULES)
+    found = discover(
+        [tmp_path / "zips", tmp_path / "classroom", tmp_path / "single", tmp_path / "zips" / "a.zip"], MODULES
+    )
     assert [(source.path.name, source.kind) for source in found] == [
-        ("a.zip", "zip"), ("b.zip", "zip"), ("hw-carol", "folder"), ("hw-dave", "folder"), ("single", "folder")]  # fmt: skip
+        ("a.zip", "zip"),
+        ("b.zip", "zip"),
+        ("hw-carol", "folder"),
+        ("hw-dave", "folder"),
+        ("single", "folder"),
+    ]
     with pytest.raises(UsageError, match="does not exist"):
         discover([tmp_path / "nowhere"], MODULES)
     (tmp_path / "empty").mkdir()
@@ -72,10 +94,18 @@ def test_discover_finds_zips_student_folders_and_refuses_missing_inputs(tmp_path
 def test_intake_reads_student_time_and_flags_tampering(tmp_path: Path, course: Course) -> None:
     """The manifest gives the student and time; an edit after submit or a missing manifest is flagged."""
     good = intake(Source(submission_zip(tmp_path, "alice", solution_files()), SourceKind.ZIP), course)
-    assert (good.student, good.submitted_at, good.modified_after_submit, good.error) == ("alice", "2026-03-01T12:00:00Z", False, "")
+    assert (good.student, good.submitted_at, good.modified_after_submit, good.error) == (
+        "alice",
+        "2026-03-01T12:00:00Z",
+        False,
+        "",
+    )
     assert sorted(good.modules) == sorted(f"{module}.py" for module in MODULES)
     assert good.sha256 == sha256_bytes((tmp_path / "alice.submission.zip").read_bytes())
-    tampered = intake(Source(submission_zip(tmp_path, "bob", solution_files(), tamper={"validation.py": b"x = 1\n"}), SourceKind.ZIP), course)
+    tampered = intake(
+        Source(submission_zip(tmp_path, "bob", solution_files(), tamper={"validation.py": b"x = 1\n"}), SourceKind.ZIP),
+        course,
+    )
     assert tampered.modified_after_submit and "validation.py differs" in tampered.notes[0] and not tampered.error
     bare = intake(Source(submission_zip(tmp_path, "carol", solution_files(), manifest=False), SourceKind.ZIP), course)
     assert bare.student == "carol" and bare.modified_after_submit and "no manifest.json" in bare.notes[0]
@@ -83,11 +113,20 @@ def test_intake_reads_student_time_and_flags_tampering(tmp_path: Path, course: C
 
 def test_intake_cross_checks_the_file_name(tmp_path: Path, course: Course) -> None:
     """A manifest naming another student than the file is refused under the file's student; LMS prefixes pass."""
-    forged = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="bob.submission.zip"), SourceKind.ZIP), course)
+    forged = intake(
+        Source(submission_zip(tmp_path, "alice", solution_files(), name="bob.submission.zip"), SourceKind.ZIP), course
+    )
     assert forged.student == "bob" and "manifest.json says 'alice'" in forged.error
-    renamed = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="Doe_123_alice.submission.zip"), SourceKind.ZIP), course)
+    renamed = intake(
+        Source(
+            submission_zip(tmp_path, "alice", solution_files(), name="Doe_123_alice.submission.zip"), SourceKind.ZIP
+        ),
+        course,
+    )
     assert renamed.student == "alice" and not renamed.error
-    free = intake(Source(submission_zip(tmp_path, "alice", solution_files(), name="upload-7.zip"), SourceKind.ZIP), course)
+    free = intake(
+        Source(submission_zip(tmp_path, "alice", solution_files(), name="upload-7.zip"), SourceKind.ZIP), course
+    )
     assert free.student == "alice" and not free.error
 
 
@@ -127,7 +166,9 @@ def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Pat
     inputs.mkdir()
     submission_zip(inputs, "alice", solution_files())
     submission_zip(inputs, "bob", wrong_loss_files())
-    submission_zip(inputs, "carol", solution_files(), tamper={"linear_classifier.py": wrong_loss_files()["linear_classifier.py"]})
+    submission_zip(
+        inputs, "carol", solution_files(), tamper={"linear_classifier.py": wrong_loss_files()["linear_classifier.py"]}
+    )
     submission_zip(inputs, "sleepy", {**solution_files(), "linear_classifier.py": b"import time\ntime.sleep(600)\n"})
     (inputs / "noise.zip").write_bytes(os.urandom(2000))
     classroom = tmp_path / "classroom" / "hw-dave" / "exercises"
@@ -137,8 +178,15 @@ def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Pat
     work = tmp_path / "work"
     work.mkdir()
     before = set(descendants(os.getpid()))
-    report = run_batch(inputs=[inputs, tmp_path / "classroom"], gradebook_path=tmp_path / "gb.sqlite", course=course,
-                       jobs=2, exercise_ids=["square_loss"], timeout_s=25, work_dir=work)  # fmt: skip
+    report = run_batch(
+        inputs=[inputs, tmp_path / "classroom"],
+        gradebook_path=tmp_path / "gb.sqlite",
+        course=course,
+        jobs=2,
+        exercise_ids=["square_loss"],
+        timeout_s=25,
+        work_dir=work,
+    )
     assert set(descendants(os.getpid())) <= before
     assert list(work.iterdir()) == []
     rows = {row.student: row for row in report.rows}
@@ -150,12 +198,20 @@ def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Pat
     assert rows["carol"].modified_after_submit and rows["carol"].score == rows["bob"].score
     assert rows["noise"].status == ERROR and "not a readable zip" in rows["noise"].error
     assert rows["sleepy"].status == ERROR and "took longer than 25 s" in rows["sleepy"].error
-    assert rows["alice"].result is not None and rows["alice"].result["submission"] == str(inputs / "alice.submission.zip")
+    assert rows["alice"].result is not None and rows["alice"].result["submission"] == str(
+        inputs / "alice.submission.zip"
+    )
     assert any(test["hidden"] for exercise in rows["alice"].result["exercises"] for test in exercise["tests"])
     summary = report.render(tmp_path / "gb.sqlite")
     assert "Submissions: 6 (4 graded, 2 errors)" in summary and "Modified after submit: 1" in summary
-    again = run_batch(inputs=[inputs, tmp_path / "classroom"], gradebook_path=tmp_path / "gb.sqlite", course=course,
-                      resume=True, exercise_ids=["square_loss"], work_dir=work)  # fmt: skip
+    again = run_batch(
+        inputs=[inputs, tmp_path / "classroom"],
+        gradebook_path=tmp_path / "gb.sqlite",
+        course=course,
+        resume=True,
+        exercise_ids=["square_loss"],
+        work_dir=work,
+    )
     assert (again.skipped, again.graded) == (6, 0)
     with Gradebook(tmp_path / "gb.sqlite") as gradebook:
         assert len(gradebook.rows()) == 6
@@ -166,7 +222,9 @@ def test_batch_command_usage_errors_exit_2(tmp_path: Path) -> None:
     missing = run_grade("batch", str(tmp_path / "nowhere"), "--gradebook", str(tmp_path / "gb.sqlite"))
     assert missing.returncode == 2 and "does not exist" in missing.stderr
     (tmp_path / "a.zip").write_bytes(b"")
-    unknown = run_grade("batch", str(tmp_path / "a.zip"), "--gradebook", str(tmp_path / "gb.sqlite"), "--exercise", "square_los")
+    unknown = run_grade(
+        "batch", str(tmp_path / "a.zip"), "--gradebook", str(tmp_path / "gb.sqlite"), "--exercise", "square_los"
+    )
     assert unknown.returncode == 2 and "Did you mean 'square_loss'" in unknown.stderr
     no_gradebook = run_grade("batch", str(tmp_path / "a.zip"))
     assert no_gradebook.returncode == 2 and "--gradebook" in no_gradebook.stderr

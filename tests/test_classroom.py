@@ -17,9 +17,9 @@ import yaml
 
 from grader.course.config import Course
 from grader.release.build import ReleaseError, build_release
+from grader.release.workflow import GRADING_STEP_ID, JOB_ID, REPORTER_ACTION, render_workflow, runner_names
 from grader.reporters.classroom import output_name, runner_results
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
-from grader.release.workflow import GRADING_STEP_ID, JOB_ID, REPORTER_ACTION, render_workflow, runner_names
 from tests.release_support import EXERCISES, ROOT, SOLUTIONS, Built, build, fresh_venv, venv_env
 
 OUTPUT_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -41,7 +41,9 @@ def job(workflow_text: str) -> dict[str, Any]:
     workflow = yaml.safe_load(workflow_text)
     assert set(workflow) >= {"name", "on", "permissions", "jobs"}  # "on" is quoted, or YAML 1.1 reads True
     assert workflow["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
-    assert list(workflow["jobs"]) == [JOB_ID] and "name" not in workflow["jobs"][JOB_ID]  # the reporter finds the check run by the job id
+    assert (
+        list(workflow["jobs"]) == [JOB_ID] and "name" not in workflow["jobs"][JOB_ID]
+    )  # the reporter finds the check run by the job id
     return workflow["jobs"][JOB_ID]
 
 
@@ -58,8 +60,14 @@ def run_grading_step(release_bin: Path, folder: Path, command: str, tmp_path: Pa
     """Run the step's `run:` like Actions does (bash -e), with $GITHUB_OUTPUT a temp file; return its outputs."""
     output = tmp_path / "github_output"
     output.write_text("")
-    done = subprocess.run(["bash", "-e", "-c", command], cwd=folder, env=venv_env(release_bin, GITHUB_OUTPUT=str(output)),
-                          capture_output=True, text=True, timeout=900)  # fmt: skip
+    done = subprocess.run(
+        ["bash", "-e", "-c", command],
+        cwd=folder,
+        env=venv_env(release_bin, GITHUB_OUTPUT=str(output)),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.returncode == 0, done.stderr  # 0 and 1 are grades: the step succeeds and the reporter runs
     outputs = {}
     for line in output.read_text().splitlines():
@@ -92,7 +100,9 @@ def classroom_total(runners: list[tuple[str, dict[str, Any]]]) -> int:
     return sum(test["score"] for _, results in runners if results["max_score"] for test in results["tests"])
 
 
-def graded_runners(built: Built, release_bin: Path, tmp_path: Path, broken: str | None = None) -> list[tuple[str, dict[str, Any]]]:
+def graded_runners(
+    built: Built, release_bin: Path, tmp_path: Path, broken: str | None = None
+) -> list[tuple[str, dict[str, Any]]]:
     """The release with the solutions (one module left a stub if `broken`), graded by the workflow's own step."""
     folder = tmp_path / "repository"
     shutil.copytree(built.release, folder)
@@ -157,8 +167,13 @@ def unequal_result() -> GradeResult:
         TestResult(name="secret_name", status=FAILED, score=0, max_score=5, hidden=True, message="secret input 0.123"),
         TestResult(name="d", status=ERROR, score=0, max_score=2, message="internal error in the grader"),
     )
-    return GradeResult(course_id="c", course_version="1", exercises=(ExerciseResult(id="square_loss", title="t", tests=tests),),
-                       environment={"device": "GPU: test", "python": "3.11"}, isolation="bubblewrap")  # fmt: skip
+    return GradeResult(
+        course_id="c",
+        course_version="1",
+        exercises=(ExerciseResult(id="square_loss", title="t", tests=tests),),
+        environment={"device": "GPU: test", "python": "3.11"},
+        isolation="bubblewrap",
+    )
 
 
 def test_runners_split_unequal_points_so_both_counts_agree() -> None:

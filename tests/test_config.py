@@ -22,7 +22,13 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_bundled_course_loads_with_100_points() -> None:
     """The bundled course.toml loads, has the five exercises of the contract and 100 points."""
     course = load_course(ROOT / "course.toml")
-    assert [e.id for e in course.exercises] == ["square_loss", "training_step", "simple_dense", "acceleration", "split_validation"]
+    assert [e.id for e in course.exercises] == [
+        "square_loss",
+        "training_step",
+        "simple_dense",
+        "acceleration",
+        "split_validation",
+    ]
     assert course.max_score == 100
     assert course.modules == ("linear_classifier", "simple_dense", "gradients", "validation")
 
@@ -39,7 +45,12 @@ def test_unknown_key_names_it_and_the_closest_valid_key(tmp_path: Path) -> None:
 
 def test_wrong_type_names_key_and_value(tmp_path: Path) -> None:
     """A value of the wrong type is refused with the key, the type and the value received."""
-    path = write(tmp_path, COURSE.replace("returns_scalar_float32_tensor = { points = 3 }", 'returns_scalar_float32_tensor = { points = "three" }'))
+    path = write(
+        tmp_path,
+        COURSE.replace(
+            "returns_scalar_float32_tensor = { points = 3 }", 'returns_scalar_float32_tensor = { points = "three" }'
+        ),
+    )
     with pytest.raises(ConfigError) as caught:
         load_course(path)
     assert "exercises.square_loss.tests.returns_scalar_float32_tensor.points" in caught.value.message
@@ -64,7 +75,12 @@ def test_missing_exercise_is_named(tmp_path: Path) -> None:
 
 def test_unknown_exercise_suggests_closest(tmp_path: Path) -> None:
     """An exercise id the grader has no suite for is refused with the closest id."""
-    path = write(tmp_path, COURSE.replace("[exercises.acceleration]", "[exercises.aceleration]").replace("[exercises.acceleration.tests]", "[exercises.aceleration.tests]"))
+    path = write(
+        tmp_path,
+        COURSE.replace("[exercises.acceleration]", "[exercises.aceleration]").replace(
+            "[exercises.acceleration.tests]", "[exercises.aceleration.tests]"
+        ),
+    )
     with pytest.raises(ConfigError, match="Did you mean 'acceleration'"):
         load_course(path)
 
@@ -87,7 +103,9 @@ def test_invalid_toml_and_missing_file(tmp_path: Path) -> None:
 def test_cli_exits_2_with_the_message(tmp_path: Path, old: str, new: str, expected: str) -> None:
     """`grade check` with a bad course.toml exits 2 and prints the message, without a traceback."""
     path = write(tmp_path, COURSE.replace(old, new, 1))
-    completed = run_grade("check", str(ROOT / "solutions"), "--course", str(path), "--solutions", str(ROOT / "solutions"))
+    completed = run_grade(
+        "check", str(ROOT / "solutions"), "--course", str(path), "--solutions", str(ROOT / "solutions")
+    )
     assert completed.returncode == 2, completed.stderr
     assert expected in completed.stderr
     assert "Traceback" not in completed.stderr

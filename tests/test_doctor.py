@@ -12,15 +12,29 @@ from grader.doctor import Finding, diagnose, render
 from grader.sandbox.isolation import detect_isolation
 from tests.conftest import ROOT, SOLUTIONS
 
-EXPECTED_FINDINGS = ["bubblewrap installed", "user namespaces", "sandbox", "privileges", "rlimits", "python", "tensorflow", "keras", "numpy"]
+EXPECTED_FINDINGS = [
+    "bubblewrap installed",
+    "user namespaces",
+    "sandbox",
+    "privileges",
+    "rlimits",
+    "python",
+    "tensorflow",
+    "keras",
+    "numpy",
+]
 
 
 def run_grade_with(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
     """The real `grade` command with changes to the environment."""
     return subprocess.run(
         [sys.executable, "-c", "from grader.cli import main; main()", *arguments],
-        cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **environment},
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, **environment},
+    )
 
 
 def _version(*names: str) -> str:
@@ -46,15 +60,23 @@ def test_diagnose_names_every_check_with_a_fix_for_each_problem() -> None:
 
 def test_render_marks_problems_and_prints_their_fix() -> None:
     """A failed finding is marked `!!` and followed by its fix; a passed one is marked `ok` with no fix line."""
-    text = render([Finding("sandbox", False, "no bubblewrap", "sudo apt-get install bubblewrap"), Finding("python", True, "3.11")])
-    assert text.splitlines() == ["!!  sandbox: no bubblewrap", "    fix: sudo apt-get install bubblewrap", "ok  python: 3.11"]
+    text = render(
+        [Finding("sandbox", False, "no bubblewrap", "sudo apt-get install bubblewrap"), Finding("python", True, "3.11")]
+    )
+    assert text.splitlines() == [
+        "!!  sandbox: no bubblewrap",
+        "    fix: sudo apt-get install bubblewrap",
+        "ok  python: 3.11",
+    ]
 
 
 def test_grade_doctor_reports_isolation_versions_and_device() -> None:
     """`grade doctor` prints the isolation, the versions of Python, TensorFlow, Keras, NumPy and the device; exit 0 when all is well."""
     completed = run_grade_with({}, "doctor")
     lines = completed.stdout.splitlines()
-    assert [line.split(":")[0][4:] for line in lines if not line.startswith("    fix:")] == EXPECTED_FINDINGS + ["device"]
+    assert [line.split(":")[0][4:] for line in lines if not line.startswith("    fix:")] == EXPECTED_FINDINGS + [
+        "device"
+    ]
     assert f"ok  tensorflow: {_version('tensorflow', 'tensorflow-cpu')}" in lines
     assert f"ok  keras: {_version('keras')}" in lines
     device = next(line for line in lines if line[4:].startswith("device:"))
@@ -71,7 +93,9 @@ def test_doctor_says_how_to_get_bubblewrap_when_it_is_missing(tmp_path: object) 
     assert completed.returncode == 1
     assert "!!  bubblewrap installed: bwrap not found" in completed.stdout
     assert "    fix: sudo apt-get install bubblewrap" in completed.stdout
-    assert "!!  sandbox: reduced isolation, the rlimits fallback: bubblewrap (bwrap) is not installed" in completed.stdout
+    assert (
+        "!!  sandbox: reduced isolation, the rlimits fallback: bubblewrap (bwrap) is not installed" in completed.stdout
+    )
     assert "ok  device:" in completed.stdout, "TensorFlow still starts in the rlimits fallback"
 
 
@@ -80,7 +104,10 @@ def test_forced_rlimits_is_reported_by_doctor_and_warned_once_by_check() -> None
     environment = {"GRADER_ISOLATION": "rlimits"}
     doctor = run_grade_with(environment, "doctor")
     assert doctor.returncode == 1
-    assert "!!  sandbox: reduced isolation, the rlimits fallback: bubblewrap turned off by GRADER_ISOLATION=rlimits" in doctor.stdout
+    assert (
+        "!!  sandbox: reduced isolation, the rlimits fallback: bubblewrap turned off by GRADER_ISOLATION=rlimits"
+        in doctor.stdout
+    )
     assert "    fix: unset GRADER_ISOLATION" in doctor.stdout
     check = run_grade_with(environment, "check", str(SOLUTIONS), "--exercise", "split_validation", "--format", "json")
     assert check.returncode == 0, check.stderr[-2000:]

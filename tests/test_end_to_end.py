@@ -16,8 +16,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from grader.intake.archive import MANIFEST_NAME, parse_manifest, sha256_bytes, write_deterministic_zip
 from grader.batch.gradebook import VOLATILE_COLUMNS, Gradebook
+from grader.intake.archive import MANIFEST_NAME, parse_manifest, sha256_bytes, write_deterministic_zip
 from tests.conftest import ROOT, SOLUTIONS
 
 GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
@@ -25,10 +25,18 @@ MODULE_FILES = ("gradients.py", "linear_classifier.py", "simple_dense.py", "vali
 TIME_LIMIT_S = 15.0  # the instructor's limit here, so the looping submission costs 15 s, not 60
 
 
-def grade_command(*arguments: str, cwd: Path, environment: dict[str, str] | None = None, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+def grade_command(
+    *arguments: str, cwd: Path, environment: dict[str, str] | None = None, timeout: float = 900
+) -> subprocess.CompletedProcess[str]:
     """The real `grade` command."""
-    return subprocess.run([*GRADE, *arguments], cwd=cwd, capture_output=True, text=True, timeout=timeout,
-                          env={**os.environ, **(environment or {})})  # fmt: skip
+    return subprocess.run(
+        [*GRADE, *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(environment or {})},
+    )
 
 
 def instructor_course(tmp_path: Path) -> Path:
@@ -49,7 +57,9 @@ def edited_module(name: str, old: str, new: str) -> bytes:
     return text.replace(old, new).encode()
 
 
-def repack(source: Path, target: Path, *, student: str, time_utc: str, modules: dict[str, bytes], refresh: bool) -> Path:
+def repack(
+    source: Path, target: Path, *, student: str, time_utc: str, modules: dict[str, bytes], refresh: bool
+) -> Path:
     """A copy of a real submission for another student and time; `refresh=False` edits it after submit."""
     with zipfile.ZipFile(source) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
@@ -70,16 +80,50 @@ def hostile_zip(path: Path, members: list[tuple[zipfile.ZipInfo | str, bytes]]) 
 def make_submissions(real: Path, folder: Path) -> None:
     """Ten more inputs around the real submission of alice."""
     solutions = {name: (SOLUTIONS / name).read_bytes() for name in MODULE_FILES}
-    wrong_loss = edited_module("linear_classifier.py", "tf.reduce_mean(per_sample_losses)", "tf.reduce_sum(per_sample_losses)")
-    wrong_split = edited_module("validation.py", "indices_permutation = random_generator.permutation(len(inputs))", "indices_permutation = np.arange(len(inputs))")
+    wrong_loss = edited_module(
+        "linear_classifier.py", "tf.reduce_mean(per_sample_losses)", "tf.reduce_sum(per_sample_losses)"
+    )
+    wrong_split = edited_module(
+        "validation.py",
+        "indices_permutation = random_generator.permutation(len(inputs))",
+        "indices_permutation = np.arange(len(inputs))",
+    )
     shutil.copy(real, folder / "alice.submission.zip")
-    repack(real, folder / "v1-alice.submission.zip", student="alice", time_utc="2026-03-01T09:00:00Z", modules={"validation.py": wrong_split}, refresh=True)
-    repack(real, folder / "bob.submission.zip", student="bob", time_utc="2026-03-02T10:00:00Z", modules={"linear_classifier.py": wrong_loss}, refresh=True)
-    repack(real, folder / "carol.submission.zip", student="carol", time_utc="2026-03-02T11:00:00Z", modules={"linear_classifier.py": wrong_loss}, refresh=False)
+    repack(
+        real,
+        folder / "v1-alice.submission.zip",
+        student="alice",
+        time_utc="2026-03-01T09:00:00Z",
+        modules={"validation.py": wrong_split},
+        refresh=True,
+    )
+    repack(
+        real,
+        folder / "bob.submission.zip",
+        student="bob",
+        time_utc="2026-03-02T10:00:00Z",
+        modules={"linear_classifier.py": wrong_loss},
+        refresh=True,
+    )
+    repack(
+        real,
+        folder / "carol.submission.zip",
+        student="carol",
+        time_utc="2026-03-02T11:00:00Z",
+        modules={"linear_classifier.py": wrong_loss},
+        refresh=False,
+    )
     (folder / "dave.zip").write_bytes(os.urandom(4096))
     hostile_zip(folder / "eve.submission.zip", [*solutions.items(), ("../../../tmp/evil.py", b"print('escaped')\n")])
     looping = b"while True:\n    pass\n"
-    repack(real, folder / "frank.submission.zip", student="frank", time_utc="2026-03-02T12:00:00Z", modules={"linear_classifier.py": looping}, refresh=True)
+    repack(
+        real,
+        folder / "frank.submission.zip",
+        student="frank",
+        time_utc="2026-03-02T12:00:00Z",
+        modules={"linear_classifier.py": looping},
+        refresh=True,
+    )
     hostile_zip(folder / "heidi.zip", list(solutions.items()))
     link = zipfile.ZipInfo("validation.py")
     link.create_system, link.external_attr = 3, (0o120777 << 16)
@@ -141,8 +185,15 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
     shutil.copytree(release, student)
     for name in MODULE_FILES:
         shutil.copy(SOLUTIONS / name, student / "exercises" / name)
-    submitted = grade_command("submit", "--student", "alice", "--out", str(tmp_path / "out"), cwd=student,
-                              environment={"SOURCE_DATE_EPOCH": "1772452800"})  # 2026-03-02T12:00:00Z  # fmt: skip
+    submitted = grade_command(
+        "submit",
+        "--student",
+        "alice",
+        "--out",
+        str(tmp_path / "out"),
+        cwd=student,
+        environment={"SOURCE_DATE_EPOCH": "1772452800"},
+    )  # 2026-03-02T12:00:00Z
     assert submitted.returncode == 0, submitted.stderr
     assert "Total: 94/94" in submitted.stdout and "hidden" not in submitted.stdout
     real = tmp_path / "out" / "alice.submission.zip"
@@ -161,13 +212,28 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
     mark("preparing the submissions")
     subprocess.run([sys.executable, "-c", "import tensorflow"], check=True, capture_output=True)
     mark("import tensorflow")
-    batch = grade_command(*batch_arguments, "--gradebook", str(tmp_path / "full.sqlite"), cwd=tmp_path, environment={"TMPDIR": str(private_tmp)})
+    batch = grade_command(
+        *batch_arguments,
+        "--gradebook",
+        str(tmp_path / "full.sqlite"),
+        cwd=tmp_path,
+        environment={"TMPDIR": str(private_tmp)},
+    )
     mark("full batch")
     assert batch.returncode == 0, batch.stderr
     assert "Submissions: 11 (7 graded, 4 errors)" in batch.stdout and "Modified after submit: 2" in batch.stdout
     assert list(private_tmp.iterdir()) == [] and processes_using(private_tmp) == []
 
-    exported = grade_command("export", "--gradebook", str(tmp_path / "full.sqlite"), "--format", "csv", "--out", str(tmp_path / "grades.csv"), cwd=tmp_path)
+    exported = grade_command(
+        "export",
+        "--gradebook",
+        str(tmp_path / "full.sqlite"),
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "grades.csv"),
+        cwd=tmp_path,
+    )
     assert exported.returncode == 0, exported.stderr
     rows = {row["student"]: row for row in csv.DictReader((tmp_path / "grades.csv").open())}
     assert list(rows) == ["alice", "bob", "carol", "dave", "eve", "frank", "heidi", "hw-grace", "ivan", "judy"]
@@ -187,11 +253,18 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
     check("frank", "ok", "0", {"square_loss": (0, 0), "training_step": (0, 0)})
     check("heidi", "ok", "1")
     check("hw-grace", "ok", "0")
-    assert rows["alice"]["submitted_at"] == "2026-03-02T12:00:00Z" and rows["alice"]["source"].endswith("/alice.submission.zip")
+    assert rows["alice"]["submitted_at"] == "2026-03-02T12:00:00Z" and rows["alice"]["source"].endswith(
+        "/alice.submission.zip"
+    )
     assert rows["bob"]["square_loss"] == rows["carol"]["square_loss"]
     assert "linear_classifier.py differs" in rows["carol"]["notes"] and "no manifest.json" in rows["heidi"]["notes"]
     assert rows["hw-grace"]["submitted_at"] == ""
-    for name, message in {"dave": "not a readable zip", "eve": "climbs out", "ivan": "symbolic link", "judy": "zip bomb"}.items():
+    for name, message in {
+        "dave": "not a readable zip",
+        "eve": "climbs out",
+        "ivan": "symbolic link",
+        "judy": "zip bomb",
+    }.items():
         assert (rows[name]["status"], rows[name]["total"]) == ("error", ""), rows[name]
         assert message in rows[name]["error"], rows[name]
     with Gradebook(tmp_path / "full.sqlite", create=False) as gradebook:
@@ -209,8 +282,13 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
     killed_tmp = tmp_path / "tmp-killed"
     killed_tmp.mkdir()
     resumed_book = tmp_path / "resumed.sqlite"
-    process = subprocess.Popen([*GRADE, *quick_arguments, "--gradebook", str(resumed_book)], cwd=tmp_path,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env={**os.environ, "TMPDIR": str(killed_tmp)})  # fmt: skip
+    process = subprocess.Popen(
+        [*GRADE, *quick_arguments, "--gradebook", str(resumed_book)],
+        cwd=tmp_path,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, "TMPDIR": str(killed_tmp)},
+    )
     deadline = time.monotonic() + 600
     while committed_graded_rows(resumed_book) < 1 and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.1)
@@ -222,12 +300,21 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
     while (processes_using(killed_tmp) or list(killed_tmp.iterdir())) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert processes_using(killed_tmp) == [] and list(killed_tmp.iterdir()) == []
-    resumed = grade_command(*quick_arguments, "--gradebook", str(resumed_book), "--resume", cwd=tmp_path, environment={"TMPDIR": str(killed_tmp)})
+    resumed = grade_command(
+        *quick_arguments,
+        "--gradebook",
+        str(resumed_book),
+        "--resume",
+        cwd=tmp_path,
+        environment={"TMPDIR": str(killed_tmp)},
+    )
     assert resumed.returncode == 0, resumed.stderr
     assert f"{before_resume} already in the gradebook" in resumed.stdout
     assert len(stable_rows(resumed_book)) == 11
     assert stable_rows(resumed_book) == stable_rows(tmp_path / "quick.sqlite")
     assert list(killed_tmp.iterdir()) == [] and processes_using(killed_tmp) == []
     mark("killed and resumed")
-    print(f"\nbatch of 11 inputs (7 graded in full) with -j 2: {phases['full batch'] / 7:.1f} s per graded submission;"
-          " phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items()))
+    print(
+        f"\nbatch of 11 inputs (7 graded in full) with -j 2: {phases['full batch'] / 7:.1f} s per graded submission;"
+        " phases: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in phases.items())
+    )

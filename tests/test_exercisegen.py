@@ -183,9 +183,21 @@ BROKEN = {
         '"# BEGIN SOLUTION" inside another solution region (opened at line 2). '
         'Close the first region with "# END SOLUTION" before opening another.',
     ),
-    "END without BEGIN": ("def f():\n    return 1\n    # END SOLUTION\n", 3, '"# END SOLUTION" without an open solution region'),
-    "unterminated BEGIN": ("def f():\n    # BEGIN SOLUTION: Do it.\n    return 1\n", 2, '"# BEGIN SOLUTION" is never closed'),
-    "region outside any function": ("# BEGIN SOLUTION\nx = 1\n# END SOLUTION\n", 1, "solution region outside any function"),
+    "END without BEGIN": (
+        "def f():\n    return 1\n    # END SOLUTION\n",
+        3,
+        '"# END SOLUTION" without an open solution region',
+    ),
+    "unterminated BEGIN": (
+        "def f():\n    # BEGIN SOLUTION: Do it.\n    return 1\n",
+        2,
+        '"# BEGIN SOLUTION" is never closed',
+    ),
+    "region outside any function": (
+        "# BEGIN SOLUTION\nx = 1\n# END SOLUTION\n",
+        1,
+        "solution region outside any function",
+    ),
     "END indented differently": (
         "def f():\n    # BEGIN SOLUTION\n    return 1\n# END SOLUTION\n",
         4,

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import UsageError
 from grader.batch.export import export
 from grader.batch.gradebook import ERROR, OK, Gradebook, Row
+from grader.errors import UsageError
 from tests.conftest import run_grade
 from tests.factories import sample_result
 
@@ -21,10 +21,43 @@ def make_gradebook(path: Path) -> Path:
     result = sample_result().to_dict()
     common = {"graded_at": "2026-01-05T00:00:00Z", "duration_s": 2.0}
     with Gradebook(path, course_id="keras-intro") as gradebook:
-        gradebook.record(Row(student="alice", source="/in/old.zip", sha256="a0", submitted_at="2026-01-01T00:00:00Z", status=ERROR, error="crashed", **common))
-        gradebook.record(Row(student="alice", source="/in/alice.zip", sha256="a1", submitted_at="2026-01-02T00:00:00Z", status=OK,
-                             score=6, max_score=15, result=result, modified_after_submit=True, notes="modified after submit: x", **common))  # fmt: skip
-        gradebook.record(Row(student="bob", source="/in/bob.zip", sha256="b1", submitted_at=None, status=ERROR, error="unsafe archive: '..'", **common))
+        gradebook.record(
+            Row(
+                student="alice",
+                source="/in/old.zip",
+                sha256="a0",
+                submitted_at="2026-01-01T00:00:00Z",
+                status=ERROR,
+                error="crashed",
+                **common,
+            )
+        )
+        gradebook.record(
+            Row(
+                student="alice",
+                source="/in/alice.zip",
+                sha256="a1",
+                submitted_at="2026-01-02T00:00:00Z",
+                status=OK,
+                score=6,
+                max_score=15,
+                result=result,
+                modified_after_submit=True,
+                notes="modified after submit: x",
+                **common,
+            )
+        )
+        gradebook.record(
+            Row(
+                student="bob",
+                source="/in/bob.zip",
+                sha256="b1",
+                submitted_at=None,
+                status=ERROR,
+                error="unsafe archive: '..'",
+                **common,
+            )
+        )
     return path
 
 
@@ -35,7 +68,13 @@ def test_csv_has_one_row_per_student_and_a_column_per_exercise(tmp_path: Path) -
     rows = list(csv.DictReader(io.StringIO(text)))
     assert [row["student"] for row in rows] == ["alice", "bob"]
     alice, bob = rows
-    assert (alice["status"], alice["square_loss"], alice["split_validation"], alice["total"], alice["max_score"]) == ("ok", "3", "3", "6", "15")
+    assert (alice["status"], alice["square_loss"], alice["split_validation"], alice["total"], alice["max_score"]) == (
+        "ok",
+        "3",
+        "3",
+        "6",
+        "15",
+    )
     assert alice["modified_after_submit"] == "1" and alice["source"] == "/in/alice.zip"
     assert (bob["status"], bob["square_loss"], bob["total"], bob["error"]) == ("error", "", "", "unsafe archive: '..'")
     assert list(rows[0])[:4] == ["student", "status", "square_loss", "split_validation"]
@@ -53,13 +92,25 @@ def test_json_holds_the_result_per_student(tmp_path: Path) -> None:
 
 def test_gradescope_writes_results_json_per_student(tmp_path: Path) -> None:
     """Gradescope: <out>/<student>/results.json; hidden tests after_published; errors score 0 with the reason."""
-    _, written = export(gradebook_path=make_gradebook(tmp_path / "gb.sqlite"), output_format="gradescope", out=tmp_path / "gs")
-    assert sorted(path.relative_to(tmp_path / "gs").as_posix() for path in written) == ["alice/results.json", "bob/results.json"]
+    _, written = export(
+        gradebook_path=make_gradebook(tmp_path / "gb.sqlite"), output_format="gradescope", out=tmp_path / "gs"
+    )
+    assert sorted(path.relative_to(tmp_path / "gs").as_posix() for path in written) == [
+        "alice/results.json",
+        "bob/results.json",
+    ]
     alice = json.loads((tmp_path / "gs" / "alice" / "results.json").read_text())
     bob = json.loads((tmp_path / "gs" / "bob" / "results.json").read_text())
-    assert alice["score"] == 6 and {"name", "score", "max_score", "status", "output", "visibility"} <= set(alice["tests"][0])
+    assert alice["score"] == 6 and {"name", "score", "max_score", "status", "output", "visibility"} <= set(
+        alice["tests"][0]
+    )
     assert [test["visibility"] for test in alice["tests"] if "hidden" in test["name"]] == ["after_published"]
-    assert bob == {"score": 0, "output": "Your submission could not be graded: unsafe archive: '..'", "visibility": "visible", "tests": []}
+    assert bob == {
+        "score": 0,
+        "output": "Your submission could not be graded: unsafe archive: '..'",
+        "visibility": "visible",
+        "tests": [],
+    }
 
 
 def test_export_refuses_a_missing_gradebook(tmp_path: Path) -> None:
@@ -73,6 +124,8 @@ def test_export_command_writes_the_csv_file(tmp_path: Path) -> None:
     gradebook = make_gradebook(tmp_path / "gb.sqlite")
     done = run_grade("export", "--gradebook", str(gradebook), "--format", "csv", "--out", str(tmp_path / "grades.csv"))
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "grades.csv").read_text().startswith("student,status,square_loss,split_validation,total,max_score")
+    assert (
+        (tmp_path / "grades.csv").read_text().startswith("student,status,square_loss,split_validation,total,max_score")
+    )
     missing = run_grade("export", "--gradebook", str(tmp_path / "none.sqlite"))
     assert missing.returncode == 2 and "No gradebook" in missing.stderr

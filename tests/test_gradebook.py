@@ -8,18 +8,34 @@ from pathlib import Path
 
 import pytest
 
-from grader.errors import UsageError
 from grader.batch.gradebook import ERROR, OK, Gradebook, Row, summarize
+from grader.errors import UsageError
 from tests.factories import sample_result
 
 
-def row(student: str, sha256: str, *, submitted_at: str | None = None, status: str = OK, graded_at: str = "2026-01-01T00:00:00Z", score: int = 6) -> Row:
+def row(
+    student: str,
+    sha256: str,
+    *,
+    submitted_at: str | None = None,
+    status: str = OK,
+    graded_at: str = "2026-01-01T00:00:00Z",
+    score: int = 6,
+) -> Row:
     result = sample_result().to_dict() if status == OK else None
     return Row(
-        student=student, source=f"/in/{student}-{sha256}.zip", sha256=sha256, submitted_at=submitted_at,
-        graded_at=graded_at, status=status, error="" if status == OK else "unsafe archive",
-        score=score if status == OK else None, max_score=15 if status == OK else None, result=result, duration_s=1.5,
-    )  # fmt: skip
+        student=student,
+        source=f"/in/{student}-{sha256}.zip",
+        sha256=sha256,
+        submitted_at=submitted_at,
+        graded_at=graded_at,
+        status=status,
+        error="" if status == OK else "unsafe archive",
+        score=score if status == OK else None,
+        max_score=15 if status == OK else None,
+        result=result,
+        duration_s=1.5,
+    )
 
 
 def test_rows_round_trip_and_persist(tmp_path: Path) -> None:
@@ -42,7 +58,9 @@ def test_same_submission_is_never_stored_twice(tmp_path: Path) -> None:
         assert [(r.student, r.score) for r in gradebook.rows()] == [("alice", 6)]
     connection = sqlite3.connect(tmp_path / "gb.sqlite")
     with pytest.raises(sqlite3.IntegrityError):
-        connection.execute("INSERT INTO submissions (student, source, sha256, graded_at, status) SELECT student, source, sha256, graded_at, status FROM submissions")
+        connection.execute(
+            "INSERT INTO submissions (student, source, sha256, graded_at, status) SELECT student, source, sha256, graded_at, status FROM submissions"
+        )
     connection.close()
 
 
@@ -75,7 +93,11 @@ def test_other_course_and_foreign_files_are_refused(tmp_path: Path) -> None:
 
 def test_summary_counts_mean_pass_rates_errors_and_tampering(tmp_path: Path) -> None:
     """The summary gives counts, the mean, the pass rate per exercise, errors and modified submissions."""
-    rows = [row("alice", "a1", score=6), replace(row("bob", "b1", score=3), modified_after_submit=True, notes="modified after submit: x"), row("carol", "c1", status=ERROR)]
+    rows = [
+        row("alice", "a1", score=6),
+        replace(row("bob", "b1", score=3), modified_after_submit=True, notes="modified after submit: x"),
+        row("carol", "c1", status=ERROR),
+    ]
     summary = summarize(rows)
     assert (summary.submissions, summary.ok, summary.mean_score, summary.mean_max_score) == (3, 2, 4.5, 15)
     assert summary.pass_rates == (("square_loss", 0, 2), ("split_validation", 2, 2))

@@ -46,11 +46,20 @@ def autograder_bin(tmp_path_factory: pytest.TempPathFactory, unpacked: Path) -> 
     return fresh_venv(tmp_path_factory, "venv-gradescope", unpacked / "course")
 
 
-def run_autograder(unpacked: Path, autograder_bin: Path, root: Path, **extra: str) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+def run_autograder(
+    unpacked: Path, autograder_bin: Path, root: Path, **extra: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
     """run_autograder against the fake tree `root` (its paths moved by environment variables)."""
-    env = venv_env(autograder_bin, AUTOGRADER_ROOT=str(root), GRADER_SOURCE=str(unpacked),
-                   GRADER_PYTHON=str(autograder_bin / "python"), **extra)  # fmt: skip
-    done = subprocess.run([str(unpacked / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=900)
+    env = venv_env(
+        autograder_bin,
+        AUTOGRADER_ROOT=str(root),
+        GRADER_SOURCE=str(unpacked),
+        GRADER_PYTHON=str(autograder_bin / "python"),
+        **extra,
+    )
+    done = subprocess.run(
+        [str(unpacked / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=900
+    )
     results = root / "results" / "results.json"
     assert results.is_file(), done.stdout + done.stderr
     return done, json.loads(results.read_text())
@@ -63,16 +72,24 @@ def test_zip_has_gradescope_layout_and_every_test(built: Built, course: Course) 
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
     assert names[:2] == ["setup.sh", "run_autograder"]
     assert all(modes[name] & stat.S_IXUSR for name in names[:2])
-    assert {"course/course.toml", "course/pyproject.toml", "course/.grader/expected.json",
-            "course/grader/suites/hidden/test_square_loss.py"} <= set(names)  # fmt: skip
-    assert not [name for name in names if "solutions/" in name or "__pycache__" in name or name.startswith("course/exercises/")]
+    assert {
+        "course/course.toml",
+        "course/pyproject.toml",
+        "course/.grader/expected.json",
+        "course/grader/suites/hidden/test_square_loss.py",
+    } <= set(names)
+    assert not [
+        name for name in names if "solutions/" in name or "__pycache__" in name or name.startswith("course/exercises/")
+    ]
 
 
 def test_zip_holds_hidden_tests_but_no_solution_code(unpacked: Path, course: Course) -> None:
     """The autograder carries the hidden tests and seeds (it is private) but no body of any solution region."""
     written = load_course(unpacked / "course" / "course.toml")
     assert written.max_score == course.max_score == 100
-    assert [exercise.hidden_seeds for exercise in written.exercises] == [exercise.hidden_seeds for exercise in course.exercises]
+    assert [exercise.hidden_seeds for exercise in written.exercises] == [
+        exercise.hidden_seeds for exercise in course.exercises
+    ]
     assert solution_leaks(texts(unpacked)) == []
 
 
@@ -98,19 +115,29 @@ def test_run_autograder_grades_a_repository_submission(unpacked: Path, autograde
     assert len(results["tests"]) == 27 and all(set(test) >= TEST_FIELDS for test in results["tests"])
     by_name = {test["name"]: test for test in results["tests"]}
     hidden = [test for test in results["tests"] if test["visibility"] == "after_published"]
-    assert {test["name"] for test in hidden} == {"square_loss: matches_reference_on_hidden_inputs", "training_step: converges_from_hidden_seeds"}
+    assert {test["name"] for test in hidden} == {
+        "square_loss: matches_reference_on_hidden_inputs",
+        "training_step: converges_from_hidden_seeds",
+    }
     assert all(test["output"] == HIDDEN_OUTPUT and test["status"] == "passed" for test in hidden)
     acceleration = [test for name, test in by_name.items() if name.startswith("acceleration:")]
-    assert all(test["status"] == "failed" and test["score"] == 0 and "not implemented yet" in test["output"] for test in acceleration)
+    assert all(
+        test["status"] == "failed" and test["score"] == 0 and "not implemented yet" in test["output"]
+        for test in acceleration
+    )
     assert results["extra_data"]["isolation"] == "rlimits" and results["extra_data"]["environment"]["device"]
     assert "85/100" in done.stdout
 
 
-def test_run_autograder_writes_results_even_when_it_cannot_grade(unpacked: Path, autograder_bin: Path, tmp_path: Path) -> None:
+def test_run_autograder_writes_results_even_when_it_cannot_grade(
+    unpacked: Path, autograder_bin: Path, tmp_path: Path
+) -> None:
     """A course it cannot read still gives results.json: 0 points and a message saying why, never a crash."""
     root = tmp_path / "autograder"
     (root / "submission").mkdir(parents=True)
-    done, results = run_autograder(unpacked, autograder_bin, root, GRADER_COURSE=str(tmp_path / "missing" / "course.toml"))
+    done, results = run_autograder(
+        unpacked, autograder_bin, root, GRADER_COURSE=str(tmp_path / "missing" / "course.toml")
+    )
     assert done.returncode == 0
     assert results["score"] == 0 and results["tests"] == []
     assert "could not grade" in results["output"] and "course.toml" in results["output"]
@@ -120,14 +147,31 @@ def test_gradescope_results_hide_hidden_messages() -> None:
     """Hidden tests are after_published with a fixed output: their message and hint never reach students."""
     tests = (
         TestResult(name="shown", status=FAILED, score=0, max_score=3, message="got 2", hint="use the mean"),
-        TestResult(name="hidden_one", status=FAILED, score=0, max_score=2, hidden=True, message="secret 0.123", hint="secret hint"),
+        TestResult(
+            name="hidden_one",
+            status=FAILED,
+            score=0,
+            max_score=2,
+            hidden=True,
+            message="secret 0.123",
+            hint="secret hint",
+        ),
         TestResult(name="passed", status=PASSED, score=4, max_score=4),
     )
-    result = GradeResult(course_id="c", course_version="1", exercises=(ExerciseResult(id="square_loss", title="t", tests=tests),),
-                         environment={"device": "CPU"}, isolation="bubblewrap", duration_s=1.2)  # fmt: skip
+    result = GradeResult(
+        course_id="c",
+        course_version="1",
+        exercises=(ExerciseResult(id="square_loss", title="t", tests=tests),),
+        environment={"device": "CPU"},
+        isolation="bubblewrap",
+        duration_s=1.2,
+    )
     data = gradescope_results(result)
     assert "secret" not in json.dumps(data)
     assert data["score"] == 4 and data["execution_time"] == 2
     assert [(test["status"], test["visibility"]) for test in data["tests"]] == [
-        ("failed", "visible"), ("failed", "after_published"), ("passed", "visible")]  # fmt: skip
+        ("failed", "visible"),
+        ("failed", "after_published"),
+        ("passed", "visible"),
+    ]
     assert data["tests"][0]["output"] == "got 2\nHint: use the mean"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 import tomllib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -29,7 +29,9 @@ def test_there_are_at_least_20_mutants_covering_every_exercise(course: Course) -
 
 
 @pytest.mark.parametrize("mutant_id", sorted(MUTANTS))
-def test_mutant_loses_exactly_its_tests(mutant_id: str, tmp_path: Path, course: Course, grade_folder: Callable[..., GradeResult]) -> None:
+def test_mutant_loses_exactly_its_tests(
+    mutant_id: str, tmp_path: Path, course: Course, grade_folder: Callable[..., GradeResult]
+) -> None:
     """The mutant fails exactly the tests listed for it, passes all others of its module, and gets its hint."""
     mutant = MUTANTS[mutant_id]
     folder = tmp_path / "submission"

@@ -15,12 +15,12 @@ from nbgrader.nbgraderformat import MetadataValidator
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions
 from traitlets.config import Config
 
+from grader.course.cells import GIVEN_MARKER, docstring_markdown
 from grader.course.config import Course, load_course
 from grader.errors import ConfigError, UsageError
 from grader.nbgrader.course import build_course_dir
-from grader.release.files import render_course_toml
-from grader.course.cells import GIVEN_MARKER, docstring_markdown
 from grader.nbgrader.notebook import build_notebook
+from grader.release.files import render_course_toml
 from tests.conftest import ROOT, SOLUTIONS
 
 
@@ -43,7 +43,9 @@ def test_notebook_is_valid_nbformat_4_with_valid_nbgrader_metadata(notebook: dic
 
 def test_one_locked_test_cell_per_course_test_with_its_points(notebook: dict[str, Any], course: Course) -> None:
     """Each course.toml test is one locked grade cell worth its points (100 in all); hidden ones between markers."""
-    graded = {grade_id: cell for grade_id, cell in nbgrader_cells(notebook).items() if cell["metadata"]["nbgrader"]["grade"]}
+    graded = {
+        grade_id: cell for grade_id, cell in nbgrader_cells(notebook).items() if cell["metadata"]["nbgrader"]["grade"]
+    }
     expected = {f"{e.id}-{t.name}": t for e in course.exercises for t in e.tests}
     assert set(graded) == set(expected)
     for grade_id, cell in graded.items():
@@ -61,7 +63,9 @@ def test_release_keeps_the_task_and_hides_solutions_and_hidden_tests(notebook: d
     node, _ = ClearHiddenTests().preprocess(node, resources)
     cells = nbgrader_cells(node)
     assert "tf.reduce_mean" not in cells["square_loss"]["source"]
-    assert "# Task: " in cells["square_loss"]["source"] and "raise NotImplementedError()" in cells["square_loss"]["source"]
+    assert (
+        "# Task: " in cells["square_loss"]["source"] and "raise NotImplementedError()" in cells["square_loss"]["source"]
+    )
     assert "check(" not in cells["square_loss-matches_reference_on_hidden_inputs"]["source"]
     text = str(node)
     assert not [seed for e in course.exercises for seed in e.hidden_seeds if str(seed) in text]
@@ -90,9 +94,9 @@ def test_markdown_teaches_each_exercise_from_its_docstring(notebook: dict[str, A
     assert "- `seed`: An int that makes the shuffle reproducible" in task
     assert "#### `build(self, input_shape)`" in cells["simple_dense-task"]["source"]
     assert cells["gradients-intro"]["source"].startswith("## Second derivatives with nested gradient tapes")
-    assert docstring_markdown("Do it.\n\n    Args:\n        x: One.\n            More.\n    Returns:\n        Two.") == (
-        "Do it.\n\n**Args:**\n- `x`: One. More.\n\n**Returns:**\nTwo."
-    )
+    assert docstring_markdown(
+        "Do it.\n\n    Args:\n        x: One.\n            More.\n    Returns:\n        Two."
+    ) == ("Do it.\n\n**Args:**\n- `x`: One. More.\n\n**Returns:**\nTwo.")
 
 
 def test_course_toml_round_trip(course: Course, tmp_path: Path) -> None:
@@ -102,11 +106,17 @@ def test_course_toml_round_trip(course: Course, tmp_path: Path) -> None:
         path.write_text(render_course_toml(variant))
         again = load_course(path)
         assert (again.id, again.version, again.title, again.limits, again.exercises) == (
-            variant.id, variant.version, variant.title, variant.limits, variant.exercises
-        )  # fmt: skip
+            variant.id,
+            variant.version,
+            variant.title,
+            variant.limits,
+            variant.exercises,
+        )
 
 
-def test_course_dir_config_sets_course_timeout_kernel_and_grader(course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_course_dir_config_sets_course_timeout_kernel_and_grader(
+    course: Course, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """nbgrader_config.py names the course, allows 300 s per cell, and points the test cells at course.toml."""
     for name in ("GRADER_NBGRADER_COURSE", "TF_CPP_MIN_LOG_LEVEL", "JUPYTER_PREFER_ENV_PATH"):
         monkeypatch.setenv(name, "unset")  # Restored after the test: the config sets them.
@@ -141,7 +151,12 @@ def test_solution_region_outside_an_exercise_is_a_config_error(course: Course, t
     solutions = tmp_path / "solutions"
     shutil.copytree(SOLUTIONS, solutions, ignore=shutil.ignore_patterns("__pycache__"))
     path = solutions / "linear_classifier.py"
-    path.write_text(path.read_text().replace("    return tf.matmul(inputs, W) + b\n",
-                                             "    # BEGIN SOLUTION\n    return tf.matmul(inputs, W) + b\n    # END SOLUTION\n", 1))  # fmt: skip
+    path.write_text(
+        path.read_text().replace(
+            "    return tf.matmul(inputs, W) + b\n",
+            "    # BEGIN SOLUTION\n    return tf.matmul(inputs, W) + b\n    # END SOLUTION\n",
+            1,
+        )
+    )
     with pytest.raises(ConfigError, match="linear_classifier.py: a solution region outside the function or class"):
         build_notebook(course, solutions, "x.ipynb")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,9 @@ from tests.nbgrader_support import WRONG_EXERCISE, autograde, doors, merge, prep
 STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {"autograde": autograde, "doors": doors}
 
 
-def once(folder: Path, name: str, step: Callable[[Path], dict[str, Any]], *, wait: bool = True) -> dict[str, Any] | None:
+def once(
+    folder: Path, name: str, step: Callable[[Path], dict[str, Any]], *, wait: bool = True
+) -> dict[str, Any] | None:
     """The step's result, computed by the first worker to take its lock; None if busy and not `wait`."""
     result = folder / f"{name}.json"
     with open(folder / f"{name}.lock", "w") as lock:
@@ -53,7 +56,9 @@ def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 def by_exercise(course: Course, cells: dict[str, float]) -> dict[str, float]:
     """nbgrader's points per grade cell, summed per exercise (grade_id <exercise>-<test>)."""
-    return {e.id: sum(score for name, score in cells.items() if name.split("-", 1)[0] == e.id) for e in course.exercises}
+    return {
+        e.id: sum(score for name, score in cells.items() if name.split("-", 1)[0] == e.id) for e in course.exercises
+    }
 
 
 def test_reference_scores_full_marks_in_nbgrader_gradebook(cycle: dict[str, Any], course: Course) -> None:
@@ -78,7 +83,12 @@ def test_one_wrong_exercise_loses_only_its_points(cycle: dict[str, Any], course:
             assert scores[exercise.id] < exercise.max_score
         else:
             assert scores[exercise.id] == exercise.max_score, exercise.id
-    failed = [o["evalue"] for name, outputs in cycle["outputs"]["one_wrong"].items() for o in outputs if o["output_type"] == "error"]
+    failed = [
+        o["evalue"]
+        for name, outputs in cycle["outputs"]["one_wrong"].items()
+        for o in outputs
+        if o["output_type"] == "error"
+    ]
     assert failed and all(text.startswith(f"{WRONG_EXERCISE}: ") and "hint: " in text for text in failed)
 
 

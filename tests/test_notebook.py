@@ -13,12 +13,12 @@ import pytest
 from nbgrader.preprocessors import ClearHiddenTests, ClearSolutions, ComputeChecksums, LockCells
 from nbgrader.utils import compute_checksum
 
+from grader.course.cells import canonical_cells
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.course.cells import canonical_cells
-from grader.nbgrader.notebook import build_notebook
-from grader.nbgrader.kernel import failure_text, given_cells, history
 from grader.intake.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
+from grader.nbgrader.kernel import failure_text, given_cells, history
+from grader.nbgrader.notebook import build_notebook
 from grader.results import FAILED, TestResult
 from tests.conftest import ROOT, SOLUTIONS, run_grade
 from tests.nbgrader_support import solved
@@ -45,7 +45,11 @@ def reference(released: dict[str, Any], source: dict[str, Any]) -> dict[str, Any
 
 
 def cell_index(notebook: dict[str, Any], grade_id: str) -> int:
-    return next(i for i, cell in enumerate(notebook["cells"]) if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id)
+    return next(
+        i
+        for i, cell in enumerate(notebook["cells"])
+        if cell["metadata"].get("nbgrader", {}).get("grade_id") == grade_id
+    )
 
 
 def definitions(text: str) -> dict[str, str]:
@@ -67,14 +71,18 @@ def test_released_notebook_gives_stubs_that_raise(course: Course, released: dict
     conversion = convert_cells(course, released["cells"], "nb")
     assert conversion.messages == ()
     text = "\n".join(conversion.modules.values())
-    assert text.count("raise NotImplementedError()") == 6  # square_loss, training_step, build, call, acceleration, split
+    assert (
+        text.count("raise NotImplementedError()") == 6
+    )  # square_loss, training_step, build, call, acceleration, split
 
 
 def test_checksum_is_nbgraders(released: dict[str, Any]) -> None:
     """Our checksum of every cell equals nbgrader.utils.compute_checksum."""
     for cell in released["cells"]:
         if "nbgrader" in cell["metadata"]:
-            assert checksum(cell) == compute_checksum(nbformat.from_dict(cell)) == cell["metadata"]["nbgrader"]["checksum"]
+            assert (
+                checksum(cell) == compute_checksum(nbformat.from_dict(cell)) == cell["metadata"]["nbgrader"]["checksum"]
+            )
 
 
 def test_deleted_solution_cell_costs_that_exercise_only(course: Course, reference: dict[str, Any]) -> None:
@@ -85,7 +93,10 @@ def test_deleted_solution_cell_costs_that_exercise_only(course: Course, referenc
     assert conversion.missing == ("square_loss",)
     assert any("solution cell square_loss is not in nb.ipynb" in m for m in conversion.messages)
     module = conversion.modules["linear_classifier"]
-    assert "def training_step(inputs" in module and "raise NotImplementedError('nb.ipynb has no code cell that defines" in module
+    assert (
+        "def training_step(inputs" in module
+        and "raise NotImplementedError('nb.ipynb has no code cell that defines" in module
+    )
     compile(module, "linear_classifier.py", "exec")
 
 
@@ -99,7 +110,9 @@ def test_deleted_solution_cell_costs_that_exercise_only(course: Course, referenc
         (b"\xff\xfe", "it is not UTF-8 text"),
     ],
 )
-def test_unreadable_notebook_scores_zero_with_a_clear_message(course: Course, tmp_path: Path, content: bytes, expected: str) -> None:
+def test_unreadable_notebook_scores_zero_with_a_clear_message(
+    course: Course, tmp_path: Path, content: bytes, expected: str
+) -> None:
     """A notebook that cannot be read gives modules that raise the reason, so every test scores 0 and says it."""
     path = tmp_path / "broken.ipynb"
     path.write_bytes(content)
@@ -130,7 +143,13 @@ def test_only_definitions_above_the_tests_are_graded(course: Course, reference: 
     notebook = copy.deepcopy(reference)
     solution = notebook["cells"][cell_index(notebook, "square_loss")]
     solution["source"] += "\n\n%time x = 1\nprint(square_loss(1.0, 2.0))\n"
-    after = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None, "source": "def square_loss(a, b):\n    return 'late'"}
+    after = {
+        "cell_type": "code",
+        "metadata": {},
+        "outputs": [],
+        "execution_count": None,
+        "source": "def square_loss(a, b):\n    return 'late'",
+    }
     before = dict(after, source="def square_loss(a, b):\n    return 'early'")
     last_test = cell_index(notebook, "square_loss-matches_reference_on_hidden_inputs")
     notebook["cells"].insert(last_test + 1, after)
@@ -169,8 +188,13 @@ def test_kernel_history_gives_the_same_modules_as_the_file(course: Course, refer
 def test_failure_text_hides_hidden_test_details() -> None:
     """A failed public test shows message and hint; a failed hidden test only its name and points."""
     public = TestResult(name="sizes_are_exact", status=FAILED, score=0, max_score=3, message="got 2", hint="use int()")
-    hidden = TestResult(name="converges", status=FAILED, score=0, max_score=4, message="secret", hint="secret", hidden=True)
-    assert failure_text("split_validation", public) == "split_validation: sizes_are_exact failed (0/3 points)\ngot 2\nhint: use int()"
+    hidden = TestResult(
+        name="converges", status=FAILED, score=0, max_score=4, message="secret", hint="secret", hidden=True
+    )
+    assert (
+        failure_text("split_validation", public)
+        == "split_validation: sizes_are_exact failed (0/3 points)\ngot 2\nhint: use int()"
+    )
     assert failure_text("training_step", hidden) == "training_step: hidden test converges failed (0/4 points)"
     with pytest.raises(UsageError, match="grade check NOTEBOOK.ipynb"):
         history()
@@ -217,4 +241,6 @@ def test_batch_finds_nbgrader_submissions(course: Course, reference: dict[str, A
     alice, bob = (intake(source, course) for source in sources)
     assert alice.student == "alice" and sorted(alice.modules) == sorted(f"{m}.py" for m in course.modules)
     assert alice.notes == () and not alice.error
-    assert bob.student == "bob" and "nbformat 3" in bob.notes[0] and b"NotebookNotGradable" in bob.modules["gradients.py"]
+    assert (
+        bob.student == "bob" and "nbformat 3" in bob.notes[0] and b"NotebookNotGradable" in bob.modules["gradients.py"]
+    )

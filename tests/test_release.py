@@ -14,10 +14,10 @@ import pytest
 
 from grader.check import EXPECTED_STORE
 from grader.course.config import Course, load_course
-from grader.release.build import ReleaseError, build_release
-from grader.release.files import render_course_toml
 from grader.grading.runner import SUITES_DIR
 from grader.grading.session import Reference
+from grader.release.build import ReleaseError, build_release
+from grader.release.files import render_course_toml
 from tests.release_support import (
     EXERCISES,
     HARNESS_IDIOMS,
@@ -56,8 +56,14 @@ def student_copy(built: Built, tmp_path: Path, *, solved: bool) -> Path:
 
 def grade_json(bin_dir: Path, folder: Path) -> tuple[int, dict]:
     """The release's own `grade check --format json`, run in `folder`."""
-    done = subprocess.run([str(bin_dir / "grade"), "check", "--format", "json"], cwd=folder, env=venv_env(bin_dir),
-                          capture_output=True, text=True, timeout=900)  # fmt: skip
+    done = subprocess.run(
+        [str(bin_dir / "grade"), "check", "--format", "json"],
+        cwd=folder,
+        env=venv_env(bin_dir),
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert done.stdout, done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -65,16 +71,36 @@ def grade_json(bin_dir: Path, folder: Path) -> tuple[int, dict]:
 def test_release_has_the_student_layout(built: Built, course: Course) -> None:
     """Stubs, grader with public suites, course.toml, store, pyproject, README and workflow; nothing private."""
     release = built.release
-    for name in ["course.toml", "pyproject.toml", "README.md", ".github/workflows/classroom.yml", str(EXPECTED_STORE), "grader/cli.py"]:
+    for name in [
+        "course.toml",
+        "pyproject.toml",
+        "README.md",
+        ".github/workflows/classroom.yml",
+        str(EXPECTED_STORE),
+        "grader/cli.py",
+    ]:
         assert (release / name).is_file(), name
-    assert sorted(path.name for path in (release / "exercises").glob("*.py")) == sorted(path.name for path in EXERCISES.glob("*.py"))
+    assert sorted(path.name for path in (release / "exercises").glob("*.py")) == sorted(
+        path.name for path in EXERCISES.glob("*.py")
+    )
     for module in (release / "exercises").glob("*.py"):
         assert module.read_text() == (EXERCISES / module.name).read_text()
     suites = release / "grader" / "suites"
-    assert sorted(path.name for path in suites.glob("test_*.py")) == sorted(path.name for path in SUITES_DIR.glob("test_*.py"))
+    assert sorted(path.name for path in suites.glob("test_*.py")) == sorted(
+        path.name for path in SUITES_DIR.glob("test_*.py")
+    )
     assert not (suites / "hidden").exists()
     top = sorted(path.name for path in release.iterdir())
-    assert top == [".github", ".gitignore", ".grader", "README.md", "course.toml", "exercises", "grader", "pyproject.toml"]
+    assert top == [
+        ".github",
+        ".gitignore",
+        ".grader",
+        "README.md",
+        "course.toml",
+        "exercises",
+        "grader",
+        "pyproject.toml",
+    ]
     assert not list(release.rglob("__pycache__")) and not list(release.rglob("*.pyc"))
     assert "94 points" in built.stdout and "hidden points left out: 6" in built.stdout
 
@@ -152,8 +178,13 @@ def test_fresh_venv_solutions_earn_full_public_marks(release_bin: Path, built: B
     code, result = grade_json(release_bin, student_copy(built, tmp_path, solved=True))
     assert code == 0, result
     assert result["score"] == result["max_score"] == 94 and result["internal_errors"] == []
-    where = subprocess.run([str(release_bin / "python"), "-c", "import grader; print(grader.__file__)"], cwd=tmp_path,
-                           env=venv_env(release_bin), capture_output=True, text=True)  # fmt: skip
+    where = subprocess.run(
+        [str(release_bin / "python"), "-c", "import grader; print(grader.__file__)"],
+        cwd=tmp_path,
+        env=venv_env(release_bin),
+        capture_output=True,
+        text=True,
+    )
     assert where.stdout.startswith(str(release_bin.parent)), where  # the release's grader, not this checkout's
 
 

@@ -30,7 +30,10 @@ def test_junit_parses_with_one_testcase_per_test() -> None:
     assert root.tag == "testsuites"
     cases = root.findall("./testsuite/testcase")
     assert len(cases) == 5
-    assert {case.get("name") for case in cases if case.find("failure") is not None} == {"matches_reference_column", "hidden_values"}
+    assert {case.get("name") for case in cases if case.find("failure") is not None} == {
+        "matches_reference_column",
+        "hidden_values",
+    }
     assert [case.get("name") for case in cases if case.find("error") is not None] == ["seed_controls_the_split"]
     assert root.get("tests") == "5" and root.get("failures") == "2" and root.get("errors") == "1"
 

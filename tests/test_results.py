@@ -21,8 +21,15 @@ def test_exit_codes_have_one_meaning_each() -> None:
     """0 all passed, 1 some failed, 3 internal error or nothing collected."""
     assert sample_result().return_code == 1
     assert sample_result(internal_error=True).return_code == 3
-    passing = GradeResult(course_id="c", course_version="1", environment={}, isolation="rlimits",
-                          exercises=(ExerciseResult(id="e", title="e", tests=(TestResult(name="t", status=PASSED, score=1, max_score=1),)),))
+    passing = GradeResult(
+        course_id="c",
+        course_version="1",
+        environment={},
+        isolation="rlimits",
+        exercises=(
+            ExerciseResult(id="e", title="e", tests=(TestResult(name="t", status=PASSED, score=1, max_score=1),)),
+        ),
+    )
     assert passing.return_code == 0
     empty = dataclasses.replace(passing, exercises=())
     assert empty.return_code == 3

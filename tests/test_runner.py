@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from grader.results import FAILED, PASSED, GradeResult
 from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
@@ -49,7 +49,9 @@ def test_same_submission_three_times_identical(grade_folder: Callable[..., Grade
     assert 0 < results[0]["score"] < 100
 
 
-def test_sample_submission_loses_exactly_its_three_mistakes(grade_folder: Callable[..., GradeResult], solutions_result: GradeResult) -> None:
+def test_sample_submission_loses_exactly_its_three_mistakes(
+    grade_folder: Callable[..., GradeResult], solutions_result: GradeResult
+) -> None:
     """The sample's three mistakes cost their exercises' tests and hint at them; the rest keeps full marks."""
     result = grade_folder(SAMPLE)
     by_exercise = {exercise.id: exercise for exercise in result.exercises}
@@ -82,11 +84,18 @@ def test_cli_usage_errors_exit_2(tmp_path: Path) -> None:
 
 def test_course_test_without_suite_is_a_config_error(tmp_path: Path) -> None:
     """A test listed in course.toml that no suite defines stops with exit 2, never a silent pass."""
-    course = (ROOT / "course.toml").read_text().replace(
-        "returns_float32_scalar_tensor = { points = 4 }", "returns_float32_scalar_tensor = { points = 4 }\ninvented_test = { points = 1 }"
+    course = (
+        (ROOT / "course.toml")
+        .read_text()
+        .replace(
+            "returns_float32_scalar_tensor = { points = 4 }",
+            "returns_float32_scalar_tensor = { points = 4 }\ninvented_test = { points = 1 }",
+        )
     )
     path = tmp_path / "course.toml"
     path.write_text(course)
-    completed = run_grade("check", str(SOLUTIONS), "--course", str(path), "--solutions", str(SOLUTIONS), "--exercise", "acceleration")
+    completed = run_grade(
+        "check", str(SOLUTIONS), "--course", str(path), "--solutions", str(SOLUTIONS), "--exercise", "acceleration"
+    )
     assert completed.returncode == 2
     assert "acceleration::invented_test" in completed.stderr

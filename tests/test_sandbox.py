@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pytest
 
-from grader.sandbox.child import wire
 from grader.course.config import Limits
 from grader.results import GradeResult
 from grader.sandbox.bwrap import SCRATCH_SLACK_BYTES, TMPFS_BYTES
+from grader.sandbox.child import wire
 from grader.sandbox.failures import SubmissionFailure
 from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, Isolation, child_environment, detect_isolation, process_limit
 from grader.sandbox.processes import processes_of
@@ -28,11 +28,13 @@ REFERENCE_VALIDATION = (SOLUTIONS / "validation.py").read_text()
 HOSTILE = {
     "sys_exit_at_import": ("import sys\nsys.exit(0)\n" + REFERENCE_VALIDATION, "sys.exit(0)"),
     "os_exit_in_call": (
-        REFERENCE_VALIDATION + "\n\ndef split_validation(inputs, targets, validation_fraction=0.3, seed=None):\n    import os\n    os._exit(0)\n",
+        REFERENCE_VALIDATION
+        + "\n\ndef split_validation(inputs, targets, validation_fraction=0.3, seed=None):\n    import os\n    os._exit(0)\n",
         "exited with status 0",
     ),
     "endless_loop_in_call": (
-        REFERENCE_VALIDATION + "\n\ndef split_validation(inputs, targets, validation_fraction=0.3, seed=None):\n    while True:\n        pass\n",
+        REFERENCE_VALIDATION
+        + "\n\ndef split_validation(inputs, targets, validation_fraction=0.3, seed=None):\n    while True:\n        pass\n",
         "time limit",
     ),
     "allocates_50_gb": (
@@ -59,7 +61,9 @@ HOSTILE = {
 
 
 @pytest.mark.parametrize("case", sorted(HOSTILE))
-def test_hostile_submission_loses_only_what_it_touched(case: str, tmp_path: Path, grade_folder: Callable[..., GradeResult]) -> None:
+def test_hostile_submission_loses_only_what_it_touched(
+    case: str, tmp_path: Path, grade_folder: Callable[..., GradeResult]
+) -> None:
     """The tampered exercise scores 0 with a message saying what happened; the grader itself is fine."""
     source, expected_message = HOSTILE[case]
     folder = submission_with(tmp_path, {"validation.py": source})
@@ -88,18 +92,18 @@ def test_wire_refuses_pickles_and_object_arrays() -> None:
 
     buffer = io.BytesIO()
     np.save(buffer, np.array([{"a": 1}], dtype=object), allow_pickle=True)
-    payload = ('{"value": {"__ndarray__": "%s"}}' % base64.b64encode(buffer.getvalue()).decode()).encode()
+    payload = ('{"value": {"__ndarray__": "' + base64.b64encode(buffer.getvalue()).decode() + '"}}').encode()
     with pytest.raises(wire.WireError):
         wire.decode(payload)
-    round_trip = wire.decode(wire.encode({"value": np.arange(6, dtype=np.float32).reshape(2, 3)})[wire.HEADER.size:])
+    round_trip = wire.decode(wire.encode({"value": np.arange(6, dtype=np.float32).reshape(2, 3)})[wire.HEADER.size :])
     assert round_trip["value"].dtype == np.float32 and round_trip["value"].shape == (2, 3)
-    scalar = wire.decode(wire.encode({"value": np.float32(2.5)})[wire.HEADER.size:])
+    scalar = wire.decode(wire.encode({"value": np.float32(2.5)})[wire.HEADER.size :])
     assert scalar["value"].shape == ()
 
 
 # -- the sandbox itself: privileges, limits, scratch area, clean-up ------------------------------
 
-REPORTING_MODULE = '''
+REPORTING_MODULE = """
 import json, os, resource, socket
 
 def _report():
@@ -124,7 +128,7 @@ def _report():
 
 def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
     raise RuntimeError("<<REPORT" + json.dumps(_report()) + "REPORT>>")
-'''
+"""
 
 
 def _isolation(name: str) -> Isolation:
@@ -144,7 +148,12 @@ def _sandbox(tmp_path: Path, source: str, isolation: Isolation) -> Sandbox:
 
 
 def _split_arguments() -> dict[str, object]:
-    return {"inputs": np.zeros((4, 2), np.float32), "targets": np.zeros((4, 1), np.float32), "validation_fraction": 0.5, "seed": 1}
+    return {
+        "inputs": np.zeros((4, 2), np.float32),
+        "targets": np.zeros((4, 1), np.float32),
+        "validation_fraction": 0.5,
+        "seed": 1,
+    }
 
 
 def _report(worker: Worker) -> dict[str, object]:
@@ -155,7 +164,9 @@ def _report(worker: Worker) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("isolation_name", [BUBBLEWRAP, RLIMITS])
-def test_worker_runs_as_a_dedicated_uid_with_limits(isolation_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_worker_runs_as_a_dedicated_uid_with_limits(
+    isolation_name: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """As root, student code runs as a leased unprivileged uid, no capability beyond reading, no_new_privs, every rlimit set."""
     monkeypatch.setenv("GRADER_SANDBOX_TEST_SECRET", "never-in-the-child")
     monkeypatch.setenv("GITHUB_TOKEN_FOR_THE_TEST", "ghp_never_in_the_child")
@@ -197,7 +208,7 @@ def test_bubblewrap_scratch_and_tmp_are_size_capped_tmpfs_without_network(tmp_pa
         sandbox.close()
 
 
-ESCAPING_MODULE = '''
+ESCAPING_MODULE = """
 import os, time
 
 def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
@@ -208,7 +219,7 @@ def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
         os._exit(0)
     count = int(validation_fraction * len(inputs))
     return (inputs[count:], targets[count:]), (inputs[:count], targets[:count])
-'''
+"""
 
 
 @pytest.mark.parametrize("isolation_name", [BUBBLEWRAP, RLIMITS])
@@ -261,7 +272,7 @@ def test_module_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     assert "validation.py" in failure.value.message and "file itself" in failure.value.message
 
 
-STALLING_MODULE = '''
+STALLING_MODULE = """
 import gc, socket, time
 
 def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
@@ -269,7 +280,7 @@ def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
                    if isinstance(item, socket.socket) and item.fileno() >= 0 and item.type == socket.SOCK_STREAM)
     channel.sendall(b"\\x00\\x00\\x00\\x00\\x00\\x00\\x10\\x00{")
     time.sleep(3600)
-'''
+"""
 
 
 def test_half_sent_answer_cannot_hang_the_parent(tmp_path: Path) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from grader.intake.archive import MAX_MODULE_BYTES, parse_manifest
 from grader.course.config import load_course
 from grader.errors import UsageError
+from grader.intake.archive import MAX_MODULE_BYTES, parse_manifest
 from grader.submit import submission_time
 from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
 
@@ -38,16 +38,32 @@ def student_workspace(tmp_path: Path, source: Path = EXERCISES) -> Path:
 
 
 def submit(workspace: Path, *extra: str, student: str = "alice") -> tuple[int, str, str]:
-    done = run_grade("submit", "exercises", "--student", student, "--out", str(workspace / "out"), *extra, cwd=workspace)
+    done = run_grade(
+        "submit", "exercises", "--student", student, "--out", str(workspace / "out"), *extra, cwd=workspace
+    )
     return done.returncode, done.stdout, done.stderr
 
 
 def run_submit(workspace: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
     """The real `grade submit` of exercises/ with extra environment variables."""
     return subprocess.run(
-        [sys.executable, "-c", "from grader.cli import main; main()", "submit", "exercises", "--student", "alice", "--out", "out"],
-        cwd=workspace, capture_output=True, text=True, timeout=900, env={**os.environ, **environment},
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from grader.cli import main; main()",
+            "submit",
+            "exercises",
+            "--student",
+            "alice",
+            "--out",
+            "out",
+        ],
+        cwd=workspace,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        env={**os.environ, **environment},
+    )
 
 
 def test_no_course_toml_is_refused(tmp_path: Path) -> None:
@@ -107,7 +123,9 @@ def test_submit_writes_a_deterministic_archive_of_the_listed_modules_only(tmp_pa
     manifest = parse_manifest(members["manifest.json"])
     assert (manifest.student, manifest.time, manifest.course_id) == ("alice", "2026-01-01T00:00:00Z", "keras-intro")
     assert set(manifest.environment) == {"python", "tensorflow", "keras", "numpy", "device"}
-    assert manifest.files == {name: hashlib.sha256(data).hexdigest() for name, data in members.items() if name != "manifest.json"}
+    assert manifest.files == {
+        name: hashlib.sha256(data).hexdigest() for name, data in members.items() if name != "manifest.json"
+    }
     for name in MODULES:
         assert members[name] == (EXERCISES / name).read_bytes()
     result = json.loads(members["result.json"])

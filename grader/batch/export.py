@@ -14,14 +14,24 @@ import json
 from pathlib import Path
 from typing import Any
 
-from grader.errors import UsageError
 from grader.batch.gradebook import OK, Gradebook, Row
+from grader.errors import UsageError
 from grader.reporters.gradescope import gradescope_results, zero_score_results
 from grader.results import GradeResult
 
 FORMATS = ("csv", "json", "gradescope")
 FIXED_COLUMNS = ("student", "status")
-TRAILING_COLUMNS = ("total", "max_score", "modified_after_submit", "submitted_at", "graded_at", "sha256", "source", "error", "notes")
+TRAILING_COLUMNS = (
+    "total",
+    "max_score",
+    "modified_after_submit",
+    "submitted_at",
+    "graded_at",
+    "sha256",
+    "source",
+    "error",
+    "notes",
+)
 
 
 def exercise_columns(rows: list[Row]) -> list[str]:
@@ -40,12 +50,22 @@ def to_csv(rows: list[Row]) -> str:
     writer.writerow([*FIXED_COLUMNS, *exercises, *TRAILING_COLUMNS])
     for row in rows:
         scores = {exercise["id"]: exercise["score"] for exercise in (row.result or {}).get("exercises", [])}
-        writer.writerow([
-            row.student, row.status, *(scores.get(exercise, "") for exercise in exercises),
-            "" if row.score is None else row.score, "" if row.max_score is None else row.max_score,
-            int(row.modified_after_submit), row.submitted_at or "", row.graded_at, row.sha256, row.source,
-            row.error, row.notes,
-        ])  # fmt: skip
+        writer.writerow(
+            [
+                row.student,
+                row.status,
+                *(scores.get(exercise, "") for exercise in exercises),
+                "" if row.score is None else row.score,
+                "" if row.max_score is None else row.max_score,
+                int(row.modified_after_submit),
+                row.submitted_at or "",
+                row.graded_at,
+                row.sha256,
+                row.source,
+                row.error,
+                row.notes,
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -100,7 +120,9 @@ def export(*, gradebook_path: Path, output_format: str, out: Path | None) -> tup
     if output_format == "gradescope":
         folder = out if out is not None else Path("gradescope")
         if folder.exists() and not folder.is_dir():
-            raise UsageError(f"--out {folder} is a file; Gradescope export writes a folder with one results.json per student.")
+            raise UsageError(
+                f"--out {folder} is a file; Gradescope export writes a folder with one results.json per student."
+            )
         return "", write_gradescope(rows, folder)
     text = to_csv(rows) if output_format == "csv" else to_json(rows, course_id)
     if out is None:

@@ -45,15 +45,26 @@ CREATE TABLE IF NOT EXISTS submissions (
 );
 """
 COLUMNS = (
-    "student", "source", "sha256", "submitted_at", "graded_at", "status", "error",
-    "modified_after_submit", "notes", "score", "max_score", "result", "duration_s",
-)  # fmt: skip
+    "student",
+    "source",
+    "sha256",
+    "submitted_at",
+    "graded_at",
+    "status",
+    "error",
+    "modified_after_submit",
+    "notes",
+    "score",
+    "max_score",
+    "result",
+    "duration_s",
+)
 # The columns that differ between two gradings of the same submissions (a rerun, a resume).
 VOLATILE_COLUMNS = ("id", "graded_at", "duration_s")
 
 
 def utc_now() -> str:
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass(frozen=True)
@@ -77,10 +88,20 @@ class Row:
 
     def values(self) -> tuple[Any, ...]:
         return (
-            self.student, self.source, self.sha256, self.submitted_at, self.graded_at, self.status, self.error,
-            int(self.modified_after_submit), self.notes, self.score, self.max_score,
-            None if self.result is None else json.dumps(self.result, sort_keys=True), self.duration_s,
-        )  # fmt: skip
+            self.student,
+            self.source,
+            self.sha256,
+            self.submitted_at,
+            self.graded_at,
+            self.status,
+            self.error,
+            int(self.modified_after_submit),
+            self.notes,
+            self.score,
+            self.max_score,
+            None if self.result is None else json.dumps(self.result, sort_keys=True),
+            self.duration_s,
+        )
 
     @classmethod
     def from_record(cls, record: sqlite3.Row) -> Row:
@@ -154,7 +175,9 @@ class Gradebook:
     def record(self, row: Row) -> None:
         """Store one grading in its own transaction; a regrading replaces the earlier one."""
         placeholders = ", ".join("?" for _ in COLUMNS)
-        updates = ", ".join(f"{column} = excluded.{column}" for column in COLUMNS if column not in ("student", "sha256"))
+        updates = ", ".join(
+            f"{column} = excluded.{column}" for column in COLUMNS if column not in ("student", "sha256")
+        )
         with self._transaction():
             self.connection.execute(
                 f"INSERT INTO submissions ({', '.join(COLUMNS)}) VALUES ({placeholders})"

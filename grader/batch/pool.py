@@ -23,9 +23,9 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from grader.course.config import Course
@@ -75,8 +75,16 @@ class _Slot(Generic[Token]):
 class Pool(Generic[Token]):
     """`jobs` workers grading submissions for `course`, one at a time each."""
 
-    def __init__(self, *, course: Course, solutions: Path | None, jobs: int, exercise_ids: list[str] | None,
-                 root: Path, timeout_s: float) -> None:  # fmt: skip
+    def __init__(
+        self,
+        *,
+        course: Course,
+        solutions: Path | None,
+        jobs: int,
+        exercise_ids: list[str] | None,
+        root: Path,
+        timeout_s: float,
+    ) -> None:
         self.config = {
             "course": str(course.path),
             "solutions": None if solutions is None else str(solutions),
@@ -115,8 +123,11 @@ class Pool(Generic[Token]):
         with open(slot.log, "ab") as log:
             slot.process = subprocess.Popen(
                 [sys.executable, "-m", "grader.batch.pool_worker", json.dumps(self.config)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=environment,
-            )  # fmt: skip
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=log,
+                env=environment,
+            )
         slot.buffer.clear()
         slot.ready = False
 
@@ -149,15 +160,25 @@ class Pool(Generic[Token]):
                 if not chunk:
                     status = slot.process.wait()
                     if not slot.ready:
-                        raise InternalError(f"a grading process could not start (exit status {status}); its log ends with: {self._log_tail(slot)}")
-                    self._fail(slot, done, f"the grading process ended unexpectedly (exit status {status}); its log ends with: {self._log_tail(slot)}")
+                        raise InternalError(
+                            f"a grading process could not start (exit status {status}); its log ends with: {self._log_tail(slot)}"
+                        )
+                    self._fail(
+                        slot,
+                        done,
+                        f"the grading process ended unexpectedly (exit status {status}); its log ends with: {self._log_tail(slot)}",
+                    )
                     continue
                 slot.buffer += chunk
                 self._lines(slot, done)
         now = time.monotonic()
         for slot in busy:
             if slot.busy and now > slot.deadline:
-                self._fail(slot, done, f"grading this submission took longer than {self.timeout_s:g} s (all exercises together), and was stopped")
+                self._fail(
+                    slot,
+                    done,
+                    f"grading this submission took longer than {self.timeout_s:g} s (all exercises together), and was stopped",
+                )
 
     def _lines(self, slot: _Slot[Token], done: Callable[[Token, Outcome], None]) -> None:
         while slot.busy and b"\n" in slot.buffer:
@@ -178,7 +199,11 @@ class Pool(Generic[Token]):
                 raise UsageError(str(message.get("error")))
             else:
                 result = message.get("result")
-                outcome = Outcome(result if isinstance(result, dict) else None, str(message.get("error") or ""), time.monotonic() - slot.sent)
+                outcome = Outcome(
+                    result if isinstance(result, dict) else None,
+                    str(message.get("error") or ""),
+                    time.monotonic() - slot.sent,
+                )
                 self._finish_job(slot)
                 done(slot.token, outcome)  # type: ignore[arg-type]
         if slot.busy and len(slot.buffer) > MAX_LINE_BYTES:

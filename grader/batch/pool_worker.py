@@ -74,8 +74,12 @@ def worker_main(config: dict[str, Any]) -> None:
         while line := sys.stdin.readline():
             request = json.loads(line)
             try:
-                result = grade(course=course, submission_dir=Path(request["folder"]), reference=reference,
-                               exercise_ids=config["exercise_ids"] or None)  # fmt: skip
+                result = grade(
+                    course=course,
+                    submission_dir=Path(request["folder"]),
+                    reference=reference,
+                    exercise_ids=config["exercise_ids"] or None,
+                )
                 _send(channel, {"result": result.to_dict()})
             except ConfigError as error:
                 _send(channel, {"error": error.message, "fatal": True})

@@ -41,8 +41,6 @@ def row_of(item: Intake, *, status: str, error: str = "", **fields: object) -> R
     )
 
 
-
-
 @dataclass(frozen=True)
 class BatchReport:
     """What one batch did; the summary is computed from the gradebook rows of its submissions."""
@@ -137,18 +135,29 @@ def run_batch(
 
         root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))
         try:
-            pool: Pool[Intake] = Pool(course=course, solutions=solutions, jobs=jobs, exercise_ids=exercise_ids,
-                                      root=root, timeout_s=timeout_s or default_timeout(course))  # fmt: skip
+            pool: Pool[Intake] = Pool(
+                course=course,
+                solutions=solutions,
+                jobs=jobs,
+                exercise_ids=exercise_ids,
+                root=root,
+                timeout_s=timeout_s or default_timeout(course),
+            )
             pool.run(jobs_to_run(), done)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         wanted = set(keys)
         rows = tuple(row for row in gradebook.rows() if (row.student, row.sha256) in wanted)
     return BatchReport(
-        sources=len(sources), graded=counts["graded"], refused=counts["refused"], skipped=counts["skipped"],
+        sources=len(sources),
+        graded=counts["graded"],
+        refused=counts["refused"],
+        skipped=counts["skipped"],
         duplicates=counts["duplicates"],
-        rows=rows, wall_s=round(time.monotonic() - started, 3), jobs=jobs,
-    )  # fmt: skip
+        rows=rows,
+        wall_s=round(time.monotonic() - started, 3),
+        jobs=jobs,
+    )
 
 
 def row_from_outcome(item: Intake, outcome: Outcome) -> Row:
@@ -159,11 +168,14 @@ def row_from_outcome(item: Intake, outcome: Outcome) -> Row:
     try:
         result = GradeResult.from_dict(outcome.result)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
-        return row_of(item, status=ERROR, error=f"the grading process sent a malformed result ({error})", duration_s=duration)
+        return row_of(
+            item, status=ERROR, error=f"the grading process sent a malformed result ({error})", duration_s=duration
+        )
     # The result names the submission by its input, not by the temporary folder it was graded in;
     # its duration goes in its own column, so that two gradings of the same input compare equal.
     result = replace(result, submission=str(item.source.path), duration_s=0.0)
-    return row_of(item, 
+    return row_of(
+        item,
         status=ERROR if result.internal_errors else OK,
         error="; ".join(result.internal_errors),
         score=result.score,

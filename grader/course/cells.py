@@ -26,6 +26,7 @@ _REGION = re.compile(r"^(\s*)#\s*(BEGIN|END)\s+SOLUTION\b:?\s*(.*)$")
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Example|Examples|Note|Notes):\s*$")
 _ARGUMENT = re.compile(r"^(\*{0,2}\w+)(\s*\([^)]*\))?:\s*(.*)$")
 
+
 def given_id(module: str) -> str:
     return f"{module}-given"
 
@@ -91,19 +92,26 @@ def _nbgrader_markers(text: str) -> str:
         if match is None:
             lines.append(line)
         elif match.group(2) == "BEGIN":
-            lines += [f"{match.group(1)}# Task: {match.group(3)}"] * bool(match.group(3)) + [f"{match.group(1)}### BEGIN SOLUTION"]
+            lines += [f"{match.group(1)}# Task: {match.group(3)}"] * bool(match.group(3)) + [
+                f"{match.group(1)}### BEGIN SOLUTION"
+            ]
         else:
             lines.append(f"{match.group(1)}### END SOLUTION")
     return "\n".join(lines)
 
 
-def _exercise_markdown(node: ast.FunctionDef | ast.ClassDef, exercise: ExerciseSpec, number: int, lines: list[str]) -> str:
+def _exercise_markdown(
+    node: ast.FunctionDef | ast.ClassDef, exercise: ExerciseSpec, number: int, lines: list[str]
+) -> str:
     parts = [f"### Exercise {number}: {exercise.title} ({exercise.max_score} points)"]
     if isinstance(node, ast.ClassDef):
         parts += [f"Complete the class `{node.name}`.", docstring_markdown(ast.get_docstring(node) or "")]
         for method in (n for n in node.body if isinstance(n, ast.FunctionDef)):
             if any(_REGION.match(line) for line in lines[method.lineno - 1 : method.end_lineno]):
-                parts += [f"#### `{method.name}({ast.unparse(method.args)})`", docstring_markdown(ast.get_docstring(method) or "")]
+                parts += [
+                    f"#### `{method.name}({ast.unparse(method.args)})`",
+                    docstring_markdown(ast.get_docstring(method) or ""),
+                ]
     else:
         parts += [f"`{node.name}({ast.unparse(node.args)})`", docstring_markdown(ast.get_docstring(node) or "")]
     return "\n\n".join(part for part in parts if part)
@@ -133,8 +141,17 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
         exercise = next((e for e in exercises if getattr(node, "name", None) in symbols(e.id)), None)
         if exercise is None:
             if any(_REGION.match(line) for line in text.splitlines()):
-                raise ConfigError(f"a solution region outside the function or class of an exercise ({', '.join(e.id for e in exercises)}).", path=path)
-            separator = "\n" if given and isinstance(node, (ast.Import, ast.ImportFrom)) and given[-1].lstrip().startswith(("import", "from")) else "\n\n\n"
+                raise ConfigError(
+                    f"a solution region outside the function or class of an exercise ({', '.join(e.id for e in exercises)}).",
+                    path=path,
+                )
+            separator = (
+                "\n"
+                if given
+                and isinstance(node, (ast.Import, ast.ImportFrom))
+                and given[-1].lstrip().startswith(("import", "from"))
+                else "\n\n\n"
+            )
             given.append((separator if given else "") + text)
             continue
         assert isinstance(node, (ast.FunctionDef, ast.ClassDef))
@@ -142,7 +159,10 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
         found[exercise.id] = ExerciseCode(exercise, markdown, _nbgrader_markers(text))
     absent = [e.id for e in exercises if e.id not in found]
     if absent:
-        raise ConfigError(f"no function or class defines {', '.join(absent)} (looked for {', '.join(n for e in absent for n in symbols(e))}).", path=path)
+        raise ConfigError(
+            f"no function or class defines {', '.join(absent)} (looked for {', '.join(n for e in absent for n in symbols(e))}).",
+            path=path,
+        )
     heading, _, rest = docstring_markdown(doc).partition("\n")
     intro = f"## {heading.rstrip('.')}\n\n{rest.strip()}\n\nThis part is the module `{module}.py` of the exercises."
     given_source = GIVEN_MARKER.format(module=module) + "\n" + "".join(given)

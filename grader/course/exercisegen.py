@@ -33,6 +33,7 @@ class MarkerError(ValueError):
 
 class _Region(NamedTuple):
     """One graded region: the lines of its two markers, its indentation and its task."""
+
     begin: int
     end: int
     indent: str
@@ -61,19 +62,31 @@ def _enclosing_function(tree: ast.Module, region: _Region, path: Path) -> str:
         if function.lineno < region.begin <= (function.end_lineno or 0)
     ]
     if not enclosing:
-        raise MarkerError(path, region.begin, "solution region outside any function. Put the "
-                          "region inside the body of the function that the student writes.")
+        raise MarkerError(
+            path,
+            region.begin,
+            "solution region outside any function. Put the "
+            "region inside the body of the function that the student writes.",
+        )
     function, name = max(enclosing, key=lambda pair: pair[0].lineno)
     docstring_end = function.body[0].end_lineno or 0
     if ast.get_docstring(function) is not None and region.begin <= docstring_end:
-        raise MarkerError(path, region.begin, f'"{BEGIN}" comes before the end of the docstring '
-                          f"of {name}. Keep the def line and the docstring above the region, so "
-                          "that the stub keeps them.")
+        raise MarkerError(
+            path,
+            region.begin,
+            f'"{BEGIN}" comes before the end of the docstring '
+            f"of {name}. Keep the def line and the docstring above the region, so "
+            "that the stub keeps them.",
+        )
     last = function.end_lineno or 0
     after = (node.lineno for node in ast.walk(tree) if isinstance(node, ast.stmt))
     if any(last < line < region.end for line in after):
-        raise MarkerError(path, region.end, f'"{END}" comes after the end of {name} (its region '
-                          f"opened at line {region.begin}). Close the region inside the function.")
+        raise MarkerError(
+            path,
+            region.end,
+            f'"{END}" comes after the end of {name} (its region '
+            f"opened at line {region.begin}). Close the region inside the function.",
+        )
     return name
 
 
@@ -90,33 +103,46 @@ def _regions(source: str, path: Path) -> list[_Region]:
         indent, rest = lines[number - 1][:column], match.group(2).strip()
         marker = BEGIN if match.group(1) == "BEGIN" else END
         if indent.strip():
-            raise MarkerError(path, number, f'"{marker}" follows code on the same line. '
-                              "Put the marker on a line of its own.")
+            raise MarkerError(
+                path, number, f'"{marker}" follows code on the same line. Put the marker on a line of its own.'
+            )
         if marker == BEGIN:
             if rest and not rest.startswith(":"):
-                raise MarkerError(path, number, f'unexpected text after "{BEGIN}". Write the '
-                                  f'task after a colon: "{BEGIN}: <task>".')
+                raise MarkerError(
+                    path, number, f'unexpected text after "{BEGIN}". Write the task after a colon: "{BEGIN}: <task>".'
+                )
             if opened is not None:
-                raise MarkerError(path, number, f'"{BEGIN}" inside another solution region '
-                                  f'(opened at line {opened.begin}). Close the first region '
-                                  f'with "{END}" before opening another.')
+                raise MarkerError(
+                    path,
+                    number,
+                    f'"{BEGIN}" inside another solution region '
+                    f"(opened at line {opened.begin}). Close the first region "
+                    f'with "{END}" before opening another.',
+                )
             opened = _Region(number, 0, indent, rest[1:].strip() or None)
         elif rest:
-            raise MarkerError(path, number, f'unexpected text after "{END}". Remove it; the '
-                              "task goes on the BEGIN line.")
+            raise MarkerError(
+                path, number, f'unexpected text after "{END}". Remove it; the task goes on the BEGIN line.'
+            )
         elif opened is None:
-            raise MarkerError(path, number, f'"{END}" without an open solution region. Add '
-                              f'"{BEGIN}" where the region starts, or remove this line.')
+            raise MarkerError(
+                path,
+                number,
+                f'"{END}" without an open solution region. Add "{BEGIN}" where the region starts, or remove this line.',
+            )
         elif indent != opened.indent:
-            raise MarkerError(path, number, f'"{END}" is not indented like its "{BEGIN}" (line '
-                              f"{opened.begin}). Indent both markers at the level of the "
-                              "function body.")
+            raise MarkerError(
+                path,
+                number,
+                f'"{END}" is not indented like its "{BEGIN}" (line '
+                f"{opened.begin}). Indent both markers at the level of the "
+                "function body.",
+            )
         else:
             regions.append(opened._replace(end=number))
             opened = None
     if opened is not None:
-        raise MarkerError(path, opened.begin, f'"{BEGIN}" is never closed. Add "{END}" at the '
-                          "end of the region.")
+        raise MarkerError(path, opened.begin, f'"{BEGIN}" is never closed. Add "{END}" at the end of the region.')
     return regions
 
 
@@ -146,8 +172,10 @@ def make_stub(source: str, path: Path) -> str:
     try:
         ast.parse(stub, filename=str(path))
     except SyntaxError as error:
-        reason = (f"the stub made from this module is not valid Python ({error.msg}, at its line "
-                  f"{error.lineno}). Keep whole statements in each region, at its markers' indent.")
+        reason = (
+            f"the stub made from this module is not valid Python ({error.msg}, at its line "
+            f"{error.lineno}). Keep whole statements in each region, at its markers' indent."
+        )
         raise MarkerError(path, regions[0].begin, reason) from None
     return stub
 
@@ -162,8 +190,7 @@ def generate(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
 
     All stubs are made before any is written: a marker error leaves `exercises_dir` as it was.
     """
-    stubs = {path.name: make_stub(path.read_text(encoding="utf-8"), path)
-             for path in _solution_modules(solutions_dir)}
+    stubs = {path.name: make_stub(path.read_text(encoding="utf-8"), path) for path in _solution_modules(solutions_dir)}
     exercises_dir.mkdir(parents=True, exist_ok=True)
     for name, stub in stubs.items():
         (exercises_dir / name).write_text(stub, encoding="utf-8")
@@ -179,17 +206,19 @@ def drift(solutions_dir: Path, exercises_dir: Path) -> list[str]:
         expected = make_stub(path.read_text(encoding="utf-8"), path)
         actual = target.read_text(encoding="utf-8") if target.is_file() else None
         if actual is None:
-            messages.append(f"{target} is missing: it should be the stub made from {path}. "
-                            "Regenerate the exercises.")
+            messages.append(f"{target} is missing: it should be the stub made from {path}. Regenerate the exercises.")
         elif actual != expected:
             lines = list(zip(actual.splitlines(True), expected.splitlines(True)))
             line = next((n for n, (a, e) in enumerate(lines, 1) if a != e), len(lines) + 1)
-            messages.append(f"{target} differs from the stub made from {path} (first difference "
-                            f"at line {line}). Edit the solution, not the stub, then regenerate "
-                            "the exercises.")
+            messages.append(
+                f"{target} differs from the stub made from {path} (first difference "
+                f"at line {line}). Edit the solution, not the stub, then regenerate "
+                "the exercises."
+            )
     names = {path.name for path in solutions}
     for extra in sorted(exercises_dir.glob("*.py")):
         if extra.name != "__init__.py" and extra.name not in names:
-            messages.append(f"{extra} has no solution module {solutions_dir / extra.name}. "
-                            "Remove it, or add the solution.")
+            messages.append(
+                f"{extra} has no solution module {solutions_dir / extra.name}. Remove it, or add the solution."
+            )
     return messages

@@ -104,9 +104,13 @@ def write_deterministic_zip(path: Path, files: dict[str, bytes], *, executable: 
 def _check_name(info: zipfile.ZipInfo) -> None:
     name = info.filename
     if not name or any(ord(character) < 32 or ord(character) == 127 for character in name) or "\\" in name:
-        raise UnsafeArchive(f"member name {name!r} holds control characters or backslashes; re-create the archive with `grade submit`")
+        raise UnsafeArchive(
+            f"member name {name!r} holds control characters or backslashes; re-create the archive with `grade submit`"
+        )
     if not info.flag_bits & 0x800 and not name.isascii():
-        raise UnsafeArchive(f"member name {name!r} is not marked UTF-8 and cannot be decoded reliably; use ASCII file names")
+        raise UnsafeArchive(
+            f"member name {name!r} is not marked UTF-8 and cannot be decoded reliably; use ASCII file names"
+        )
     if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
         raise UnsafeArchive(f"member {name!r} has an absolute path; a submission holds relative paths only")
     parts = name.rstrip("/").split("/")
@@ -178,7 +182,9 @@ def read_archive(path: Path) -> dict[str, bytes]:
     except UnsafeArchive:
         raise
     except UnicodeDecodeError as error:
-        raise UnsafeArchive(f"{path.name} has member names that are not valid UTF-8 ({error.reason}); refused") from error
+        raise UnsafeArchive(
+            f"{path.name} has member names that are not valid UTF-8 ({error.reason}); refused"
+        ) from error
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, NotImplementedError, ValueError) as error:
         raise UnsafeArchive(f"{path.name} is not a readable zip archive ({type(error).__name__}: {error})") from error
 
@@ -190,7 +196,9 @@ def _inflate(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: int) -> by
         while chunk := stream.read(65536):
             total += len(chunk)
             if total > budget or total > info.file_size:
-                raise UnsafeArchive(f"member {info.filename!r} inflates beyond its declared or allowed size (a zip bomb?); refused")
+                raise UnsafeArchive(
+                    f"member {info.filename!r} inflates beyond its declared or allowed size (a zip bomb?); refused"
+                )
             chunks.append(chunk)
     _check_ratio(info.filename, total, info.compress_size)
     return b"".join(chunks)
@@ -237,8 +245,12 @@ def parse_manifest(data: bytes) -> Manifest:
     if not (isinstance(course, dict) and all(isinstance(course.get(key), str) for key in ("id", "version"))):
         raise SubmissionError("manifest.json: 'course' must hold string 'id' and 'version'")
     if not all(isinstance(text, str) for text in texts) or not TIME_UTC.match(str(document["time"])):
-        raise SubmissionError("manifest.json: 'student', 'grader_version' must be strings and 'time' YYYY-MM-DDTHH:MM:SSZ")
-    if not isinstance(files, dict) or not all(isinstance(name, str) and isinstance(digest, str) and SHA256_HEX.match(digest) for name, digest in files.items()):
+        raise SubmissionError(
+            "manifest.json: 'student', 'grader_version' must be strings and 'time' YYYY-MM-DDTHH:MM:SSZ"
+        )
+    if not isinstance(files, dict) or not all(
+        isinstance(name, str) and isinstance(digest, str) and SHA256_HEX.match(digest) for name, digest in files.items()
+    ):
         raise SubmissionError("manifest.json: 'files' must map file names to SHA-256 hex digests")
     if not isinstance(environment, dict):
         raise SubmissionError("manifest.json: 'environment' must be a table")

@@ -21,11 +21,12 @@ import ast
 import hashlib
 import json
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
-from grader.course.cells import GIVEN_PATTERN, SETUP_ID, canonical_cells, given_id, grade_cell_id, symbols
+from grader.course.cells import SETUP_ID, canonical_cells, given_id, grade_cell_id, symbols
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import UsageError
 
@@ -55,10 +56,12 @@ class Conversion:
 def unreadable(course: Course, problem: str) -> Conversion:
     """Every module raises `problem` on import: every test scores 0 and says why."""
     body = (
-        "class NotebookNotGradable(Exception):\n    \"\"\"This module could not be made from the notebook.\"\"\"\n\n\n"
+        'class NotebookNotGradable(Exception):\n    """This module could not be made from the notebook."""\n\n\n'
         f"raise NotebookNotGradable({problem!r})\n"
     )
-    return Conversion({module: body for module in course.modules}, (problem,), tuple(e.id for e in course.exercises), False)
+    return Conversion(
+        {module: body for module in course.modules}, (problem,), tuple(e.id for e in course.exercises), False
+    )
 
 
 def _placeholder(exercise: ExerciseSpec, message: str) -> str:
@@ -142,7 +145,9 @@ def assemble(
         parts, used = [str(given[module])], set()
         for exercise in (e for e in course.exercises if e.module == module):
             visible = parsed[: (limits or {}).get(exercise.id, len(parsed))]
-            index = next((i for i in reversed(range(len(visible))) if visible[i].names & set(symbols(exercise.id))), None)
+            index = next(
+                (i for i in reversed(range(len(visible))) if visible[i].names & set(symbols(exercise.id))), None
+            )
             if index is None:
                 problem = (
                     f"{notebook} has no code cell that defines {' or '.join(sorted(set(symbols(exercise.id))))}"
@@ -171,8 +176,14 @@ def checksum(cell: Mapping[str, Any]) -> str:
     metadata = cell.get("metadata")
     meta = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
     digest = hashlib.md5()
-    for part in (_text(cell.get("source")), str(cell.get("cell_type")), str(bool(meta.get("grade"))),
-                 str(bool(meta.get("solution"))), str(bool(meta.get("locked"))), str(meta.get("grade_id"))):  # fmt: skip
+    for part in (
+        _text(cell.get("source")),
+        str(cell.get("cell_type")),
+        str(bool(meta.get("grade"))),
+        str(bool(meta.get("solution"))),
+        str(bool(meta.get("locked"))),
+        str(meta.get("grade_id")),
+    ):
         digest.update(part.encode("utf-8"))
     if meta.get("grade"):
         digest.update(str(float(meta.get("points", 0))).encode("utf-8"))
@@ -187,11 +198,15 @@ def read_cells(path: Path) -> list[dict[str, Any]]:
     except OSError as error:
         raise UsageError(f"{name} cannot be read ({error.strerror}).") from error
     if len(data) > MAX_NOTEBOOK_BYTES:
-        raise UsageError(f"{name} is {len(data)} bytes, over the {MAX_NOTEBOOK_BYTES}-byte limit: clear its outputs and save it again.")
+        raise UsageError(
+            f"{name} is {len(data)} bytes, over the {MAX_NOTEBOOK_BYTES}-byte limit: clear its outputs and save it again."
+        )
     try:
         document = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
-        raise UsageError(f"{name} is not a notebook: it is not UTF-8 text ({error.reason} at byte {error.start}).") from error
+        raise UsageError(
+            f"{name} is not a notebook: it is not UTF-8 text ({error.reason} at byte {error.start})."
+        ) from error
     except json.JSONDecodeError as error:
         raise UsageError(
             f"{name} is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg}): the file is damaged;"
@@ -230,10 +245,14 @@ def convert_cells(
         if module in given and grade_id == given_id(module):
             source = _text(cell.get("source"))
             if edited and canonical and grade_id in canonical:
-                messages.append(f"the read-only cell {grade_id} was edited: graded with the released version (as nbgrader does)")
+                messages.append(
+                    f"the read-only cell {grade_id} was edited: graded with the released version (as nbgrader does)"
+                )
                 source = canonical[grade_id]
             elif edited:
-                messages.append(f"the read-only cell {grade_id} was edited: graded as it is (nbgrader autograde restores it)")
+                messages.append(
+                    f"the read-only cell {grade_id} was edited: graded as it is (nbgrader autograde restores it)"
+                )
             given[module] = source
         elif meta.get("grade"):
             exercise_id = grade_id.split("-", 1)[0]
@@ -272,7 +291,9 @@ def pick_notebook(folder: Path, preferred: str | None = None) -> Path:
     if len(notebooks) == 1:
         return notebooks[0]
     found = ", ".join(p.name for p in notebooks) or "none"
-    raise UsageError(f"{folder} should hold the course notebook{f' {preferred}' if preferred else ''} (found: {found}).")
+    raise UsageError(
+        f"{folder} should hold the course notebook{f' {preferred}' if preferred else ''} (found: {found})."
+    )
 
 
 def course_canonical(course: Course) -> dict[str, str] | None:

@@ -64,7 +64,9 @@ def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
     sources: dict[Path, Source] = {}
     for item in inputs:
         if not item.exists():
-            raise UsageError(f"{item} does not exist. Pass submission zips, folders of zips, or a folder of student folders.")
+            raise UsageError(
+                f"{item} does not exist. Pass submission zips, folders of zips, or a folder of student folders."
+            )
         found: list[Source] = []
         if item.is_file():
             found = [Source(item, SourceKind.ZIP)]
@@ -97,8 +99,11 @@ def _nbgrader_sources(folder: Path, modules: tuple[str, ...]) -> list[Source]:
         return []
     if _has_notebook(folder):
         return [Source(folder, SourceKind.NOTEBOOK)]
-    return [Source(sub, SourceKind.NOTEBOOK) for sub in sorted(folder.iterdir())
-            if sub.is_dir() and not sub.is_symlink() and not sub.name.startswith(".") and _has_notebook(sub)]  # fmt: skip
+    return [
+        Source(sub, SourceKind.NOTEBOOK)
+        for sub in sorted(folder.iterdir())
+        if sub.is_dir() and not sub.is_symlink() and not sub.name.startswith(".") and _has_notebook(sub)
+    ]
 
 
 def intake_notebook(source: Source, course: Course) -> Intake:
@@ -107,8 +112,12 @@ def intake_notebook(source: Source, course: Course) -> Intake:
     conversion = convert_submission(course, source.path)
     files = {f"{module}.py": text.encode("utf-8") for module, text in conversion.modules.items()}
     listing = "".join(f"{name}\0{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
-    intake = Intake(source=source, student=_fallback_student(source.path.parent.name), sha256=sha256_bytes(listing.encode()),
-                    notes=conversion.messages)  # fmt: skip
+    intake = Intake(
+        source=source,
+        student=_fallback_student(source.path.parent.name),
+        sha256=sha256_bytes(listing.encode()),
+        notes=conversion.messages,
+    )
     try:
         return _replace(intake, modules=pick_modules(files, course.modules))
     except SubmissionError as error:
@@ -151,16 +160,23 @@ def intake_zip(source: Source, course: Course) -> Intake:
             notes.append(f"unreadable manifest ({error.message}): student id taken from the file name")
         else:
             if not _name_matches(path.name, manifest.student):
-                return _replace(base, error=f"the file name says student {base.student!r} but manifest.json says"
-                                f" {manifest.student!r}; rename the file to {manifest.student}{ARCHIVE_SUFFIX} if that is right")
+                return _replace(
+                    base,
+                    error=f"the file name says student {base.student!r} but manifest.json says"
+                    f" {manifest.student!r}; rename the file to {manifest.student}{ARCHIVE_SUFFIX} if that is right",
+                )
             student, submitted_at = manifest.student, manifest.time
             mismatches = manifest_mismatches(manifest, members)
             if mismatches:
                 modified = True
                 notes.append("modified after submit: " + "; ".join(mismatches))
             if (manifest.course_id, manifest.course_version) != (course.id, course.version):
-                notes.append(f"submitted for course {manifest.course_id} {manifest.course_version}, graded as {course.id} {course.version}")
-    intake = _replace(base, student=student, submitted_at=submitted_at, modified_after_submit=modified, notes=tuple(notes))
+                notes.append(
+                    f"submitted for course {manifest.course_id} {manifest.course_version}, graded as {course.id} {course.version}"
+                )
+    intake = _replace(
+        base, student=student, submitted_at=submitted_at, modified_after_submit=modified, notes=tuple(notes)
+    )
     try:
         return _replace(intake, modules=pick_modules(members, course.modules))
     except SubmissionError as error:

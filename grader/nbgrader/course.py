@@ -17,9 +17,9 @@ from pathlib import Path
 from string import Template
 
 from grader.course.config import Course, load_course
-from grader.release.files import render_course_toml
 from grader.errors import ConfigError, UsageError
 from grader.nbgrader.notebook import build_notebook
+from grader.release.files import render_course_toml
 
 TIMEOUT_S = 300
 
@@ -89,7 +89,9 @@ def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path
         result = grade(course=students, submission_dir=solutions_dir, reference=reference)
         if result.score != result.max_score or result.internal_errors:
             failed = [f"{e.id}::{t.name}: {t.message}" for e, t in result.tests if t.score != t.max_score]
-            raise ConfigError(f"the reference solutions do not pass their own tests: {'; '.join(failed)}", path=course.path)
+            raise ConfigError(
+                f"the reference solutions do not pass their own tests: {'; '.join(failed)}", path=course.path
+            )
         reference.save_store(folder / EXPECTED_STORE)
     finally:
         reference.close()
@@ -114,14 +116,20 @@ def build_course_dir(
     assignment = assignment or course.id
     solutions_dir = solutions_dir or course.path.parent / "solutions"
     if not solutions_dir.is_dir():
-        raise UsageError(f"{solutions_dir} is not a folder: the notebook is made from the reference solutions (--solutions DIR).")
+        raise UsageError(
+            f"{solutions_dir} is not a folder: the notebook is made from the reference solutions (--solutions DIR)."
+        )
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", assignment):
-        raise UsageError(f"--assignment {assignment!r}: use letters, digits, '-', '_' and '.' (nbgrader makes folders of it).")
+        raise UsageError(
+            f"--assignment {assignment!r}: use letters, digits, '-', '_' and '.' (nbgrader makes folders of it)."
+        )
     name = notebook_name(course)
     source = course_dir / "source" / assignment
     notebook = source / name
     if notebook.exists() and not force:
-        raise UsageError(f"{notebook} exists. Pass --force to rebuild it (then: nbgrader generate_assignment {assignment} --force).")
+        raise UsageError(
+            f"{notebook} exists. Pass --force to rebuild it (then: nbgrader generate_assignment {assignment} --force)."
+        )
     notebook_json = build_notebook(course, solutions_dir, name)  # Fails before anything is written.
     source.mkdir(parents=True, exist_ok=True)
     written = [course_dir / "nbgrader_config.py", course_dir / "course.toml", notebook]
@@ -142,7 +150,9 @@ def build_course_dir(
 
 def render(built: CourseDir) -> str:
     """What was written, and the nbgrader commands that come next, in order."""
-    lines = [f"Wrote the nbgrader course in {built.root}:"] + [f"  {path.relative_to(built.root)}" for path in built.written]
+    lines = [f"Wrote the nbgrader course in {built.root}:"] + [
+        f"  {path.relative_to(built.root)}" for path in built.written
+    ]
     a = built.assignment
     steps = [
         (f"nbgrader generate_assignment {a}", f"release/{a}/: no solutions, no hidden tests"),

@@ -23,15 +23,15 @@ import os
 import sys
 import tempfile
 import warnings
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Iterator, Sequence
 
+from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.course.cells import GIVEN_PATTERN
+from grader.grading.session import Reference
 from grader.intake.notebook import assemble
 from grader.results import PASSED, ExerciseResult, TestResult
-from grader.grading.session import Reference
 
 ENV_COURSE = "GRADER_NBGRADER_COURSE"
 
@@ -81,7 +81,9 @@ def history() -> list[str]:
 
 def failure_text(exercise_id: str, test: TestResult) -> str:
     """What the feedback shows for a test that did not pass; hidden tests keep their details."""
-    head = f"{exercise_id}: {'hidden test ' if test.hidden else ''}{test.name} {test.status} (0/{test.max_score} points)"
+    head = (
+        f"{exercise_id}: {'hidden test ' if test.hidden else ''}{test.name} {test.status} (0/{test.max_score} points)"
+    )
     if test.hidden:
         return head
     lines = [head, test.message]
@@ -120,8 +122,12 @@ class KernelGrader:
         key = (exercise_id, conversion.digest(exercise.module))
         if key not in self.results:
             with _silenced(), tempfile.TemporaryDirectory(prefix="grader-kernel-") as folder:
-                result = grade(course=course, submission_dir=conversion.write(Path(folder)), reference=reference,
-                               exercise_ids=[exercise_id])  # fmt: skip
+                result = grade(
+                    course=course,
+                    submission_dir=conversion.write(Path(folder)),
+                    reference=reference,
+                    exercise_ids=[exercise_id],
+                )
             self.results[key] = result.exercises[0]
         return self.results[key]
 

@@ -31,10 +31,21 @@ import grader.nbgrader.kernel  # noqa: E402,F401"""
 
 
 def _cell(kind: str, source: str, grade_id: str, **flags: Any) -> dict[str, Any]:
-    meta = {"grade": False, "grade_id": grade_id, "locked": False, "schema_version": 3, "solution": False, "task": False}
+    meta = {
+        "grade": False,
+        "grade_id": grade_id,
+        "locked": False,
+        "schema_version": 3,
+        "solution": False,
+        "task": False,
+    }
     meta.update(flags)
-    cell: dict[str, Any] = {"cell_type": kind, "id": re.sub(r"[^A-Za-z0-9_-]", "-", grade_id)[:64],
-                            "metadata": {"nbgrader": meta}, "source": source}  # fmt: skip
+    cell: dict[str, Any] = {
+        "cell_type": kind,
+        "id": re.sub(r"[^A-Za-z0-9_-]", "-", grade_id)[:64],
+        "metadata": {"nbgrader": meta},
+        "source": source,
+    }
     if kind == "code":
         cell.update(execution_count=None, outputs=[])
     return cell
@@ -45,15 +56,21 @@ def _test_source(exercise: ExerciseSpec, test_name: str) -> str:
     call = f'from grader.nbgrader.kernel import check\n\ncheck("{exercise.id}", "{test.name}")'
     what = test.name.replace("_", " ")
     if test.hidden:
-        return (f"# Hidden test ({test.points} points): {exercise.id} {what}. It runs when your instructor grades.\n"
-                f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS")  # fmt: skip
+        return (
+            f"# Hidden test ({test.points} points): {exercise.id} {what}. It runs when your instructor grades.\n"
+            f"### BEGIN HIDDEN TESTS\n{call}\n### END HIDDEN TESTS"
+        )
     return f"# Test ({test.points} points): {exercise.id} {what}.\n{call}"
 
 
 def build_notebook(course: Course, solutions_dir: Path, notebook_name: str) -> dict[str, Any]:
     """The source notebook of the assignment, as nbformat 4 JSON."""
     intro = Template((TEMPLATES / "nbgrader_intro.md").read_text(encoding="utf-8")).substitute(
-        title=course.title or course.id, course_id=course.id, version=course.version, points=course.max_score, notebook=notebook_name
+        title=course.title or course.id,
+        course_id=course.id,
+        version=course.version,
+        points=course.max_score,
+        notebook=notebook_name,
     )
     cells = [_cell("markdown", intro.strip(), "intro", locked=True), _cell("code", SETUP_SOURCE, SETUP_ID, locked=True)]
     for layout in layouts(course, solutions_dir):
@@ -64,7 +81,15 @@ def build_notebook(course: Course, solutions_dir: Path, notebook_name: str) -> d
             cells.append(_cell("markdown", code.markdown, f"{exercise.id}-task", locked=True))
             cells.append(_cell("code", code.solution, exercise.id, solution=True))
             for test in exercise.tests:
-                cells.append(_cell("code", _test_source(exercise, test.name), grade_cell_id(exercise.id, test.name),
-                                   grade=True, locked=True, points=test.points))  # fmt: skip
+                cells.append(
+                    _cell(
+                        "code",
+                        _test_source(exercise, test.name),
+                        grade_cell_id(exercise.id, test.name),
+                        grade=True,
+                        locked=True,
+                        points=test.points,
+                    )
+                )
     metadata = {"kernelspec": KERNELSPEC, "language_info": {"name": "python"}}
     return {"cells": cells, "metadata": metadata, "nbformat": 4, "nbformat_minor": 5}

@@ -19,14 +19,14 @@ from pathlib import Path
 import grader
 from grader.check import EXPECTED_STORE
 from grader.course.config import Course, load_course
-from grader.errors import InternalError, UsageError
 from grader.course.exercisegen import drift
-from grader.release.gradescope import write_autograder_zip
-from grader.release.files import render_course_toml, render_pyproject, render_student_readme
-from grader.results import PASSED, GradeResult
+from grader.errors import InternalError, UsageError
 from grader.grading.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
 from grader.grading.session import Reference
+from grader.release.files import render_course_toml, render_pyproject, render_student_readme
+from grader.release.gradescope import write_autograder_zip
 from grader.release.workflow import render_workflow, runner_names
+from grader.results import PASSED, GradeResult
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
 WORKFLOW_PATH = Path(".github") / "workflows" / "classroom.yml"
@@ -159,7 +159,11 @@ def record_expected(
         result = grade(course=course, submission_dir=solutions, reference=reference, exercise_ids=exercise_ids)
     finally:
         reference.close()
-    failing = [f"{exercise.id}::{test.name} ({test.message or test.status})" for exercise, test in result.tests if test.status != PASSED]
+    failing = [
+        f"{exercise.id}::{test.name} ({test.message or test.status})"
+        for exercise, test in result.tests
+        if test.status != PASSED
+    ]
     if failing or result.internal_errors:
         raise ReleaseError(
             f"The reference solutions in {solutions} do not earn every point, so their values cannot be"

@@ -12,8 +12,8 @@ import re
 import string
 from pathlib import Path
 
-from grader.intake.archive import ARCHIVE_SUFFIX
 from grader.course.config import Course
+from grader.intake.archive import ARCHIVE_SUFFIX
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 
@@ -52,11 +52,21 @@ def render_course_toml(course: Course) -> str:
         *(f"{name} = {_value(value)}" for name, value in vars(course.limits).items()),
     ]
     for exercise in course.exercises:
-        lines += ["", f"[exercises.{_key(exercise.id)}]", f"module = {_value(exercise.module)}", f"title = {_value(exercise.title)}",
-                  f"seeds = {_value(exercise.seeds)}"]
+        lines += [
+            "",
+            f"[exercises.{_key(exercise.id)}]",
+            f"module = {_value(exercise.module)}",
+            f"title = {_value(exercise.title)}",
+            f"seeds = {_value(exercise.seeds)}",
+        ]
         if exercise.hidden_seeds:
             lines.append(f"hidden_seeds = {_value(exercise.hidden_seeds)}")
-        lines += [f"rtol = {_value(exercise.rtol)}", f"atol = {_value(exercise.atol)}", "", f"[exercises.{_key(exercise.id)}.tests]"]
+        lines += [
+            f"rtol = {_value(exercise.rtol)}",
+            f"atol = {_value(exercise.atol)}",
+            "",
+            f"[exercises.{_key(exercise.id)}.tests]",
+        ]
         for test in exercise.tests:
             hidden = ", hidden = true" if test.hidden else ""
             lines.append(f"{_key(test.name)} = {{ points = {test.points}{hidden} }}")

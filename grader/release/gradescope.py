@@ -16,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import stat
 import sys
 import tempfile
@@ -24,13 +23,13 @@ import traceback
 from pathlib import Path
 
 from grader.check import find_reference
-from grader.intake.archive import write_deterministic_zip
 from grader.course.config import Course, load_course
 from grader.errors import ExitCode, SubmissionError
+from grader.grading.runner import grade
+from grader.intake.archive import write_deterministic_zip
 from grader.intake.modules import module_file, pick_modules, read_folder
 from grader.reporters.gradescope import render_gradescope, zero_score_results
 from grader.results import GradeResult
-from grader.grading.runner import grade
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "gradescope"
 SCRIPTS = ("setup.sh", "run_autograder")
@@ -62,7 +61,11 @@ def collect_modules(course: Course, submission: Path, into: Path) -> list[str]:
         picked = {}
     for name, data in picked.items():
         (into / name).write_bytes(data)
-    missing = [f"{module_file(module)} was not found in your submission." for module in course.modules if module_file(module) not in picked]
+    missing = [
+        f"{module_file(module)} was not found in your submission."
+        for module in course.modules
+        if module_file(module) not in picked
+    ]
     return [*missing, *found.problems]
 
 
@@ -99,7 +102,9 @@ def run(submission: Path, results: Path, course_path: Path) -> int:
             data = json.loads(document)
             data["output"] = "\n".join([data["output"], *notes])
             document = json.dumps(data, indent=2) + "\n"
-        print(f"{result.score}/{result.max_score} (isolation: {result.isolation}, device: {result.environment.get('device', '?')})")
+        print(
+            f"{result.score}/{result.max_score} (isolation: {result.isolation}, device: {result.environment.get('device', '?')})"
+        )
         for note in [*notes, *result.warnings, *result.internal_errors]:
             print(note)
     except Exception as error:  # noqa: BLE001 - whatever went wrong, Gradescope gets a results.json.

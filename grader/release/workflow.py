@@ -35,7 +35,9 @@ fi
 
 def runner_names(course: Course) -> list[str]:
     """The runners the grading step writes for `course`, in course order (0-point tests have none)."""
-    names = [runner_name(exercise.id, test.points) for exercise in course.exercises for test in exercise.tests if test.points]
+    names = [
+        runner_name(exercise.id, test.points) for exercise in course.exercises for test in exercise.tests if test.points
+    ]
     return list(dict.fromkeys(names))
 
 
@@ -84,9 +86,11 @@ def _install_steps(runs_on: Sequence[str]) -> str:
 def render_workflow(course: Course, runs_on: Sequence[str] = ()) -> str:
     """The workflow text: GitHub-hosted Ubuntu, or a self-hosted runner with `runs_on` labels (GPU)."""
     runners = runner_names(course)
-    target = "ubuntu-latest" if not runs_on else "[" + ", ".join(_quote(label) for label in ["self-hosted", *runs_on]) + "]"
+    target = (
+        "ubuntu-latest" if not runs_on else "[" + ", ".join(_quote(label) for label in ["self-hosted", *runs_on]) + "]"
+    )
     environment = "\n".join(
-        f"          {output_name(name).upper()}: \"${{{{ steps.{GRADING_STEP_ID}.outputs.{output_name(name)} }}}}\""
+        f'          {output_name(name).upper()}: "${{{{ steps.{GRADING_STEP_ID}.outputs.{output_name(name)} }}}}"'
         for name in runners
     )
     where = "a self-hosted GPU runner (" + ", ".join(runs_on) + ")" if runs_on else "GitHub's Ubuntu runner"

@@ -12,8 +12,16 @@ HEADERS = ("exercise", "test", "points", "status")
 
 def render_text(result: GradeResult, width: int | None = None) -> str:
     width = width or max(shutil.get_terminal_size((100, 24)).columns, 80)
-    rows = [(exercise.id, test.name, f"{test.score}/{test.max_score}", test.status.upper() if test.status != PASSED else "passed", test)
-            for exercise, test in result.tests]
+    rows = [
+        (
+            exercise.id,
+            test.name,
+            f"{test.score}/{test.max_score}",
+            test.status.upper() if test.status != PASSED else "passed",
+            test,
+        )
+        for exercise, test in result.tests
+    ]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(HEADERS)]
     indent = sum(widths) + 2 * len(widths)
     lines = [

@@ -108,5 +108,3 @@ def bwrap_command(module_fds: dict[str, int], scratch_bytes: int, control_fd: in
     for name, fd in sorted(module_fds.items()):
         command += ["--perms", "0666", "--file", str(fd), f"{SANDBOX_SUBMISSION}/{name}"]
     return command + ["--chdir", SANDBOX_SUBMISSION, sys.executable, "-m", "gradechild", str(control_fd)]
-
-

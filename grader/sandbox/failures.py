@@ -60,5 +60,6 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
             limit=Limit.MEMORY,
         )
     return SubmissionFailure(
-        f"your code raised {error.get('type')}: {error.get('message')} while {during}{where}", kind=FailureKind.EXCEPTION
+        f"your code raised {error.get('type')}: {error.get('message')} while {during}{where}",
+        kind=FailureKind.EXCEPTION,
     )

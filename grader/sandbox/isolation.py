@@ -70,34 +70,50 @@ def detect_isolation() -> Isolation:
     """Bubblewrap if it is installed and can create its namespaces here, else rlimits."""
     as_root = is_root()
     uid_note = (
-        "; sandboxed code runs as a dedicated unprivileged uid" if as_root
+        "; sandboxed code runs as a dedicated unprivileged uid"
+        if as_root
         else "; sandboxed code runs as your own user (run as root for a dedicated uid)"
-    )  # fmt: skip
+    )
     if os.environ.get("GRADER_ISOLATION") == RLIMITS:
-        return Isolation(RLIMITS, "bubblewrap turned off by GRADER_ISOLATION=rlimits: no namespaces (student code"
-                         " can use the network and read files the grader can read)" + uid_note, as_root)  # fmt: skip
+        return Isolation(
+            RLIMITS,
+            "bubblewrap turned off by GRADER_ISOLATION=rlimits: no namespaces (student code"
+            " can use the network and read files the grader can read)" + uid_note,
+            as_root,
+        )
     if shutil.which("bwrap") is None:
-        return Isolation(RLIMITS, "bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note, as_root)
-    command = bwrap_base_command(as_root=as_root) + system_binds() + ["--proc", "/proc", "--dev", "/dev"] + python_binds()
-    check = "import os; os.setgroups([]); os.setresgid({0}, {0}, {0}); os.setresuid({0}, {0}, {0})".format(UID_BASE)
+        return Isolation(
+            RLIMITS, "bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note, as_root
+        )
+    command = (
+        bwrap_base_command(as_root=as_root) + system_binds() + ["--proc", "/proc", "--dev", "/dev"] + python_binds()
+    )
+    check = f"import os; os.setgroups([]); os.setresgid({UID_BASE}, {UID_BASE}, {UID_BASE}); os.setresuid({UID_BASE}, {UID_BASE}, {UID_BASE})"
     probe = subprocess.run(
         command + [sys.executable, "-S", "-c", check if as_root else "pass"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
         env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
-    )  # fmt: skip
+    )
     if probe.returncode != 0:
         fix = (
             "in a container, bubblewrap needs namespaces and mounts: run the container with --privileged"
-            " (or --cap-add SYS_ADMIN --security-opt seccomp=unconfined)" if as_root
+            " (or --cap-add SYS_ADMIN --security-opt seccomp=unconfined)"
+            if as_root
             else "enable unprivileged user namespaces (sudo sysctl -w kernel.unprivileged_userns_clone=1) or run as root"
-        )  # fmt: skip
+        )
         return Isolation(
             RLIMITS,
-            f"bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}" + uid_note,
+            f"bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
+            + uid_note,
             as_root,
         )
-    return Isolation(BUBBLEWRAP, "bubblewrap: no network, read-only system, private size-capped /tmp and scratch,"
-                     " own PID namespace" + uid_note, as_root)  # fmt: skip
+    return Isolation(
+        BUBBLEWRAP,
+        "bubblewrap: no network, read-only system, private size-capped /tmp and scratch, own PID namespace" + uid_note,
+        as_root,
+    )
 
 
 def process_limit(cpus: int | None = None) -> int:

@@ -53,7 +53,9 @@ def send_signal(pid: int, number: int) -> None:
         pass
 
 
-def freeze_then_kill(find: Callable[[], list[int]], *, rounds: int = FREEZE_ROUNDS, frozen: list[int] | None = None) -> int:
+def freeze_then_kill(
+    find: Callable[[], list[int]], *, rounds: int = FREEZE_ROUNDS, frozen: list[int] | None = None
+) -> int:
     """Stop every pid `find()` returns, round after round until none is new, then kill them all.
 
     Returns how many processes were killed. Frozen processes cannot fork or escape while the

@@ -21,7 +21,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from grader.course.config import Limits
 from grader.errors import InternalError
@@ -51,7 +51,7 @@ ZYGOTE_OUTPUT_CAP_BYTES = 1024 * 1024
 class _OutputDrain(threading.Thread):
     """Reads what the zygote prints, keeping a short tail; stops reading past a cap (the writer then blocks)."""
 
-    def __init__(self, stream: IO[bytes]) -> None:
+    def __init__(self, stream: Any) -> None:
         super().__init__(daemon=True)
         self.stream = stream
         self.total = 0
@@ -69,15 +69,12 @@ class _OutputDrain(threading.Thread):
             self.tail = (self.tail + chunk)[-OUTPUT_TAIL_BYTES:]
 
 
-def tail_text(data: bytes, limit: int) -> str:
-    text = data.decode("utf-8", errors="replace").strip()
-    return ("…" + text[-limit:]) if len(text) > limit else (text or "(nothing)")
-
-
 class Sandbox:
     """The isolation for one submission: a scratch copy of its modules and a zygote."""
 
-    def __init__(self, submission_dir: Path, modules: list[str], limits: Limits, isolation: Isolation | None = None) -> None:
+    def __init__(
+        self, submission_dir: Path, modules: list[str], limits: Limits, isolation: Isolation | None = None
+    ) -> None:
         self.submission_dir = Path(submission_dir)
         self.modules = list(modules)
         self.limits = limits
@@ -102,7 +99,9 @@ class Sandbox:
         except FileNotFoundError:
             return None
         except OSError as error:
-            self.refused[module] = f"{module}.py could not be read ({error.strerror}): hand in the file itself, not a link to it"
+            self.refused[module] = (
+                f"{module}.py could not be read ({error.strerror}): hand in the file itself, not a link to it"
+            )
             return None
         info = os.fstat(fd)
         problem = ""
@@ -164,7 +163,9 @@ class Sandbox:
         workspace, home = self.scratch / "submission", self.scratch / "home"
         workspace.mkdir()
         home.mkdir()
-        shutil.copytree(CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(
+            CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
+        )
         for name, fd in fds.items():
             with os.fdopen(os.dup(fd), "rb") as source, open(workspace / name, "wb") as target:
                 shutil.copyfileobj(source, target)

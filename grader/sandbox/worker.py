@@ -99,7 +99,9 @@ class Worker:
             status = self.finish()
             raise SubmissionFailure(self._death_message(status, during), kind=FailureKind.CRASH)
         if not isinstance(message, dict):
-            raise self._fail(f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL)
+            raise self._fail(
+                f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
+            )
         return message
 
     def _timeout(self, timeout: float, during: str) -> SubmissionFailure:
@@ -182,4 +184,6 @@ class Worker:
         if "protocol_error" in message:
             raise InternalError(f"the sandbox did not know a probe: {message['protocol_error']}")
         self.finish()
-        raise SubmissionFailure(f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL)
+        raise SubmissionFailure(
+            f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
+        )

@@ -61,12 +61,24 @@ def load_cases() -> list[Case]:
     document = tomllib.loads(MANIFEST.read_text(encoding="utf-8"))
     cases = []
     for case_id, table in document["cases"].items():
-        unknown = set(table) - {"category", "description", "exercises", "passed", "failed", "message", "limit",
-                                "isolations", "pad_to_bytes", "time_limit_s"}  # fmt: skip
+        unknown = set(table) - {
+            "category",
+            "description",
+            "exercises",
+            "passed",
+            "failed",
+            "message",
+            "limit",
+            "isolations",
+            "pad_to_bytes",
+            "time_limit_s",
+        }
         if unknown:
             raise ValueError(f"cases.toml: unknown key(s) {sorted(unknown)} in case {case_id}")
         if table["category"] not in CATEGORIES:
-            raise ValueError(f"cases.toml: case {case_id} has category {table['category']!r}, expected one of {CATEGORIES}")
+            raise ValueError(
+                f"cases.toml: case {case_id} has category {table['category']!r}, expected one of {CATEGORIES}"
+            )
         if not (CASES_DIR / case_id).is_dir():
             raise ValueError(f"cases.toml: case {case_id} has no folder {CASES_DIR / case_id}")
         cases.append(
@@ -109,7 +121,9 @@ def snapshot(*roots: Path) -> dict[str, str]:
     """SHA-256 of every file under `roots` (bytecode caches left out), with its mode."""
     digests: dict[str, str] = {}
     for root in roots:
-        paths = [root] if root.is_file() else sorted(path for path in root.rglob("*") if "__pycache__" not in path.parts)
+        paths = (
+            [root] if root.is_file() else sorted(path for path in root.rglob("*") if "__pycache__" not in path.parts)
+        )
         for path in paths:
             if path.is_file() and not path.is_symlink():
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()

@@ -17,17 +17,18 @@ import re
 import socket
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
 from grader.course.config import Course
-from grader.sandbox.isolation import RLIMITS, detect_isolation, process_limit
-from grader.results import PASSED, GradeResult
 from grader.grading.runner import grade
 from grader.grading.session import Reference
+from grader.results import PASSED, GradeResult
+from grader.sandbox.isolation import RLIMITS, detect_isolation, process_limit
 from tests.adversarial.support import (
     CATEGORIES,
     ROOT,
@@ -65,12 +66,14 @@ class Record:
     duration_s: float
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _skip_reason(isolation: str) -> str:
     """Why this machine cannot grade under `isolation` safely, or "" when it can."""
     if isolation == RLIMITS and os.geteuid() != 0:
-        return ("the rlimits fallback without root runs student code as your own user: a fork bomb or kill -9 -1"
-                " would reach your own processes; run the suite as root (CI does)")
+        return (
+            "the rlimits fallback without root runs student code as your own user: a fork bomb or kill -9 -1"
+            " would reach your own processes; run the suite as root (CI does)"
+        )
     if isolation == "bubblewrap":
         saved = os.environ.pop("GRADER_ISOLATION", None)
         detect_isolation.cache_clear()
@@ -134,7 +137,9 @@ def _grade_one(case: Case, isolation: str, course: Course, reference: Reference,
         try:
             with _Environment(isolation):
                 limited = replace(course, limits=replace(course.limits, time_limit_s=case.time_limit_s or TIME_LIMIT_S))
-                result = grade(course=limited, submission_dir=submission, reference=reference, exercise_ids=list(case.exercises))
+                result = grade(
+                    course=limited, submission_dir=submission, reference=reference, exercise_ids=list(case.exercises)
+                )
         finally:
             tempfile.tempdir = saved_tempdir
         duration = time.monotonic() - started
@@ -161,7 +166,10 @@ def _grade_one(case: Case, isolation: str, course: Course, reference: Reference,
 
 # The jobs that the tests reading more than their own parameter need.
 EXTRA_JOBS = {
-    "test_secret_reader_saw_the_sandbox_environment_only": ("secrets_in_environment-bubblewrap", "secrets_in_environment-rlimits"),
+    "test_secret_reader_saw_the_sandbox_environment_only": (
+        "secrets_in_environment-bubblewrap",
+        "secrets_in_environment-rlimits",
+    ),
     "test_network_case_reached_nothing": ("network-bubblewrap",),
     "test_fork_bomb_is_bounded_by_the_process_limit": ("fork_bomb_counted-bubblewrap", "fork_bomb_counted-rlimits"),
 }
@@ -180,8 +188,9 @@ def _selected_jobs(session: pytest.Session) -> set[str]:
 
 
 @pytest.fixture(scope="session")
-def records(request: pytest.FixtureRequest, course: Course, reference: Reference,
-            tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Record]]:  # fmt: skip
+def records(
+    request: pytest.FixtureRequest, course: Course, reference: Reference, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, Record]]:
     """Every selected job graded once across the xdist workers; this worker grades those nobody claimed yet."""
     shared = _shared_folder(tmp_path_factory)
     work = tmp_path_factory.mktemp("adversarial-work")
@@ -221,8 +230,15 @@ def records(request: pytest.FixtureRequest, course: Course, reference: Reference
             if "crash" not in data:
                 found[job_id] = Record(**data)
             else:
-                found[job_id] = Record(result={"crash": data["crash"]}, isolation="", changed_files=[],
-                                       leftover_processes=[], leftover_temporary=[], loopback_connections=0, duration_s=0.0)  # fmt: skip
+                found[job_id] = Record(
+                    result={"crash": data["crash"]},
+                    isolation="",
+                    changed_files=[],
+                    leftover_processes=[],
+                    leftover_temporary=[],
+                    loopback_connections=0,
+                    duration_s=0.0,
+                )
     yield found
 
 
@@ -237,7 +253,11 @@ def _record(records: dict[str, Record], job_id: str) -> Record:
 
 
 def _tests(record: Record) -> dict[str, dict[str, Any]]:
-    return {f"{exercise['id']}::{test['name']}": test for exercise in record.result["exercises"] for test in exercise["tests"]}
+    return {
+        f"{exercise['id']}::{test['name']}": test
+        for exercise in record.result["exercises"]
+        for test in exercise["tests"]
+    }
 
 
 def test_manifest_has_forty_cases_covering_every_category(course: Course) -> None:
@@ -245,7 +265,11 @@ def test_manifest_has_forty_cases_covering_every_category(course: Course) -> Non
     assert len(CASES) >= 40
     assert {case.category for case in CASES} == set(CATEGORIES)
     for case in CASES:
-        names = {f"{exercise_id}::{test.name}" for exercise_id in case.exercises for test in course.exercise(exercise_id).tests}
+        names = {
+            f"{exercise_id}::{test.name}"
+            for exercise_id in case.exercises
+            for test in course.exercise(exercise_id).tests
+        }
         assert set(case.passed) | set(case.failed) == names, case.id
         assert not set(case.passed) & set(case.failed), case.id
         assert case.failed == () or case.message, f"{case.id}: a case with failures names a message"
@@ -253,15 +277,23 @@ def test_manifest_has_forty_cases_covering_every_category(course: Course) -> Non
 
 
 @pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
-def test_score_is_what_the_honest_part_deserves(job: tuple[Case, str], records: dict[str, Record], course: Course) -> None:
+def test_score_is_what_the_honest_part_deserves(
+    job: tuple[Case, str], records: dict[str, Record], course: Course
+) -> None:
     """Exactly the manifest's tests pass, each with its points; the others score 0."""
     case, isolation = job
     record = _record(records, f"{case.id}-{isolation}")
     assert record.isolation == isolation
     tests = _tests(record)
     passed = sorted(name for name, test in tests.items() if test["status"] == PASSED)
-    assert passed == sorted(case.passed), {name: tests[name]["message"][:300] for name in set(passed) ^ set(case.passed)}
-    points = {f"{exercise_id}::{test.name}": test.points for exercise_id in case.exercises for test in course.exercise(exercise_id).tests}
+    assert passed == sorted(case.passed), {
+        name: tests[name]["message"][:300] for name in set(passed) ^ set(case.passed)
+    }
+    points = {
+        f"{exercise_id}::{test.name}": test.points
+        for exercise_id in case.exercises
+        for test in course.exercise(exercise_id).tests
+    }
     assert record.result["score"] == sum(points[name] for name in case.passed)
     assert all(tests[name]["score"] == (points[name] if name in case.passed else 0) for name in tests)
 
@@ -274,7 +306,9 @@ def test_failures_say_what_happened(job: tuple[Case, str], records: dict[str, Re
     failed = {name: test for name, test in tests.items() if test["status"] != PASSED}
     assert all(test["message"].strip() for test in failed.values()), failed
     if case.message:
-        assert any(case.message in test["message"] for test in failed.values()), [test["message"][:300] for test in failed.values()]
+        assert any(case.message in test["message"] for test in failed.values()), [
+            test["message"][:300] for test in failed.values()
+        ]
     if case.limit:
         assert {test["limit"] for test in failed.values()} == {case.limit}
 
@@ -336,7 +370,9 @@ def test_fork_bomb_is_bounded_by_the_process_limit(records: dict[str, Record]) -
     for isolation in ("bubblewrap", "rlimits"):
         if _skip_reason(isolation):
             continue
-        message = _tests(_record(records, f"fork_bomb_counted-{isolation}"))["split_validation::returns_numpy_arrays"]["message"]
+        message = _tests(_record(records, f"fork_bomb_counted-{isolation}"))["split_validation::returns_numpy_arrays"][
+            "message"
+        ]
         match = re.search(r"stopped after (\d+) processes", message)
         assert match, message
         assert 0 < int(match.group(1)) < process_limit()

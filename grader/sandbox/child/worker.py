@@ -95,7 +95,7 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
     ]
     try:
         message = str(error)
-    except Exception:  # A student exception whose __str__ fails.
+    except Exception:  # noqa: BLE001 - a student exception whose __str__ fails.
         message = "<the exception's message could not be read>"
     return {
         "type": type(error).__name__,
