@@ -12,7 +12,7 @@ from grader.errors import ConfigError, UsageError
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.intake.notebook import convert_notebook
-from grader.results import GradeResult
+from grader.results import PASSED, GradeResult
 
 EXPECTED_STORE = Path(".grader") / "expected.json"
 
@@ -46,6 +46,22 @@ def find_reference(course: Course, solutions: Path | None) -> Reference:
         " (instructors) or the expected values of a student release. Pass --solutions DIR.",
         path=course.path,
     )
+
+
+def require_full_marks(result: GradeResult, course: Course, solutions: Path) -> None:
+    """The reference's values become the expected ones only if the solutions earn every point."""
+    failing = [
+        f"{exercise.id}::{test.name} ({test.message or test.status})"
+        for exercise, test in result.tests
+        if test.status != PASSED
+    ]
+    if failing or result.internal_errors:
+        raise ConfigError(
+            f"The reference solutions in {solutions} do not earn every point, so their values cannot be"
+            f" the expected ones: {'; '.join(failing or list(result.internal_errors))}. Fix them (grade check"
+            f" {solutions}) and run this command again.",
+            path=course.path,
+        )
 
 
 def check(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.metadata
 import os
 import platform
 import resource
@@ -12,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course.config import Limits
+from grader.environment import DISTRIBUTIONS, NOT_INSTALLED, distribution_version
 from grader.sandbox.bwrap import TMPFS_BYTES, is_root
 from grader.sandbox.failures import SubmissionFailure
 from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, detect_isolation, process_limit
@@ -26,15 +26,6 @@ class Finding:
     ok: bool
     detail: str
     fix: str = ""
-
-
-def _version(distribution: str, *alternatives: str) -> str:
-    for name in (distribution, *alternatives):
-        try:
-            return importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            continue
-    return "not installed"
 
 
 def _user_namespaces() -> Finding:
@@ -118,13 +109,9 @@ def diagnose(*, with_device: bool = True) -> list[Finding]:
         )
     )
     findings.append(Finding("python", True, platform.python_version()))
-    for name, distributions in (
-        ("tensorflow", ("tensorflow", "tensorflow-cpu")),
-        ("keras", ("keras",)),
-        ("numpy", ("numpy",)),
-    ):
-        version = _version(*distributions)
-        findings.append(Finding(name, version != "not installed", version, f"pip install {distributions[0]}"))
+    for name, distributions in DISTRIBUTIONS.items():
+        version = distribution_version(*distributions)
+        findings.append(Finding(name, version != NOT_INSTALLED, version, f"pip install {distributions[0]}"))
     if with_device:
         findings.append(_device())
     return findings

@@ -17,10 +17,10 @@ from traitlets.config import Config
 
 from grader.course.cells import GIVEN_MARKER, docstring_markdown
 from grader.course.config import Course, load_course
+from grader.course.writer import render_course_toml
 from grader.errors import ConfigError, UsageError
 from grader.nbgrader.course import build_course_dir
 from grader.nbgrader.notebook import build_notebook
-from grader.release.files import render_course_toml
 from tests.conftest import ROOT, SOLUTIONS
 
 

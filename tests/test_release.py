@@ -14,10 +14,10 @@ import pytest
 
 from grader.check import EXPECTED_STORE
 from grader.course.config import Course, load_course
+from grader.course.writer import render_course_toml
 from grader.grading.runner import SUITES_DIR
 from grader.grading.session import Reference
 from grader.release.build import ReleaseError, build_release
-from grader.release.files import render_course_toml
 from tests.release_support import (
     EXERCISES,
     HARNESS_IDIOMS,

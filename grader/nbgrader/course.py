@@ -17,9 +17,9 @@ from pathlib import Path
 from string import Template
 
 from grader.course.config import Course, load_course
-from grader.errors import ConfigError, UsageError
+from grader.course.writer import render_course_toml
+from grader.errors import UsageError
 from grader.nbgrader.notebook import build_notebook
-from grader.release.files import render_course_toml
 
 TIMEOUT_S = 300
 
@@ -77,7 +77,7 @@ def notebook_name(course: Course) -> str:
 
 def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path]:
     """course.toml without hidden tests, and the expected values of its public tests, for students."""
-    from grader.check import EXPECTED_STORE
+    from grader.check import EXPECTED_STORE, require_full_marks
     from grader.grading.runner import grade
     from grader.grading.session import Reference
 
@@ -87,11 +87,7 @@ def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path
     reference = Reference(students, solutions_dir)
     try:
         result = grade(course=students, submission_dir=solutions_dir, reference=reference)
-        if result.score != result.max_score or result.internal_errors:
-            failed = [f"{e.id}::{t.name}: {t.message}" for e, t in result.tests if t.score != t.max_score]
-            raise ConfigError(
-                f"the reference solutions do not pass their own tests: {'; '.join(failed)}", path=course.path
-            )
+        require_full_marks(result, course, solutions_dir)
         reference.save_store(folder / EXPECTED_STORE)
     finally:
         reference.close()

@@ -17,16 +17,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import grader
-from grader.check import EXPECTED_STORE
+from grader.check import EXPECTED_STORE, require_full_marks
 from grader.course.config import Course, load_course
 from grader.course.exercisegen import drift
+from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
 from grader.grading.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
 from grader.grading.session import Reference
-from grader.release.files import render_course_toml, render_pyproject, render_student_readme
+from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
 from grader.release.workflow import render_workflow, runner_names
-from grader.results import PASSED, GradeResult
+from grader.results import GradeResult
 
 PACKAGE_DIR = Path(grader.__file__).resolve().parent
 WORKFLOW_PATH = Path(".github") / "workflows" / "classroom.yml"
@@ -159,17 +160,7 @@ def record_expected(
         result = grade(course=course, submission_dir=solutions, reference=reference, exercise_ids=exercise_ids)
     finally:
         reference.close()
-    failing = [
-        f"{exercise.id}::{test.name} ({test.message or test.status})"
-        for exercise, test in result.tests
-        if test.status != PASSED
-    ]
-    if failing or result.internal_errors:
-        raise ReleaseError(
-            f"The reference solutions in {solutions} do not earn every point, so their values cannot be"
-            f" the expected ones: {'; '.join(failing or list(result.internal_errors))}. Fix them (grade check"
-            f" {solutions}) and release again."
-        )
+    require_full_marks(result, course, solutions)
     if seed is not None:
         reference.recorded = {**seed.recorded, **reference.recorded}
     return reference, result

@@ -1,8 +1,7 @@
-"""The text files of a release: course.toml, pyproject.toml and the student README.
+"""The text files of a release: pyproject.toml and the student README.
 
-`render_course_toml` writes a course as `load_course` reads it back (hidden tests and
-hidden seeds included when the course has them: the Gradescope course does, a student
-release's course does not, since `Course.without_hidden_tests` removed them).
+Its course.toml is written by `grader.course.writer.render_course_toml`, the one writer
+of that file (the nbgrader student kit uses it too).
 """
 
 from __future__ import annotations
@@ -16,61 +15,6 @@ from grader.course.config import Course
 from grader.intake.archive import ARCHIVE_SUFFIX
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
-
-
-_BARE_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
-def _key(name: str) -> str:
-    return name if _BARE_KEY.fullmatch(name) else json.dumps(name)
-
-
-def _value(value: object) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        return {"inf": "inf", "-inf": "-inf", "nan": "nan"}.get(repr(value), repr(value))
-    if isinstance(value, (list, tuple)):
-        return "[" + ", ".join(_value(item) for item in value) + "]"
-    if isinstance(value, (int, str)):
-        return json.dumps(value)
-    raise TypeError(f"cannot write {type(value).__name__} to TOML")
-
-
-def render_course_toml(course: Course) -> str:
-    """course.toml for `course`, as `load_course` reads it back."""
-    lines = [
-        "# The course specification, written by `grade` from the instructor's course.toml:",
-        "# the points of each test, tolerances, seeds and limits. `grade` validates it on load.",
-        "",
-        "[course]",
-        f"id = {_value(course.id)}",
-        f"version = {_value(course.version)}",
-        f"title = {_value(course.title)}",
-        "",
-        "[limits]",
-        *(f"{name} = {_value(value)}" for name, value in vars(course.limits).items()),
-    ]
-    for exercise in course.exercises:
-        lines += [
-            "",
-            f"[exercises.{_key(exercise.id)}]",
-            f"module = {_value(exercise.module)}",
-            f"title = {_value(exercise.title)}",
-            f"seeds = {_value(exercise.seeds)}",
-        ]
-        if exercise.hidden_seeds:
-            lines.append(f"hidden_seeds = {_value(exercise.hidden_seeds)}")
-        lines += [
-            f"rtol = {_value(exercise.rtol)}",
-            f"atol = {_value(exercise.atol)}",
-            "",
-            f"[exercises.{_key(exercise.id)}.tests]",
-        ]
-        for test in exercise.tests:
-            hidden = ", hidden = true" if test.hidden else ""
-            lines.append(f"{_key(test.name)} = {{ points = {test.points}{hidden} }}")
-    return "\n".join(lines) + "\n"
 
 
 def render_pyproject(course: Course) -> str:
@@ -87,7 +31,7 @@ build-backend = "setuptools.build_meta"
 [project]
 name = "{name}-exercises"
 version = "{version}"
-description = {_value(f"Exercises and grader for {course.title or course.id}")}
+description = {json.dumps(f"Exercises and grader for {course.title or course.id}")}
 requires-python = ">=3.11"
 dependencies = [
     "tensorflow>=2.16",
@@ -95,6 +39,9 @@ dependencies = [
     "numpy>=1.26",
     "click>=8.1",
     "pytest>=8.0",
+    "psutil>=5.9",
+    "rich>=13.0",
+    "tomlkit>=0.12",
 ]
 
 [project.optional-dependencies]

@@ -1,54 +1,55 @@
-"""The terminal table: exercise, test, points, status, and the message and hint of each failure."""
+"""The terminal table (rich): exercise, test, points and status, with each failure's message and hint under its test."""
 
 from __future__ import annotations
 
+import io
 import shutil
-import textwrap
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
 
 from grader.results import PASSED, GradeResult
 
 HEADERS = ("exercise", "test", "points", "status")
 
 
+def _test_cell(name: str, message: str, hint: str) -> RenderableType:
+    """The test's name, and under it (indented) what went wrong and the hint."""
+    details = "\n".join(part for part in (message, f"hint: {hint}" if hint else "") if part)
+    if not details:
+        return Text(name)
+    return Group(Text(name), Padding(Text(details), (0, 0, 0, 2)))
+
+
 def render_text(result: GradeResult, width: int | None = None) -> str:
+    """The result as plain text for a terminal of `width` columns (default: this terminal's, at least 80)."""
     width = width or max(shutil.get_terminal_size((100, 24)).columns, 80)
-    rows = [
-        (
-            exercise.id,
-            test.name,
-            f"{test.score}/{test.max_score}",
-            test.status.upper() if test.status != PASSED else "passed",
-            test,
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False, soft_wrap=False)
+    console.print(
+        Text(
+            f"Grading {result.submission or 'submission'} for {result.course_id} {result.course_version}"
+            f" (isolation: {result.isolation}, device: {result.environment.get('device', 'unknown')})"
         )
-        for exercise, test in result.tests
-    ]
-    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(HEADERS)]
-    indent = sum(widths) + 2 * len(widths)
-    lines = [
-        f"Grading {result.submission or 'submission'} for {result.course_id} {result.course_version}"
-        f" (isolation: {result.isolation}, device: {result.environment.get('device', 'unknown')})",
-        "",
-        "  ".join(h.ljust(w) for h, w in zip(HEADERS, widths)),
-        "  ".join("-" * w for w in widths),
-    ]
+    )
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False)
+    table.add_column("exercise", no_wrap=True)
+    table.add_column("test", overflow="fold", ratio=1)
+    table.add_column("points", no_wrap=True)
+    table.add_column("status", no_wrap=True)
     previous = None
-    for exercise_id, name, points, status, test in rows:
-        shown = exercise_id if exercise_id != previous else ""
-        previous = exercise_id
-        lines.append("  ".join(value.ljust(w) for value, w in zip((shown, name, points, status), widths)).rstrip())
-        details = []
-        if test.message:
-            details.append(test.message)
-        if test.hint:
-            details.append(f"hint: {test.hint}")
-        wrap_width = max(width - indent, 40)
-        for detail in details:
-            for paragraph in detail.splitlines() or [""]:
-                for line in textwrap.wrap(paragraph, wrap_width) or [""]:
-                    lines.append(" " * indent + line)
-    lines += ["", f"Total: {result.score}/{result.max_score}"]
-    for exercise in result.exercises:
-        lines.append(f"  {exercise.id}: {exercise.score}/{exercise.max_score}")
-    for error in result.internal_errors:
-        lines.append(f"internal error: {error}")
-    return "\n".join(lines) + "\n"
+    for exercise, test in result.tests:
+        shown = exercise.id if exercise.id != previous else ""
+        previous = exercise.id
+        status = test.status if test.status == PASSED else test.status.upper()
+        points = f"{test.score}/{test.max_score}"
+        table.add_row(Text(shown), _test_cell(test.name, test.message, test.hint), Text(points), Text(status))
+    console.print(table)
+    lines = [f"Total: {result.score}/{result.max_score}"]
+    lines += [f"  {exercise.id}: {exercise.score}/{exercise.max_score}" for exercise in result.exercises]
+    lines += [f"internal error: {error}" for error in result.internal_errors]
+    console.print(Text("\n".join(lines)))
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

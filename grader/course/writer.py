@@ -1,0 +1,63 @@
+"""course.toml written back for a release: the instructor's own file, less what students may not see.
+
+`render_course_toml` starts from the file the course was loaded from (its comments and
+layout kept, through tomlkit) and removes what the given course no longer has: the hidden
+tests and `hidden_seeds` of `Course.without_hidden_tests`, with the comment lines just above
+a removed key. The result reads back (`load_course`) as the course it was written from;
+`grade release` checks that.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import tomlkit
+from tomlkit.container import Container
+from tomlkit.items import Comment, Null, Table
+
+from grader.course.config import Course
+from grader.errors import ConfigError
+
+
+def _remove_key(table: Table | Container, key: str) -> None:
+    """Remove `key` and the comment lines directly above it (they describe it)."""
+    container = table.value if isinstance(table, Table) else table
+    body = container.body
+    index = next((i for i, (name, _) in enumerate(body) if name is not None and name.key == key), None)
+    if index is None:
+        return
+    start = index
+    while start > 0 and body[start - 1][0] is None and isinstance(body[start - 1][1], Comment):
+        start -= 1
+    # tomlkit's own removal leaves a Null in place; do the same for the comments above.
+    for position in range(start, index):
+        body[position] = (None, Null())
+    container.remove(key)
+
+
+def _table(document: Any, *keys: str) -> Any:
+    item = document
+    for key in keys:
+        item = item[key]
+    return item
+
+
+def render_course_toml(course: Course) -> str:
+    """course.toml for `course`: its source file with the tests, seeds and exercises it lacks removed."""
+    try:
+        document = tomlkit.parse(course.path.read_text(encoding="utf-8"))
+    except (OSError, tomlkit.exceptions.TOMLKitError) as error:
+        raise ConfigError(f"cannot read the course file to write it back ({error})", path=course.path) from error
+    kept = {exercise.id: exercise for exercise in course.exercises}
+    exercises = _table(document, "exercises")
+    for exercise_id in [key for key in exercises if key not in kept]:
+        _remove_key(exercises, exercise_id)
+    for exercise_id, exercise in kept.items():
+        table = exercises[exercise_id]
+        if not exercise.hidden_seeds and "hidden_seeds" in table:
+            _remove_key(table, "hidden_seeds")
+        tests = table["tests"]
+        names = {test.name for test in exercise.tests}
+        for name in [key for key in tests if key not in names]:
+            _remove_key(tests, name)
+    return tomlkit.dumps(document)
