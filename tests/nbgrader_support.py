@@ -1,4 +1,4 @@
-"""The real nbgrader cycle, shared by tests/test_nbgrader_cycle.py and scripts/nbgrader_benchmark.py.
+"""The real nbgrader cycle, shared by tests/nbgrader/test_nbgrader_cycle.py and scripts/nbgrader_benchmark.py.
 
 `prepare` builds a course with `grade nbgrader`, releases it with `nbgrader
 generate_assignment` and submits three notebooks (the reference, the released notebook

@@ -1,4 +1,4 @@
-"""Tests for grader/release.py and `grade release`: what the student release holds, what it
+"""Tests for grader/release/build.py and `grade release`: what the student release holds, what it
 must never hold, and that it installs and grades in a fresh virtual environment."""
 
 from __future__ import annotations
@@ -85,7 +85,7 @@ def test_release_has_the_student_layout(built: Built, course: Course) -> None:
     )
     for module in (release / "exercises").glob("*.py"):
         assert module.read_text() == (EXERCISES / module.name).read_text()
-    suites = release / "grader" / "suites"
+    suites = release / "grader" / "grading" / "suites"
     assert sorted(path.name for path in suites.glob("test_*.py")) == sorted(
         path.name for path in SUITES_DIR.glob("test_*.py")
     )
@@ -114,13 +114,13 @@ def test_solution_scan_would_see_a_leak(built: Built, tmp_path: Path) -> None:
     """The scan finds a solution line pasted into a copy of the release, so its silence means something."""
     files = texts(built.release)
     module, lines = solution_regions()[0]
-    files["grader/compare.py"] += f"\n    {lines[0]}  # pasted\n"
+    files["grader/grading/compare.py"] += f"\n    {lines[0]}  # pasted\n"
     assert any(module in leak for leak in solution_leaks(files))
 
 
 def test_harness_idioms_are_really_in_the_harness() -> None:
-    """Each solution line the scan lets pass is really used by the trusted harness (grader/child/probes.py)."""
-    probes = squash((ROOT / "grader" / "child" / "probes.py").read_text())
+    """Each solution line the scan lets pass is really used by the trusted harness (grader/sandbox/child/probes.py)."""
+    probes = squash((ROOT / "grader" / "sandbox" / "child" / "probes.py").read_text())
     solution_lines = {line for _, lines in solution_regions() for line in lines}
     for idiom in HARNESS_IDIOMS:
         assert idiom in probes and idiom in solution_lines, idiom

@@ -1,4 +1,4 @@
-"""Tests for the suites in grader/suites: each mutant of the solutions loses exactly its tests, with its hint."""
+"""Tests for the suites in grader/grading/suites: each mutant of the solutions loses exactly its tests, with its hint."""
 
 from __future__ import annotations
 

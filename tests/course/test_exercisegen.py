@@ -1,4 +1,4 @@
-"""Tests for grader/exercisegen.py: stubs made from solutions/, and marker errors."""
+"""Tests for grader/course/exercisegen.py: stubs made from solutions/, and marker errors."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 
 from grader.course.exercisegen import MarkerError, drift, generate, make_stub
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
 MODULES = sorted(path.stem for path in SOLUTIONS.glob("*.py") if path.name != "__init__.py")

@@ -1,4 +1,4 @@
-"""Tests for grader/compare.py: mismatches explain shape, count, largest differences and where."""
+"""Tests for grader/grading/compare.py: mismatches explain shape, count, largest differences and where."""
 
 from __future__ import annotations
 

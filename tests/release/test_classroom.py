@@ -1,4 +1,4 @@
-"""Tests for the GitHub Classroom workflow (grader/workflow.py) and runner results
+"""Tests for the GitHub Classroom workflow (grader/release/workflow.py) and runner results
 (grader/reporters/classroom.py): the grading step's command runs for real on the release,
 and what it writes is decoded the way `autograding-grading-reporter` decodes it."""
 

@@ -1,4 +1,4 @@
-"""Tests for grader/notebook.py and grader/nbgrader_kernel.py: notebooks to modules, by one rule for every door."""
+"""Tests for grader/intake/notebook.py and grader/nbgrader/kernel.py: notebooks to modules, by one rule for every door."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for grader/config.py: course.toml is validated with messages that say how to fix it."""
+"""Tests for grader/course/config.py: course.toml is validated with messages that say how to fix it."""
 
 from __future__ import annotations
 

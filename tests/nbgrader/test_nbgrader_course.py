@@ -1,4 +1,4 @@
-"""Tests for grader/nbgrader_course.py: the source notebook, the config and course.toml, without running nbgrader."""
+"""Tests for grader/nbgrader/course.py: the source notebook, the config and course.toml, without running nbgrader."""
 
 from __future__ import annotations
 

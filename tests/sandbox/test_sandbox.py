@@ -1,4 +1,4 @@
-"""Tests for grader/sandbox.py: hostile or broken code costs only what it touched, with a clear message."""
+"""Tests for grader/sandbox/: hostile or broken code costs only what it touched, with a clear message."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Tests for the Gradescope autograder (grader/gradescope_autograder.py) and its results.json
+"""Tests for the Gradescope autograder (grader/release/gradescope.py) and its results.json
 (grader/reporters/gradescope.py): the zip `grade release --gradescope` builds, run for real
 on a fake /autograder tree."""
 
@@ -76,7 +76,7 @@ def test_zip_has_gradescope_layout_and_every_test(built: Built, course: Course) 
         "course/course.toml",
         "course/pyproject.toml",
         "course/.grader/expected.json",
-        "course/grader/suites/hidden/test_square_loss.py",
+        "course/grader/grading/suites/hidden/test_square_loss.py",
     } <= set(names)
     assert not [
         name for name in names if "solutions/" in name or "__pycache__" in name or name.startswith("course/exercises/")

@@ -1,4 +1,4 @@
-"""Tests for grader/runner.py: the reference scores 100, the stubs 0, and grading is deterministic."""
+"""Tests for grader/grading/runner.py: the reference scores 100, the stubs 0, and grading is deterministic."""
 
 from __future__ import annotations
 
