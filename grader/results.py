@@ -43,8 +43,6 @@ class TestResult:
     not_implemented: bool = False
 
     def __post_init__(self) -> None:
-        if self.limit is not None and not isinstance(self.limit, Limit):
-            object.__setattr__(self, "limit", Limit(self.limit))
         if self.status not in STATUSES:
             raise ValueError(f"status must be one of {STATUSES}, received {self.status!r}")
         if self.status == PASSED and self.score != self.max_score:
@@ -173,7 +171,10 @@ class GradeResult:
                 ExerciseResult(
                     id=exercise["id"],
                     title=exercise["title"],
-                    tests=tuple(TestResult(**test) for test in exercise["tests"]),
+                    tests=tuple(
+                        TestResult(**{**test, "limit": None if test.get("limit") is None else Limit(test["limit"])})
+                        for test in exercise["tests"]
+                    ),
                 )
                 for exercise in data["exercises"]
             ),

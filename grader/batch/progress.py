@@ -11,6 +11,7 @@ from rich.progress import (
     MofNCompleteColumn,
     ProgressColumn,
     Task,
+    TaskID,
     TextColumn,
     TimeRemainingColumn,
 )
@@ -45,7 +46,7 @@ class TerminalProgress:
             TextColumn("{task.fields[label]}"),
             console=Console(file=stream, color_system=None),
         )
-        self.task: int | None = None
+        self.task: TaskID | None = None
 
     def __call__(self, done: int, total: int, label: str) -> None:
         if not self.enabled or total == 0:

@@ -1,7 +1,31 @@
 """Stage 3 of the pipeline: the trusted suites compare the student's plain data with the reference's.
 
 submission → intake → sandbox → plain data → **grading** → result → reporters. `runner`
-runs the suites with pytest in the parent (`plugin` records each outcome), `session` and
-`reference` answer the suites' probes, `compare` explains numeric mismatches. The suites in
-`suites/` import what they need from this package only.
+runs the suites with pytest in the parent (its plugin records each outcome), `session`
+and the reference answer the suites' probes, `compare` explains numeric mismatches.
+
+The suites in `suites/` import what they need from this package only: the typed fixtures
+(`ExerciseCalls` as `student`, `BoundReference` as `reference`, `ExerciseSpec` as `spec`),
+the comparisons, and `SubmissionFailure` with its `FailureKind`, the student-fault failure
+that a probe raises when the student's code could not answer.
 """
+
+from grader.course.config import ExerciseSpec
+from grader.grading.compare import Mistake, check_close, fail, is_close, shape_text, value_of
+from grader.grading.runner import BoundReference
+from grader.grading.session import ExerciseCalls
+from grader.sandbox.failures import FailureKind, SubmissionFailure
+
+__all__ = [
+    "BoundReference",
+    "ExerciseCalls",
+    "ExerciseSpec",
+    "FailureKind",
+    "Mistake",
+    "SubmissionFailure",
+    "check_close",
+    "fail",
+    "is_close",
+    "shape_text",
+    "value_of",
+]

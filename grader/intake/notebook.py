@@ -111,7 +111,8 @@ def transform_magics(source: str) -> str:
     except ImportError:
         return source
     try:
-        return TransformerManager().transform_cell(source)
+        transformed: str = TransformerManager().transform_cell(source)  # type: ignore[no-untyped-call]
+        return transformed
     except Exception:  # noqa: BLE001 - a cell IPython cannot transform is kept as it is.
         return source
 

@@ -72,7 +72,7 @@ def history() -> list[str]:
     try:
         from IPython import get_ipython
     except ImportError:
-        get_ipython = None  # type: ignore[assignment]
+        get_ipython = None
     shell = get_ipython() if get_ipython else None
     if shell is None:
         raise UsageError("check() runs in a notebook's kernel; outside one, run: grade check NOTEBOOK.ipynb")

@@ -12,15 +12,23 @@ import select
 import signal
 import socket
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from grader.course.config import Limits
 from grader.errors import InternalError
 from grader.results import Limit
 from grader.sandbox.child import wire
 from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
 
-if TYPE_CHECKING:
-    from grader.sandbox.sandbox import Sandbox
+
+class WorkerHost(Protocol):
+    """What a worker needs of the sandbox that forked it."""
+
+    @property
+    def limits(self) -> Limits: ...
+
+    def finish_worker(self, pid: int) -> dict[str, Any]: ...
+
 
 OUTPUT_TAIL_BYTES = 4096
 
@@ -34,7 +42,7 @@ def tail_text(data: bytes, limit: int) -> str:
 class Worker:
     """One forked child serving one exercise; its stdout and stderr come through its own pipe."""
 
-    def __init__(self, sandbox: Sandbox, pid: int, sock: socket.socket, output_fd: int) -> None:
+    def __init__(self, sandbox: WorkerHost, pid: int, sock: socket.socket, output_fd: int) -> None:
         self.sandbox = sandbox
         self.pid = pid
         self.sock = sock
