@@ -7,7 +7,8 @@ the expected value is finite.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from typing import Any, Iterator
 
 import numpy as np
 from _pytest.outcomes import Failed
@@ -87,3 +88,28 @@ def is_close(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-4, at
     return mismatch(actual, expected, rtol=rtol, atol=atol) is None
 
 
+
+
+def required(answer: dict[str, Any], key: str, what: str) -> Any:
+    """`answer[key]`, or a failure when the process running the student's code did not send it.
+
+    Nothing fails open: data the grader did not get never counts as a pass.
+    """
+    if not isinstance(answer, dict) or key not in answer or answer[key] is None:
+        fail(
+            f"the grader did not receive {what} from the process running your code, so this test cannot be"
+            " passed (your code may have replaced something the grader relies on); run the test again, and tell your"
+            " instructor if it happens again"
+        )
+    return answer[key]
+
+
+@contextlib.contextmanager
+def noting(notes: list[str] | tuple[str, ...]) -> Iterator[None]:
+    """Add the probe's notes (how the student's code was called) to a failure raised inside."""
+    try:
+        yield
+    except Mistake as mistake:
+        if not notes:
+            raise
+        raise Mistake(f"{mistake.message} Note: {' '.join(notes)}", mistake.hint) from None

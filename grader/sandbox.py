@@ -52,6 +52,9 @@ __all__ = ["BUBBLEWRAP", "RLIMITS", "Isolation", "Sandbox", "SubmissionFailure",
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
 FILE_SIZE_LIMIT_MB = 64
+# How long past the import limit the parent waits before it kills a worker that did not
+# answer by itself (its own watchdog could not run: a C call holding the interpreter).
+IMPORT_LIMIT_MARGIN_S = 5.0
 OUTPUT_TAIL_BYTES = 4096
 # What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
 # reading it; a worker's own output goes through its own pipe.
@@ -281,9 +284,10 @@ class Sandbox:
     def output_tail(self, limit: int = 600) -> str:
         return _tail_text(self.drain.tail, limit) if self.drain else ""
 
-    def spawn(self, exercise: str, module: str | None, import_time_limit_s: float | None = None) -> Worker:
-        """Fork a worker for one exercise; it imports the student's module first, within
-        `import_time_limit_s` (default: course.toml's time_limit_s)."""
+    def spawn(self, exercise: str, module: str | None, *, seed: int, import_time_limit_s: float | None = None) -> Worker:
+        """Fork a worker for one exercise, its generators seeded with `seed`; it imports the
+        student's module first, within `import_time_limit_s` (default: course.toml's time_limit_s).
+        The worker itself stops an import that runs out and names the line it was running."""
         if module is not None and module in self.refused:
             raise SubmissionFailure(self.refused[module], kind="missing")
         self._ensure_ready()
@@ -298,6 +302,8 @@ class Sandbox:
             "process_limit": sandbox_process_limit(self.isolation),
             "uid": self.lease.uid if self.lease is not None else None,
             "keep_read_access": self.isolation.name == RLIMITS,
+            "seed": int(seed),
+            "import_time_limit_s": min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s),
         }
         self.control.send(json.dumps(request).encode("utf-8"))
         message, fds = self._control_receive(CONTROL_TIMEOUT_S)
@@ -306,8 +312,11 @@ class Sandbox:
                 os.close(fd)
             raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind="sandbox")
         worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
-        limit = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
-        hello = worker.receive(limit, during="importing your module")
+        # The worker answers by itself when the import runs out; this is the backstop.
+        limit = request["import_time_limit_s"] + IMPORT_LIMIT_MARGIN_S
+        started = time.monotonic()
+        hello = worker.receive(limit, during=f"importing {module}.py" if module else "starting")
+        worker.import_s = time.monotonic() - started
         if hello.get("event") != "hello":
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind="protocol")
@@ -332,7 +341,19 @@ class Sandbox:
 
 def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
     """A failure built from the worker's description of an exception the student's code raised."""
-    where = ("; at " + " <- ".join(reversed(error.get("frames") or []))) if error.get("frames") else ""
+    frames = list(error.get("frames") or [])
+    where = ("; at " + " <- ".join(reversed(frames))) if frames else ""
+    if error.get("import_timeout"):
+        running = f" It was running {frames[-1]}." if frames else ""
+        return SubmissionFailure(
+            f"time limit: {error.get('message')} (a module's top-level code runs when it is imported), and was"
+            f" stopped.{running} Move long training loops and experiments into a function, or under"
+            ' `if __name__ == "__main__":`, and look for an endless loop.',
+            kind="timeout",
+            limit="time",
+        )
+    if error.get("contract"):
+        return SubmissionFailure(f"{error.get('message')}.", kind="exception")
     if error.get("not_implemented"):
         task = f": {error.get('message')}" if error.get("message") else ""
         return SubmissionFailure(f"not implemented yet{task}", kind="not_implemented", not_implemented=True)
@@ -349,9 +370,37 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
             kind="memory",
             limit="memory",
         )
-    return SubmissionFailure(
-        f"your code raised {error.get('type')}: {error.get('message')} while {during}{where}", kind="exception"
-    )
+    advice = advice_for(str(error.get("type")), str(error.get("message")))
+    if frames:
+        place = frames[-1].split(": ", 1)[0]
+        return SubmissionFailure(
+            f"{place}: your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}"
+            f" Traceback (your code, innermost last): {' <- '.join(reversed(frames))}",
+            kind="exception",
+        )
+    return SubmissionFailure(f"your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}", kind="exception")
+
+
+ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (("ModuleNotFoundError", "ImportError"), "", " Import only what the grader has (tensorflow, keras, numpy and the standard library), and check the spelling."),
+    (("NameError",), "", " A name is used before it is defined or imported: check its spelling, and import what you use (import tensorflow as tf)."),
+    (("UnboundLocalError",), "", " A variable is read before it is assigned in this function: assign it first, on every path."),
+    (("InvalidArgumentError", "ValueError"), "shape", " The shapes do not fit together: print the shapes of the tensors on that line and compare them with the exercise's."),
+    (("InvalidArgumentError", "TypeError", "NotFoundError"), "dtype", " Two tensors have different dtypes: keep everything float32 (tf.cast or dtype=tf.float32)."),
+    (("AttributeError",), "", " An object does not have that attribute: check the name, and whether the value is a tensor, a NumPy array or a Variable."),
+    (("TypeError",), "argument", " A function was called with the wrong arguments: compare the call with the function's parameters."),
+    (("IndexError",), "", " An index is out of range: index only the first axis (the samples), and check the sizes."),
+    (("ZeroDivisionError",), "", " A division by zero: check the sizes you divide by."),
+)
+
+
+def advice_for(kind: str, message: str) -> str:
+    """One sentence on what to do about a common exception in the student's code."""
+    lowered = message.lower()
+    for kinds, word, advice in ADVICE:
+        if kind in kinds and word in lowered:
+            return advice
+    return ""
 
 
 class Worker:
@@ -365,6 +414,8 @@ class Worker:
         self.output_total = 0
         self.output_tail = b""
         self.alive = True
+        # Seconds the worker took to import the student's module (set by `Sandbox.spawn`).
+        self.import_s = 0.0
 
     def finish(self) -> dict[str, Any]:
         if not self.alive:

@@ -28,6 +28,21 @@ TIMEOUTS_BEFORE_GIVING_UP = 2
 # never more than course.toml's time_limit_s.
 TIME_LIMIT_MULTIPLE = 10.0
 TIME_LIMIT_FLOOR_S = 10.0
+# Importing the student's module may take this multiple of the reference module's import
+# time here, never less than the floor: a script that builds its data and trains a few
+# steps at import fits, an endless loop at import is stopped within seconds.
+IMPORT_LIMIT_MULTIPLE = 10.0
+IMPORT_LIMIT_FLOOR_S = 10.0
+
+
+def import_key(module: str) -> str:
+    """The durations' key of a module's import time."""
+    return f"import:{module}"
+
+
+def exercise_seed(exercise: ExerciseSpec) -> int:
+    """The seed of every generator before the student's module is imported for `exercise`."""
+    return int(exercise.seeds[0]) if exercise.seeds else 0
 
 
 def describe_probe(probe: str) -> str:
@@ -71,7 +86,9 @@ class ExerciseCalls:
                 self.module_failures[module] = failure
                 raise failure
             try:
-                self.worker = self.sandbox.spawn(self.exercise.id, module)
+                self.worker = self.sandbox.spawn(
+                    self.exercise.id, module, seed=exercise_seed(self.exercise), import_time_limit_s=self.import_limit()
+                )
             except SubmissionFailure as failure:
                 if failure.kind != "sandbox":
                     self.module_failures[module] = failure
@@ -94,6 +111,13 @@ class ExerciseCalls:
             if failure.kind == "timeout":
                 self.timeouts += 1
             raise
+
+    def import_limit(self) -> float:
+        """The calibrated limit for importing the student's module: a multiple of the reference's import time here."""
+        duration = self.reference.import_duration(self.exercise) if self.reference is not None else None
+        if duration is None:
+            return min(self.time_limit_s, IMPORT_LIMIT_FLOOR_S)
+        return min(self.time_limit_s, max(IMPORT_LIMIT_FLOOR_S, IMPORT_LIMIT_MULTIPLE * duration))
 
     def time_limit(self, probe: str, args: dict[str, Any]) -> float:
         """The calibrated limit for one call: a multiple of the reference's own time here."""
@@ -157,6 +181,30 @@ class Reference:
     def duration(self, probe: str) -> float | None:
         return self.durations.get(probe)
 
+    def import_duration(self, exercise: ExerciseSpec) -> float | None:
+        """Seconds the reference module took to import here (or in the release's store), if known."""
+        key = import_key(exercise.module)
+        if key not in self.durations and self.can_compute:
+            try:
+                self._worker(exercise)
+            except InternalError:
+                return None
+        return self.durations.get(key)
+
+    def _worker(self, exercise: ExerciseSpec) -> Worker:
+        self.start()
+        assert self.sandbox is not None
+        worker = self.workers.get(exercise.id)
+        if worker is None or not worker.alive:
+            try:
+                worker = self.sandbox.spawn(exercise.id, exercise.module, seed=exercise_seed(exercise))
+            except SubmissionFailure as failure:
+                raise InternalError(f"the reference solution {exercise.module}.py failed to import: {failure.message}") from failure
+            self.workers[exercise.id] = worker
+            key = import_key(exercise.module)
+            self.durations[key] = max(self.durations.get(key, 0.0), worker.import_s)
+        return worker
+
     def start(self) -> None:
         """Start the reference sandbox early so that its TensorFlow import overlaps the student's."""
         if self.solutions_dir is not None and self.sandbox is None:
@@ -174,12 +222,8 @@ class Reference:
             raise InternalError(
                 f"no expected value for {probe} in this release; rebuild the release with `grade release`"
             )
-        self.start()
-        assert self.sandbox is not None
+        worker = self._worker(exercise)
         try:
-            worker = self.workers.get(exercise.id)
-            if worker is None or not worker.alive:
-                worker = self.workers[exercise.id] = self.sandbox.spawn(exercise.id, exercise.module)
             started = time.monotonic()
             value = worker.call(probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args)
             elapsed = time.monotonic() - started
@@ -226,7 +270,7 @@ class StudentCalls:
     def environment(self) -> dict[str, str]:
         """Versions and device, as the sandbox sees them."""
         try:
-            worker = self.sandbox.spawn("environment", None)
+            worker = self.sandbox.spawn("environment", None, seed=0)
             try:
                 return {key: str(value) for key, value in worker.call("environment", 60.0, "describing the environment").items()}
             finally:

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, value_of
+from grader.compare import check_close, fail, is_close, required, value_of
 from grader.sandbox import SubmissionFailure
 
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
@@ -59,14 +59,17 @@ def _poly(rng: np.random.Generator, degree: int, scale: float) -> list[Any]:
 
 
 def _time(rng: np.random.Generator, low: float, high: float) -> float:
-    # Never 0: the gradient of t**0 there is 0 * t**-1, which TensorFlow turns into NaN.
+    # Time 0 is graded by its own cases (build_expression writes t**1 as t, whose second derivative is defined there).
     return round(float(rng.choice([-1.0, 1.0]) * rng.uniform(low, high)), 4)
 
 
-def _describe(student: Any, position: list[Any], time: float) -> dict[str, Any]:
+
+def _describe(student: Any, position: list[Any], time: float, time_form: str | None = None) -> dict[str, Any]:
     """What the student's acceleration returned, with the missing watch named when a tape saw no gradient."""
     try:
-        described = student.call("acceleration.call", expression=position, time=time)
+        # A time from the seeds is passed as a float32 tensor every other call: the contract allows both.
+        time_form = time_form or ("tensor" if int(abs(time) * 1e4) % 2 else "float")
+        described = student.call("acceleration.call", expression=position, time=time, time_form=time_form)
     except SubmissionFailure as failure:
         if failure.kind == "exception" and "received None" in failure.message:
             fail(f"acceleration raised an error on position(t) = {text(position)} at time {time:g} because a tape's"
@@ -75,7 +78,8 @@ def _describe(student: Any, position: list[Any], time: float) -> dict[str, Any]:
     if described.get("kind") == "none":
         fail(f"acceleration returned None on position(t) = {text(position)} at time {time:g}; a gradient is None"
              " when the tape did not watch time. Expected the second derivative, a scalar float32 tensor.", hint=HINT_WATCH)
-    if (described.get("usage") or {}).get("tape_gradients", 1) == 0:
+    usage = required(described, "usage", "the count of GradientTape gradients acceleration took")
+    if required(usage, "tape_gradients", "the count of GradientTape gradients acceleration took") == 0:
         fail(f"acceleration took no GradientTape gradient on position(t) = {text(position)} at time {time:g};"
              " the exercise is to differentiate position twice with tf.GradientTape (a hard-coded value, finite"
              " differences or a formula of your own do not earn these points).", hint=HINT_TAPES)
@@ -116,7 +120,7 @@ def _check(student: Any, spec: Any, cases: list[tuple[list[Any], float]]) -> Non
 def test_returns_float32_scalar_tensor(student: Any, spec: Any) -> None:
     """On the notes' 4.9 * t**2, at a time from the seeds, the result is a tf tensor of dtype float32 and shape ()."""
     time = _time(np.random.default_rng(spec.seeds[0]), 0.3, 3.0)
-    described = _describe(student, NOTES_POSITION, time)
+    described = _describe(student, NOTES_POSITION, time, "float")
     where = f"for position(t) = 4.9*t**2 at time {time:g}"
     if described.get("kind") not in ("tensor", "variable"):
         fail(f"acceleration returned a {described.get('python_type')} {where}; expected a tf.Tensor.",
@@ -131,10 +135,13 @@ def test_returns_float32_scalar_tensor(student: Any, spec: Any) -> None:
 
 def test_matches_second_derivative_of_polynomials(student: Any, spec: Any) -> None:
     """On the notes' 4.9 * t**2 and on random polynomials of degree 2 to 4, the result is the second derivative."""
-    cases = [(NOTES_POSITION, _time(np.random.default_rng(spec.seeds[0] + 1), 0.3, 3.0))]
+    cases = [(NOTES_POSITION, _time(np.random.default_rng(spec.seeds[0] + 1), 0.3, 3.0)), (NOTES_POSITION, 0.0)]
     for seed in spec.seeds:
         rng = np.random.default_rng(seed)
         cases += [(_poly(rng, degree, 3.0), _time(rng, 0.3, 2.0)) for degree in (2, 3, 4)]
+    # Time 0, and large times of either sign.
+    rng = np.random.default_rng(spec.seeds[-1] + 1)
+    cases += [(_poly(rng, 3, 3.0), 0.0), (_poly(rng, 3, 1.0), _time(rng, 20.0, 60.0)), (_poly(rng, 2, 1.0), -_time(rng, 100.0, 300.0))]
     _check(student, spec, cases)
 
 
@@ -150,4 +157,6 @@ def test_matches_second_derivative_of_compositions(student: Any, spec: Any) -> N
             (["mul", ["sin", inner_sin], ["exp", inner_exp]], _time(rng, 0.3, 1.5)),
             (["add", ["sin", inner_sin], _poly(rng, 3, 1.0)], _time(rng, 0.3, 1.5)),
         ]
+    rng = np.random.default_rng(spec.seeds[0] + 2000)
+    cases += [(["mul", ["sin", _poly(rng, 1, 1.0)], _poly(rng, 2, 1.0)], 0.0), (["exp", _poly(rng, 2, 0.5)], 0.0)]
     _check(student, spec, cases)

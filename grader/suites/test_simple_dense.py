@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, shape_text, value_of
+from grader.compare import check_close, fail, is_close, required, shape_text, value_of
 from grader.sandbox import SubmissionFailure
 from grader.suites.datasets import point_clouds
 
@@ -36,7 +36,10 @@ ACTIVATIONS = {
     "relu": lambda z: np.maximum(z, 0.0),
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
+    "keras.relu": lambda z: np.maximum(z, 0.0),
 }
+# How each activation is named to the student: tf.nn.relu, tf.math.sigmoid, keras.activations.relu.
+ACTIVATION_TEXT = {"relu": "tf.nn.relu", "sigmoid": "tf.math.sigmoid", "tanh": "tf.math.tanh", "keras.relu": "keras.activations.relu"}
 
 
 def _cases(spec: Any) -> list[dict[str, Any]]:
@@ -53,12 +56,17 @@ def _cases(spec: Any) -> list[dict[str, Any]]:
         sizes = (2 if index == 0 else int(rng.integers(1, 4)), int(rng.integers(5, 33)))
         batches = [rng.normal(size=(size, d)).astype(np.float32) for size in sizes]
         cases.append({"units": int(rng.integers(2, 9)), "batches": batches, "seed": int(seed)})
+    # The smallest layer: one unit, called first on a batch of one sample.
+    rng = np.random.default_rng(spec.seeds[-1] + 1)
+    d = max(used) + 1
+    batches = [rng.normal(size=(size, d)).astype(np.float32) for size in (1, 4)]
+    cases.append({"units": 1, "batches": batches, "seed": int(spec.seeds[-1]) + 1})
     return cases
 
 
 def _own_layer(result: dict[str, Any]) -> dict[str, Any]:
     """The probe's result, or a failure when SimpleDense wraps a library layer instead of making its own weights."""
-    inner = result.get("sublayers") or []
+    inner = required(result, "sublayers", "the list of layers inside SimpleDense")
     if inner:
         fail(f"SimpleDense contains the Keras layer(s) {', '.join(sorted(set(inner)))}; the exercise is to write the"
              " layer yourself, so a library layer inside it does not earn these points.",
@@ -133,7 +141,7 @@ def _check_formula(student: Any, spec: Any, activation: str | None) -> None:
                 ACTIVATIONS[activation](x @ W + b),
                 rtol=spec.rtol,
                 atol=spec.atol,
-                what=f"SimpleDense({units}, activation={activation}) on inputs of shape {shape_text(x.shape)},"
+                what=f"SimpleDense({units}, activation={ACTIVATION_TEXT.get(activation or '', None)}) on inputs of shape {shape_text(x.shape)},"
                 f" against {'activation(' if activation else '('}inputs @ W + b) computed from your own W and b",
                 hint=_diagnose(x, W, b, activation, got),
             )
@@ -211,8 +219,8 @@ def test_output_matches_formula(student: Any, spec: Any) -> None:
 
 
 def test_activation_applied_when_given(student: Any, spec: Any) -> None:
-    """With activation relu, then sigmoid, and random W, b, the output equals activation(inputs @ W + b)."""
-    for activation in ("relu", "sigmoid"):
+    """With activation tf.nn.relu, tf.math.sigmoid and keras.activations.relu, and random W, b, the output equals activation(inputs @ W + b)."""
+    for activation in ("relu", "sigmoid", "keras.relu"):
         _check_formula(student, spec, activation)
 
 

@@ -55,17 +55,30 @@ def diagnose(targets: np.ndarray, predictions: np.ndarray, value: np.ndarray) ->
     return ""
 
 
+# How the inputs are passed, in turn: tensors by position, NumPy arrays, tensors by keyword
+# (with the student's own parameter names).
+FORMS = ("tensor", "numpy", "keyword")
+FORM_TEXT = {"tensor": "as tensors", "numpy": "as NumPy arrays", "keyword": "as tensors, by keyword"}
+# Shapes beyond the seeds' own, for each kind: the smallest column, and rank 3.
+EXTRA_SHAPES: dict[str, list[tuple[int, ...]]] = {"column": [(1, 1)], "vector": [(1,)], "matrix": [(3, 4, 2)]}
+
+
 def check_values(student: Any, reference: Any, spec: Any, kind: str) -> None:
-    for seed in spec.seeds:
-        targets, predictions = _inputs(seed, _shapes(seed, kind))
-        got = value_of(student.call("square_loss.call", targets=targets, predictions=predictions), "square_loss")
-        expected = value_of(reference.call("square_loss.call", targets=targets, predictions=predictions), "the reference")
+    cases = [(seed, _shapes(seed, kind)) for seed in spec.seeds]
+    cases += [(spec.seeds[0] + 11 * (index + 1), shape) for index, shape in enumerate(EXTRA_SHAPES[kind])]
+    for index, (seed, shape) in enumerate(cases):
+        targets, predictions = _inputs(seed, shape)
+        form = FORMS[index % len(FORMS)]
+        got = value_of(student.call("square_loss.call", targets=targets, predictions=predictions, form=form), "square_loss")
+        expected = value_of(
+            reference.call("square_loss.call", targets=targets, predictions=predictions, form=form), "the reference"
+        )
         check_close(
             got,
             expected,
             rtol=spec.rtol,
             atol=spec.atol,
-            what=f"square_loss on targets and predictions of shape {shape_text(targets.shape)}",
+            what=f"square_loss on targets and predictions of shape {shape_text(targets.shape)} passed {FORM_TEXT[form]}",
             hint=diagnose(targets, predictions, got),
         )
 
@@ -98,17 +111,17 @@ def test_returns_scalar_float32_tensor(student: Any, spec: Any) -> None:
 
 
 def test_matches_reference_column(student: Any, reference: Any, spec: Any) -> None:
-    """The loss equals the reference on (N, 1) targets and predictions."""
+    """The loss equals the reference on (N, 1) targets and predictions, (1, 1) included, as tensors, arrays or by keyword."""
     check_values(student, reference, spec, "column")
 
 
 def test_matches_reference_vector(student: Any, reference: Any, spec: Any) -> None:
-    """The loss equals the reference on (N,) targets and predictions."""
+    """The loss equals the reference on (N,) targets and predictions, (1,) included."""
     check_values(student, reference, spec, "vector")
 
 
 def test_matches_reference_matrix(student: Any, reference: Any, spec: Any) -> None:
-    """The loss equals the reference on (N, k) targets and predictions."""
+    """The loss equals the reference on (N, k) and rank-3 targets and predictions."""
     check_values(student, reference, spec, "matrix")
 
 

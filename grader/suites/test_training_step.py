@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.compare import check_close, fail, is_close, value_of
+from grader.compare import check_close, fail, is_close, noting, required, value_of
 from grader.suites.datasets import linear_accuracy, linear_loss, point_clouds
 
 CONVERGENCE_LEARNING_RATE = 0.02
@@ -53,12 +53,12 @@ def _step_hint(arguments: dict[str, Any], got: dict[str, Any], expected: dict[st
 
 def check_gradient_step(got: dict[str, Any]) -> None:
     """Fail when training_step did not take its gradient with tf.GradientTape, or used a library optimizer."""
-    usage = got.get("usage") or {}
-    if usage.get("optimizers", 0):
+    usage = required(got, "usage", "the count of tapes and optimizers training_step used")
+    if required(usage, "optimizers", "the count of optimizers training_step used"):
         fail("training_step used a Keras or TensorFlow optimizer; the exercise is to write the gradient-descent update"
              " yourself, so an optimizer does not earn these points.",
              hint="Compute the gradients with tape.gradient(loss, [W, b]), then W.assign_sub(learning_rate * gradient_of_W).")
-    if usage.get("tape_gradients", 1) < 1:
+    if required(usage, "tape_gradients", "the count of GradientTape gradients training_step took") < 1:
         fail("training_step took no gradient with tf.GradientTape; the exercise is one gradient-descent step computed with"
              " a tape, so a closed-form solution or a gradient of your own does not earn these points.",
              hint="Compute the loss inside `with tf.GradientTape() as tape:`, then tape.gradient(loss, [W, b]).")
@@ -66,32 +66,43 @@ def check_gradient_step(got: dict[str, Any]) -> None:
 
 def test_returns_loss_before_update(student: Any, reference: Any, spec: Any) -> None:
     """The returned value is the loss at W0, b0: computed before the update."""
-    for seed in spec.seeds:
-        arguments = _step_inputs(seed)
+    for index, seed in enumerate(spec.seeds):
+        # The learning rate goes by position, then by keyword (with the student's own parameter names).
+        arguments = dict(_step_inputs(seed), keywords=index % 2 == 1)
         got = student.call("training_step.one_step", **arguments)
         expected = reference.call("training_step.one_step", **arguments)
-        check_gradient_step(got)
-        loss = value_of(got["loss"], "training_step's return value")
-        if loss.size != 1:
-            fail(f"training_step returned an array of shape {tuple(loss.shape)}; return the scalar loss.")
-        loss_after = linear_loss(arguments["inputs"], arguments["targets"], got["W"], got["b"])
-        hint = ""
-        if is_close(loss.reshape(()), np.float64(loss_after)) and not is_close(np.float64(loss_after), value_of(expected["loss"], "the reference loss")):
-            hint = "You returned the loss after the update: return the loss computed inside the tape, before assign_sub."
-        check_close(loss.reshape(()), value_of(expected["loss"], "the reference loss"), rtol=spec.rtol, atol=spec.atol,
-                    what="the loss training_step returned", hint=hint)
+        with noting(got.get("notes") or []):
+            _check_loss_before_update(arguments, got, expected, spec)
+
+
+def _check_loss_before_update(arguments: dict[str, Any], got: dict[str, Any], expected: dict[str, Any], spec: Any) -> None:
+    check_gradient_step(got)
+    loss = value_of(required(got, "loss", "training_step's return value"), "training_step's return value")
+    if loss.size != 1:
+        fail(f"training_step returned an array of shape {tuple(loss.shape)}; return the scalar loss.")
+    loss_after = linear_loss(arguments["inputs"], arguments["targets"], got["W"], got["b"])
+    hint = ""
+    if is_close(loss.reshape(()), np.float64(loss_after)) and not is_close(np.float64(loss_after), value_of(expected["loss"], "the reference loss")):
+        hint = "You returned the loss after the update: return the loss computed inside the tape, before assign_sub."
+    check_close(loss.reshape(()), value_of(expected["loss"], "the reference loss"), rtol=spec.rtol, atol=spec.atol,
+                what="the loss training_step returned", hint=hint)
 
 
 def test_one_step_matches_gradient_descent(student: Any, reference: Any, spec: Any) -> None:
     """After one step, W and b equal W0 - learning_rate * gradient, for the learning rate passed."""
-    for seed in spec.seeds:
-        arguments = _step_inputs(seed)
+    for index, seed in enumerate(spec.seeds):
+        arguments = dict(_step_inputs(seed), keywords=index % 2 == 0)
         got = student.call("training_step.one_step", **arguments)
         expected = reference.call("training_step.one_step", **arguments)
-        check_gradient_step(got)
-        hint = _step_hint(arguments, got, expected)
-        check_close(got["W"], expected["W"], rtol=spec.rtol, atol=spec.atol, what="W after one step", hint=hint)
-        check_close(got["b"], expected["b"], rtol=spec.rtol, atol=spec.atol, what="b after one step", hint=hint)
+        with noting(got.get("notes") or []):
+            _check_one_step(arguments, got, expected, spec)
+
+
+def _check_one_step(arguments: dict[str, Any], got: dict[str, Any], expected: dict[str, Any], spec: Any) -> None:
+    check_gradient_step(got)
+    hint = _step_hint(arguments, got, expected)
+    check_close(got["W"], expected["W"], rtol=spec.rtol, atol=spec.atol, what="W after one step", hint=hint)
+    check_close(got["b"], expected["b"], rtol=spec.rtol, atol=spec.atol, what="b after one step", hint=hint)
 
 
 def test_updates_variables_in_place(student: Any, spec: Any) -> None:
@@ -100,7 +111,7 @@ def test_updates_variables_in_place(student: Any, spec: Any) -> None:
     got = student.call("training_step.one_step", **arguments)
     check_gradient_step(got)
     hint = "Update the Variables you were given in place, with W.assign_sub(...) and b.assign_sub(...)."
-    if got["variables_created"]:
+    if required(got, "variables_created", "the count of Variables training_step created"):
         fail(f"training_step created {got['variables_created']} new tf.Variable(s) instead of updating W and b.", hint=hint)
     unchanged = [name for name, start in (("W", "W0"), ("b", "b0")) if np.array_equal(got[name], arguments[start])]
     if unchanged:
@@ -143,6 +154,13 @@ def check_convergence(student: Any, reference: Any, seed: int) -> None:
     }
     got = student.call("training_step.train", **arguments)
     expected = reference.call("training_step.train", **arguments)
+    with noting(got.get("notes") or []):
+        _check_trained(inputs, targets, arguments, got, expected, seed)
+
+
+def _check_trained(
+    inputs: np.ndarray, targets: np.ndarray, arguments: dict[str, Any], got: dict[str, Any], expected: dict[str, Any], seed: int
+) -> None:
     check_gradient_step(got)
     final = linear_loss(inputs, targets, got["W"], got["b"])
     target = linear_loss(inputs, targets, expected["W"], expected["b"])
