@@ -122,7 +122,7 @@ def _device() -> Finding:
         sandbox = Sandbox(Path(empty), [], Limits())
         try:
             sandbox.start()
-            worker = sandbox.spawn("environment", None)
+            worker = sandbox.spawn("environment", None, seed=0)
             environment = worker.call("environment", 120.0, "describing the environment")
             worker.finish()
             return Finding(

@@ -271,7 +271,8 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
         stored = gradebook.rows()
     assert len(stored) == 11  # alice's earlier submission is kept in the history
     frank = json.dumps(next(row.result for row in stored if row.student == "frank"))
-    assert f"time limit: your code ran for more than {TIME_LIMIT_S:g} s while importing your module" in frank
+    # The import limit is calibrated (10 s, under the instructor's 15 s): the loop costs 10 s.
+    assert "time limit: importing linear_classifier.py took more than 10 s" in frank
 
     # The same batch on two quick exercises (to keep the cost in check), uninterrupted, and killed
     # with SIGKILL once its first grade is committed, then resumed: the same gradebook.

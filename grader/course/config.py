@@ -179,7 +179,9 @@ def load_course(path: Path) -> Course:
     course_table.reject_unknown(["id", "version", "title"])
     limits = _read_limits(_Reader(root.get("limits", dict, {}), "limits", path), Limits())
 
-    exercises_table = _Reader(root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path)
+    exercises_table = _Reader(
+        root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path
+    )
     exercises = []
     for exercise_id, table in exercises_table.table.items():
         if exercise_id not in CONTRACT_MODULES:
@@ -233,7 +235,9 @@ def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
         )
     seeds = _read_seeds(reader, "seeds", required=True)
     hidden_seeds = _read_seeds(reader, "hidden_seeds", required=False)
-    tests_reader = _Reader(reader.get("tests", dict, what="a table of test name = { points = N }"), f"{reader.where}.tests", reader.path)
+    tests_reader = _Reader(
+        reader.get("tests", dict, what="a table of test name = { points = N }"), f"{reader.where}.tests", reader.path
+    )
     tests = []
     for name, table in tests_reader.table.items():
         test_reader = _Reader(table, f"{tests_reader.where}.{name}", reader.path)
@@ -271,4 +275,5 @@ def _read_seeds(reader: _Reader, key: str, *, required: bool) -> list[int]:
             path=reader.path,
             key=f"{reader.where}.{key}",
         )
-    return seeds
+    checked: list[int] = seeds
+    return checked

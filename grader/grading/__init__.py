@@ -11,7 +11,7 @@ that a probe raises when the student's code could not answer.
 """
 
 from grader.course.config import ExerciseSpec
-from grader.grading.compare import Mistake, check_close, fail, is_close, shape_text, value_of
+from grader.grading.compare import Mistake, check_close, fail, is_close, noting, required, shape_text, value_of
 from grader.grading.runner import BoundReference
 from grader.grading.session import ExerciseCalls
 from grader.sandbox.failures import FailureKind, SubmissionFailure
@@ -26,6 +26,8 @@ __all__ = [
     "check_close",
     "fail",
     "is_close",
+    "noting",
+    "required",
     "shape_text",
     "value_of",
 ]

@@ -7,9 +7,12 @@ the expected value is finite.
 
 from __future__ import annotations
 
-from typing import Any
+import contextlib
+from collections.abc import Iterator
+from typing import Any, NoReturn
 
 import numpy as np
+import numpy.typing as npt
 from _pytest.outcomes import Failed
 
 
@@ -22,7 +25,7 @@ class Mistake(Failed):
         self.hint = hint
 
 
-def fail(message: str, hint: str = "") -> None:
+def fail(message: str, hint: str = "") -> NoReturn:
     """Fail the current test with a student-facing message (no traceback) and a hint."""
     raise Mistake(message, hint)
 
@@ -31,10 +34,10 @@ def shape_text(shape: Any) -> str:
     return str(tuple(int(n) for n in shape))
 
 
-def mismatch(actual: np.ndarray, expected: np.ndarray, *, rtol: float, atol: float) -> str | None:
+def mismatch(actual_like: npt.ArrayLike, expected_like: npt.ArrayLike, *, rtol: float, atol: float) -> str | None:
     """None when `actual` matches `expected` within tolerance, else an explanation."""
-    actual = np.asarray(actual)
-    expected = np.asarray(expected)
+    actual = np.asarray(actual_like)
+    expected = np.asarray(expected_like)
     if actual.shape != expected.shape:
         return f"shape {shape_text(actual.shape)} where {shape_text(expected.shape)} was expected"
     if actual.size == 0:
@@ -77,13 +80,38 @@ def value_of(described: dict[str, Any], what: str) -> np.ndarray:
     return value
 
 
-def check_close(actual: np.ndarray, expected: np.ndarray, *, rtol: float, atol: float, what: str, hint: str = "") -> None:
+def check_close(
+    actual: npt.ArrayLike, expected: npt.ArrayLike, *, rtol: float, atol: float, what: str, hint: str = ""
+) -> None:
     problem = mismatch(actual, expected, rtol=rtol, atol=atol)
     if problem:
         fail(f"{what}: {problem}.", hint=hint)
 
 
-def is_close(actual: np.ndarray, expected: np.ndarray, *, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
+def is_close(actual: npt.ArrayLike, expected: npt.ArrayLike, *, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
     return mismatch(actual, expected, rtol=rtol, atol=atol) is None
 
 
+def required(answer: dict[str, Any], key: str, what: str) -> Any:
+    """`answer[key]`, or a failure when the process running the student's code did not send it.
+
+    Nothing fails open: data the grader did not get never counts as a pass.
+    """
+    if not isinstance(answer, dict) or key not in answer or answer[key] is None:
+        fail(
+            f"the grader did not receive {what} from the process running your code, so this test cannot be"
+            " passed (your code may have replaced something the grader relies on); run the test again, and tell your"
+            " instructor if it happens again"
+        )
+    return answer[key]
+
+
+@contextlib.contextmanager
+def noting(notes: list[str] | tuple[str, ...]) -> Iterator[None]:
+    """Add the probe's notes (how the student's code was called) to a failure raised inside."""
+    try:
+        yield
+    except Mistake as mistake:
+        if not notes:
+            raise
+        raise Mistake(f"{mistake.message} Note: {' '.join(notes)}", mistake.hint) from None

@@ -14,17 +14,18 @@ import io
 import os
 import re
 import time
+from collections.abc import Generator, Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
-from grader.grading.compare import Mistake
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, GraderError, UsageError
+from grader.grading.compare import Mistake
+from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 from grader.sandbox.failures import SubmissionFailure
-from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 
 SUITES_DIR = Path(__file__).parent / "suites"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -39,8 +40,10 @@ class BoundReference:
         self._reference = reference
         self._exercise = exercise
 
-    def call(self, probe: str, **args: Any) -> Any:
-        return self._reference.call(self._exercise, probe, **args)
+    def call(self, probe: str, **args: Any) -> dict[str, Any]:
+        """The reference's answer to a probe (plain data, memoised)."""
+        answer: dict[str, Any] = self._reference.call(self._exercise, probe, **args)
+        return answer
 
 
 def _split_node(item: pytest.Item) -> tuple[str, str]:
@@ -61,7 +64,9 @@ def readable(message: str) -> str:
 class GradingPlugin:
     """A pytest plugin: fixtures for the suites, and the record of every outcome."""
 
-    def __init__(self, course: Course, exercises: list[ExerciseSpec], student: StudentCalls, reference: Reference) -> None:
+    def __init__(
+        self, course: Course, exercises: list[ExerciseSpec], student: StudentCalls, reference: Reference
+    ) -> None:
         self.course = course
         self.exercises = {exercise.id: exercise for exercise in exercises}
         self.student_calls = student
@@ -84,7 +89,9 @@ class GradingPlugin:
     def reference(self, request: pytest.FixtureRequest) -> BoundReference:
         return BoundReference(self.reference_calls, self._exercise(request))
 
-    def pytest_collection_modifyitems(self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
         wanted = {(exercise.id, test.name) for exercise in self.exercises.values() for test in exercise.tests}
         found = {_split_node(item) for item in items}
         self.missing = sorted(f"{exercise}::{name}" for exercise, name in wanted - found)
@@ -94,7 +101,7 @@ class GradingPlugin:
         items[:] = [item for item in items if _split_node(item) in wanted]
 
     @pytest.hookimpl(hookwrapper=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
         outcome = yield
         report = outcome.get_result()
         exercise_id, name = _split_node(item)
@@ -102,7 +109,9 @@ class GradingPlugin:
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.outcomes[key] = self._result(exercise_id, name, report, call)
 
-    def _result(self, exercise_id: str, name: str, report: pytest.TestReport, call: pytest.CallInfo[None]) -> TestResult:
+    def _result(
+        self, exercise_id: str, name: str, report: pytest.TestReport, call: pytest.CallInfo[None]
+    ) -> TestResult:
         test = self.exercises[exercise_id].test(name)
         common: dict[str, Any] = {"name": name, "max_score": test.points, "hidden": test.hidden}
         if report.passed:
@@ -183,13 +192,18 @@ def grade(
         student.start()
         reference.start()
         arguments = [str(path) for path in suite_files(exercises)] + [
-            "-p", "no:cacheprovider",
-            "--rootdir", str(SUITES_DIR),
-            "-c", str(SUITES_DIR / "pytest.ini"),
-            "--confcutdir", str(SUITES_DIR),
-            "--import-mode", "importlib",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(SUITES_DIR),
+            "-c",
+            str(SUITES_DIR / "pytest.ini"),
+            "--confcutdir",
+            str(SUITES_DIR),
+            "--import-mode",
+            "importlib",
             "-q",
-        ]  # fmt: skip
+        ]
         with _quiet_pytest():
             exit_code = pytest.main(arguments, plugins=[plugin])
         environment = student.environment()
@@ -210,7 +224,14 @@ def grade(
             outcome = plugin.outcomes.get((exercise.id, test.name))
             if outcome is None:
                 internal_errors.append(f"{exercise.id}::{test.name} did not run")
-                outcome = TestResult(name=test.name, status=ERROR, score=0, max_score=test.points, hidden=test.hidden, message="internal error in the grader: this test did not run")
+                outcome = TestResult(
+                    name=test.name,
+                    status=ERROR,
+                    score=0,
+                    max_score=test.points,
+                    hidden=test.hidden,
+                    message="internal error in the grader: this test did not run",
+                )
             elif outcome.status == ERROR:
                 internal_errors.append(f"{exercise.id}::{test.name}: {outcome.message}")
             tests.append(outcome)
@@ -221,7 +242,11 @@ def grade(
         exercises=tuple(results),
         environment=environment,
         isolation=student.sandbox.isolation.name,
-        warnings=(() if student.sandbox.isolation.name == "bubblewrap" else (f"reduced isolation: {student.sandbox.isolation.detail}",)),
+        warnings=(
+            ()
+            if student.sandbox.isolation.name == "bubblewrap"
+            else (f"reduced isolation: {student.sandbox.isolation.detail}",)
+        ),
         internal_errors=tuple(internal_errors),
         submission=str(submission_dir),
         duration_s=round(time.monotonic() - started, 3),

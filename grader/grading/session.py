@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-
-from grader.sandbox.child import wire
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import InternalError
 from grader.results import Limit
+from grader.sandbox.child import wire
 from grader.sandbox.failures import FailureKind, SubmissionFailure
 from grader.sandbox.sandbox import Sandbox
 from grader.sandbox.worker import Worker
@@ -31,6 +30,21 @@ TIMEOUTS_BEFORE_GIVING_UP = 2
 # never more than course.toml's time_limit_s.
 TIME_LIMIT_MULTIPLE = 10.0
 TIME_LIMIT_FLOOR_S = 10.0
+# Importing the student's module may take this multiple of the reference module's import
+# time here, never less than the floor: a script that builds its data and trains a few
+# steps at import fits, an endless loop at import is stopped within seconds.
+IMPORT_LIMIT_MULTIPLE = 10.0
+IMPORT_LIMIT_FLOOR_S = 10.0
+
+
+def import_key(module: str) -> str:
+    """The durations' key of a module's import time."""
+    return f"import:{module}"
+
+
+def exercise_seed(exercise: ExerciseSpec) -> int:
+    """The seed of every generator before the student's module is imported for `exercise`."""
+    return int(exercise.seeds[0]) if exercise.seeds else 0
 
 
 def describe_probe(probe: str) -> str:
@@ -74,15 +88,17 @@ class ExerciseCalls:
                 self.module_failures[module] = failure
                 raise failure
             try:
-                self.worker = self.sandbox.spawn(self.exercise.id, module)
+                self.worker = self.sandbox.spawn(
+                    self.exercise.id, module, seed=exercise_seed(self.exercise), import_time_limit_s=self.import_limit()
+                )
             except SubmissionFailure as failure:
                 if failure.kind != FailureKind.SANDBOX:
                     self.module_failures[module] = failure
                 raise
         return self.worker
 
-    def call(self, probe: str, **args: Any) -> Any:
-        """Run a probe on the student's code; raises `SubmissionFailure` when it cannot answer."""
+    def call(self, probe: str, **args: Any) -> dict[str, Any]:
+        """Run a probe on the student's code (plain data back); raises `SubmissionFailure` when it cannot answer."""
         if self.timeouts >= TIMEOUTS_BEFORE_GIVING_UP:
             raise SubmissionFailure(
                 f"not run: your {self.exercise.id} ran out of time {self.timeouts} times already in this grading",
@@ -92,11 +108,19 @@ class ExerciseCalls:
         limit = self.time_limit(probe, args)
         worker = self._worker()
         try:
-            return worker.call(probe, limit, describe_probe(probe), **args)
+            answer: dict[str, Any] = worker.call(probe, limit, describe_probe(probe), **args)
+            return answer
         except SubmissionFailure as failure:
             if failure.kind == FailureKind.TIMEOUT:
                 self.timeouts += 1
             raise
+
+    def import_limit(self) -> float:
+        """The calibrated limit for importing the student's module: a multiple of the reference's import time here."""
+        duration = self.reference.import_duration(self.exercise) if self.reference is not None else None
+        if duration is None:
+            return min(self.time_limit_s, IMPORT_LIMIT_FLOOR_S)
+        return min(self.time_limit_s, max(IMPORT_LIMIT_FLOOR_S, IMPORT_LIMIT_MULTIPLE * duration))
 
     def time_limit(self, probe: str, args: dict[str, Any]) -> float:
         """The calibrated limit for one call: a multiple of the reference's own time here."""
@@ -160,6 +184,32 @@ class Reference:
     def duration(self, probe: str) -> float | None:
         return self.durations.get(probe)
 
+    def import_duration(self, exercise: ExerciseSpec) -> float | None:
+        """Seconds the reference module took to import here (or in the release's store), if known."""
+        key = import_key(exercise.module)
+        if key not in self.durations and self.can_compute:
+            try:
+                self._worker(exercise)
+            except InternalError:
+                return None
+        return self.durations.get(key)
+
+    def _worker(self, exercise: ExerciseSpec) -> Worker:
+        self.start()
+        assert self.sandbox is not None
+        worker = self.workers.get(exercise.id)
+        if worker is None or not worker.alive:
+            try:
+                worker = self.sandbox.spawn(exercise.id, exercise.module, seed=exercise_seed(exercise))
+            except SubmissionFailure as failure:
+                raise InternalError(
+                    f"the reference solution {exercise.module}.py failed to import: {failure.message}"
+                ) from failure
+            self.workers[exercise.id] = worker
+            key = import_key(exercise.module)
+            self.durations[key] = max(self.durations.get(key, 0.0), worker.import_s)
+        return worker
+
     def start(self) -> None:
         """Start the reference sandbox early so that its TensorFlow import overlaps the student's."""
         if self.solutions_dir is not None and self.sandbox is None:
@@ -177,14 +227,12 @@ class Reference:
             raise InternalError(
                 f"no expected value for {probe} in this release; rebuild the release with `grade release`"
             )
-        self.start()
-        assert self.sandbox is not None
+        worker = self._worker(exercise)
         try:
-            worker = self.workers.get(exercise.id)
-            if worker is None or not worker.alive:
-                worker = self.workers[exercise.id] = self.sandbox.spawn(exercise.id, exercise.module)
             started = time.monotonic()
-            value = worker.call(probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args)
+            value = worker.call(
+                probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args
+            )
             elapsed = time.monotonic() - started
             self.durations[probe] = max(self.durations.get(probe, 0.0), elapsed)
             self.busy_s += elapsed
@@ -208,7 +256,9 @@ class Reference:
 class StudentCalls:
     """The student's sandbox and one `ExerciseCalls` per exercise."""
 
-    def __init__(self, course: Course, submission_dir: Path, time_limit_s: float, reference: Reference | None = None) -> None:
+    def __init__(
+        self, course: Course, submission_dir: Path, time_limit_s: float, reference: Reference | None = None
+    ) -> None:
         self.course = course
         self.reference = reference
         self.sandbox = Sandbox(submission_dir, list(course.modules), course.limits)
@@ -229,9 +279,12 @@ class StudentCalls:
     def environment(self) -> dict[str, str]:
         """Versions and device, as the sandbox sees them."""
         try:
-            worker = self.sandbox.spawn("environment", None)
+            worker = self.sandbox.spawn("environment", None, seed=0)
             try:
-                return {key: str(value) for key, value in worker.call("environment", 60.0, "describing the environment").items()}
+                return {
+                    key: str(value)
+                    for key, value in worker.call("environment", 60.0, "describing the environment").items()
+                }
             finally:
                 worker.finish()
         except SubmissionFailure as failure:

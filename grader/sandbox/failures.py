@@ -42,7 +42,18 @@ class SubmissionFailure(Exception):
 
 def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
     """A failure built from the worker's description of an exception the student's code raised."""
-    where = ("; at " + " <- ".join(reversed(error.get("frames") or []))) if error.get("frames") else ""
+    frames = list(error.get("frames") or [])
+    if error.get("import_timeout"):
+        running = f" It was running {frames[-1]}." if frames else ""
+        return SubmissionFailure(
+            f"time limit: {error.get('message')} (a module's top-level code runs when it is imported), and was"
+            f" stopped.{running} Move long training loops and experiments into a function, or under"
+            ' `if __name__ == "__main__":`, and look for an endless loop.',
+            kind=FailureKind.TIMEOUT,
+            limit=Limit.TIME,
+        )
+    if error.get("contract"):
+        return SubmissionFailure(f"{error.get('message')}.", kind=FailureKind.EXCEPTION)
     if error.get("not_implemented"):
         task = f": {error.get('message')}" if error.get("message") else ""
         return SubmissionFailure(f"not implemented yet{task}", kind=FailureKind.NOT_IMPLEMENTED, not_implemented=True)
@@ -59,7 +70,65 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
             kind=FailureKind.MEMORY,
             limit=Limit.MEMORY,
         )
+    advice = advice_for(str(error.get("type")), str(error.get("message")))
+    if frames:
+        place = frames[-1].split(": ", 1)[0]
+        return SubmissionFailure(
+            f"{place}: your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}"
+            f" Traceback (your code, innermost last): {' <- '.join(reversed(frames))}",
+            kind=FailureKind.EXCEPTION,
+        )
     return SubmissionFailure(
-        f"your code raised {error.get('type')}: {error.get('message')} while {during}{where}",
+        f"your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}",
         kind=FailureKind.EXCEPTION,
     )
+
+
+ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("ModuleNotFoundError", "ImportError"),
+        "",
+        " Import only what the grader has (tensorflow, keras, numpy and the standard library), and check the spelling.",
+    ),
+    (
+        ("NameError",),
+        "",
+        " A name is used before it is defined or imported: check its spelling, and import what you use (import tensorflow as tf).",
+    ),
+    (
+        ("UnboundLocalError",),
+        "",
+        " A variable is read before it is assigned in this function: assign it first, on every path.",
+    ),
+    (
+        ("InvalidArgumentError", "ValueError"),
+        "shape",
+        " The shapes do not fit together: print the shapes of the tensors on that line and compare them with the exercise's.",
+    ),
+    (
+        ("InvalidArgumentError", "TypeError", "NotFoundError"),
+        "dtype",
+        " Two tensors have different dtypes: keep everything float32 (tf.cast or dtype=tf.float32).",
+    ),
+    (
+        ("AttributeError",),
+        "",
+        " An object does not have that attribute: check the name, and whether the value is a tensor, a NumPy array or a Variable.",
+    ),
+    (
+        ("TypeError",),
+        "argument",
+        " A function was called with the wrong arguments: compare the call with the function's parameters.",
+    ),
+    (("IndexError",), "", " An index is out of range: index only the first axis (the samples), and check the sizes."),
+    (("ZeroDivisionError",), "", " A division by zero: check the sizes you divide by."),
+)
+
+
+def advice_for(kind: str, message: str) -> str:
+    """One sentence on what to do about a common exception in the student's code."""
+    lowered = message.lower()
+    for kinds, word, advice in ADVICE:
+        if kind in kinds and word in lowered:
+            return advice
+    return ""

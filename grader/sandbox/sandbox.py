@@ -20,6 +20,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,9 @@ from grader.sandbox.worker import OUTPUT_TAIL_BYTES, Worker, tail_text
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
 FILE_SIZE_LIMIT_MB = 64
+# How long past the import limit the parent waits before it kills a worker that did not
+# answer by itself (its own watchdog could not run: a C call holding the interpreter).
+IMPORT_LIMIT_MARGIN_S = 5.0
 # What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
 # reading it; a worker's own output goes through its own pipe.
 ZYGOTE_OUTPUT_CAP_BYTES = 1024 * 1024
@@ -261,13 +265,17 @@ class Sandbox:
     def output_tail(self, limit: int = 600) -> str:
         return tail_text(self.drain.tail, limit) if self.drain else ""
 
-    def spawn(self, exercise: str, module: str | None, import_time_limit_s: float | None = None) -> Worker:
-        """Fork a worker for one exercise; it imports the student's module first, within
-        `import_time_limit_s` (default: course.toml's time_limit_s)."""
+    def spawn(
+        self, exercise: str, module: str | None, *, seed: int, import_time_limit_s: float | None = None
+    ) -> Worker:
+        """Fork a worker for one exercise, its generators seeded with `seed`; it imports the
+        student's module first, within `import_time_limit_s` (default: course.toml's time_limit_s).
+        The worker itself stops an import that runs out and names the line it was running."""
         if module is not None and module in self.refused:
             raise SubmissionFailure(self.refused[module], kind=FailureKind.MISSING)
         self._ensure_ready()
         assert self.control is not None
+        import_limit_s = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
         request = {
             "op": wire.Op.SPAWN,
             "exercise": exercise,
@@ -278,6 +286,8 @@ class Sandbox:
             "process_limit": sandbox_process_limit(self.isolation),
             "uid": self.lease.uid if self.lease is not None else None,
             "keep_read_access": self.isolation.name == RLIMITS,
+            "seed": int(seed),
+            "import_time_limit_s": import_limit_s,
         }
         self.control.send(json.dumps(request).encode("utf-8"))
         message, fds = self._control_receive(CONTROL_TIMEOUT_S)
@@ -286,8 +296,11 @@ class Sandbox:
                 os.close(fd)
             raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind=FailureKind.SANDBOX)
         worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
-        limit = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
-        hello = worker.receive(limit, during="importing your module")
+        # The worker answers by itself when the import runs out; this is the backstop.
+        limit = import_limit_s + IMPORT_LIMIT_MARGIN_S
+        started = time.monotonic()
+        hello = worker.receive(limit, during=f"importing {module}.py" if module else "starting")
+        worker.import_s = time.monotonic() - started
         if hello.get("event") != wire.Event.HELLO:
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)

@@ -50,6 +50,8 @@ class Worker:
         self.output_total = 0
         self.output_tail = b""
         self.alive = True
+        # Seconds the worker took to import the student's module (set by `Sandbox.spawn`).
+        self.import_s = 0.0
 
     def finish(self) -> dict[str, Any]:
         if not self.alive:

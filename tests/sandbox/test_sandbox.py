@@ -176,7 +176,7 @@ def test_worker_runs_as_a_dedicated_uid_with_limits(
     sandbox = _sandbox(tmp_path, REPORTING_MODULE, isolation)
     try:
         assert sandbox.lease is not None
-        report = _report(sandbox.spawn("split_validation", "validation"))
+        report = _report(sandbox.spawn("split_validation", "validation", seed=0))
         assert report["uid"] == report["euid"] == report["gid"] == sandbox.lease.uid
         assert UID_BASE <= sandbox.lease.uid < UID_BASE + UID_COUNT
         assert report["groups"] in ([], [sandbox.lease.uid])
@@ -198,7 +198,7 @@ def test_bubblewrap_scratch_and_tmp_are_size_capped_tmpfs_without_network(tmp_pa
     """Under bubblewrap the writable areas are memory-backed and capped, nothing is shared with the host, no network."""
     sandbox = _sandbox(tmp_path, REPORTING_MODULE, _isolation(BUBBLEWRAP))
     try:
-        report = _report(sandbox.spawn("split_validation", "validation"))
+        report = _report(sandbox.spawn("split_validation", "validation", seed=0))
         assert sandbox.scratch is None, "no host folder is writable from the sandbox"
         assert report["cwd"] == "/submission"
         assert report["tmp_bytes"] <= TMPFS_BYTES
@@ -231,7 +231,7 @@ def test_escaped_daemon_dies_with_its_worker_and_close_leaves_nothing(isolation_
     try:
         assert sandbox.lease is not None
         uid = sandbox.lease.uid
-        worker = sandbox.spawn("split_validation", "validation")
+        worker = sandbox.spawn("split_validation", "validation", seed=0)
         worker.call("split_validation.call", 30.0, "splitting", **_split_arguments())
         assert len(_alive(uid)) >= 2, "the worker and its daemon run as the sandbox's uid"
         worker.finish()
@@ -267,7 +267,7 @@ def test_module_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     (folder / "validation.py").symlink_to(SOLUTIONS / "validation.py")
     with Sandbox(folder, ["validation"], Limits()) as sandbox:
         with pytest.raises(SubmissionFailure) as failure:
-            sandbox.spawn("split_validation", "validation")
+            sandbox.spawn("split_validation", "validation", seed=0)
     assert failure.value.kind == "missing"
     assert "validation.py" in failure.value.message and "file itself" in failure.value.message
 
@@ -286,7 +286,7 @@ def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
 def test_half_sent_answer_cannot_hang_the_parent(tmp_path: Path) -> None:
     """Student code that writes half a message on the worker's channel and stalls is stopped by the time limit."""
     with _sandbox(tmp_path, STALLING_MODULE, detect_isolation()) as sandbox:
-        worker = sandbox.spawn("split_validation", "validation")
+        worker = sandbox.spawn("split_validation", "validation", seed=0)
         started = time.monotonic()
         with pytest.raises(SubmissionFailure) as failure:
             worker.call("split_validation.call", 3.0, "splitting", **_split_arguments())

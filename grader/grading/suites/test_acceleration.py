@@ -13,12 +13,23 @@ from typing import Any
 
 import numpy as np
 
-from grader.grading.compare import check_close, fail, is_close, value_of
-from grader.sandbox.failures import FailureKind, SubmissionFailure
+from grader.grading import (
+    ExerciseCalls,
+    ExerciseSpec,
+    FailureKind,
+    SubmissionFailure,
+    check_close,
+    fail,
+    is_close,
+    required,
+    value_of,
+)
 
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
 HINT_TAPES = "Open an outer and an inner tf.GradientTape: the speed is inner_tape.gradient(position, time), the acceleration outer_tape.gradient(speed, time)."
-HINT_WATCH = "A constant time must be watched with tape.watch(time) in both tapes (the outer one too), or the gradient is None."
+HINT_WATCH = (
+    "A constant time must be watched with tape.watch(time) in both tapes (the outer one too), or the gradient is None."
+)
 
 
 def derivatives(node: list[Any], t: float) -> tuple[float, float, float]:
@@ -59,32 +70,47 @@ def _poly(rng: np.random.Generator, degree: int, scale: float) -> list[Any]:
 
 
 def _time(rng: np.random.Generator, low: float, high: float) -> float:
-    # Never 0: the gradient of t**0 there is 0 * t**-1, which TensorFlow turns into NaN.
+    # Time 0 is graded by its own cases (build_expression writes t**1 as t, whose second derivative is defined there).
     return round(float(rng.choice([-1.0, 1.0]) * rng.uniform(low, high)), 4)
 
 
-def _describe(student: Any, position: list[Any], time: float) -> dict[str, Any]:
+def _describe(student: ExerciseCalls, position: list[Any], time: float, time_form: str | None = None) -> dict[str, Any]:
     """What the student's acceleration returned, with the missing watch named when a tape saw no gradient."""
     try:
-        described = student.call("acceleration.call", expression=position, time=time)
+        # A time from the seeds is passed as a float32 tensor every other call: the contract allows both.
+        time_form = time_form or ("tensor" if int(abs(time) * 1e4) % 2 else "float")
+        described = student.call("acceleration.call", expression=position, time=time, time_form=time_form)
     except SubmissionFailure as failure:
         if failure.kind == FailureKind.EXCEPTION and "received None" in failure.message:
-            fail(f"acceleration raised an error on position(t) = {text(position)} at time {time:g} because a tape's"
-                 f" gradient was None: {failure.message}", hint=HINT_WATCH)
+            fail(
+                f"acceleration raised an error on position(t) = {text(position)} at time {time:g} because a tape's"
+                f" gradient was None: {failure.message}",
+                hint=HINT_WATCH,
+            )
         raise
     if described.get("kind") == "none":
-        fail(f"acceleration returned None on position(t) = {text(position)} at time {time:g}; a gradient is None"
-             " when the tape did not watch time. Expected the second derivative, a scalar float32 tensor.", hint=HINT_WATCH)
-    if (described.get("usage") or {}).get("tape_gradients", 1) == 0:
-        fail(f"acceleration took no GradientTape gradient on position(t) = {text(position)} at time {time:g};"
-             " the exercise is to differentiate position twice with tf.GradientTape (a hard-coded value, finite"
-             " differences or a formula of your own do not earn these points).", hint=HINT_TAPES)
+        fail(
+            f"acceleration returned None on position(t) = {text(position)} at time {time:g}; a gradient is None"
+            " when the tape did not watch time. Expected the second derivative, a scalar float32 tensor.",
+            hint=HINT_WATCH,
+        )
+    usage = required(described, "usage", "the count of GradientTape gradients acceleration took")
+    if required(usage, "tape_gradients", "the count of GradientTape gradients acceleration took") == 0:
+        fail(
+            f"acceleration took no GradientTape gradient on position(t) = {text(position)} at time {time:g};"
+            " the exercise is to differentiate position twice with tf.GradientTape (a hard-coded value, finite"
+            " differences or a formula of your own do not earn these points).",
+            hint=HINT_TAPES,
+        )
     return described
 
 
 def _diagnose(got: np.ndarray, value: float, first: float, second: float) -> str:
     candidates = [
-        (first, "You returned the first derivative (the speed): take the gradient of the speed again, with the outer tape."),
+        (
+            first,
+            "You returned the first derivative (the speed): take the gradient of the speed again, with the outer tape.",
+        ),
         (value, "You returned the position itself: take its gradient twice, with the inner and then the outer tape."),
         (9.8, "You returned 9.8, the notes' answer: compute the second derivative of the position you are given."),
         (-second, "The sign is flipped: return outer_tape.gradient(speed, time) as it is."),
@@ -99,7 +125,7 @@ def _diagnose(got: np.ndarray, value: float, first: float, second: float) -> str
     return ""
 
 
-def _check(student: Any, spec: Any, cases: list[tuple[list[Any], float]]) -> None:
+def _check(student: ExerciseCalls, spec: ExerciseSpec, cases: list[tuple[list[Any], float]]) -> None:
     for position, time in cases:
         got = value_of(_describe(student, position, time), "acceleration")
         value, first, second = derivatives(position, time)
@@ -113,32 +139,45 @@ def _check(student: Any, spec: Any, cases: list[tuple[list[Any], float]]) -> Non
         )
 
 
-def test_returns_float32_scalar_tensor(student: Any, spec: Any) -> None:
+def test_returns_float32_scalar_tensor(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """On the notes' 4.9 * t**2, at a time from the seeds, the result is a tf tensor of dtype float32 and shape ()."""
     time = _time(np.random.default_rng(spec.seeds[0]), 0.3, 3.0)
-    described = _describe(student, NOTES_POSITION, time)
+    described = _describe(student, NOTES_POSITION, time, "float")
     where = f"for position(t) = 4.9*t**2 at time {time:g}"
     if described.get("kind") not in ("tensor", "variable"):
-        fail(f"acceleration returned a {described.get('python_type')} {where}; expected a tf.Tensor.",
-             hint="Return what outer_tape.gradient gives, a tf.Tensor: no .numpy(), float() or NumPy on it.")
+        fail(
+            f"acceleration returned a {described.get('python_type')} {where}; expected a tf.Tensor.",
+            hint="Return what outer_tape.gradient gives, a tf.Tensor: no .numpy(), float() or NumPy on it.",
+        )
     if described.get("shape") != []:
-        fail(f"acceleration returned shape {tuple(described.get('shape') or [])} {where}; expected a scalar, shape ().",
-             hint="Differentiate with respect to the scalar time itself, and do not reshape or stack the result.")
+        fail(
+            f"acceleration returned shape {tuple(described.get('shape') or [])} {where}; expected a scalar, shape ().",
+            hint="Differentiate with respect to the scalar time itself, and do not reshape or stack the result.",
+        )
     if described.get("dtype") != "float32":
-        fail(f"acceleration returned dtype {described.get('dtype')} {where}; expected float32.",
-             hint="Make time a float32 tensor: tf.constant(time, dtype=tf.float32), not float64.")
+        fail(
+            f"acceleration returned dtype {described.get('dtype')} {where}; expected float32.",
+            hint="Make time a float32 tensor: tf.constant(time, dtype=tf.float32), not float64.",
+        )
 
 
-def test_matches_second_derivative_of_polynomials(student: Any, spec: Any) -> None:
+def test_matches_second_derivative_of_polynomials(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """On the notes' 4.9 * t**2 and on random polynomials of degree 2 to 4, the result is the second derivative."""
-    cases = [(NOTES_POSITION, _time(np.random.default_rng(spec.seeds[0] + 1), 0.3, 3.0))]
+    cases = [(NOTES_POSITION, _time(np.random.default_rng(spec.seeds[0] + 1), 0.3, 3.0)), (NOTES_POSITION, 0.0)]
     for seed in spec.seeds:
         rng = np.random.default_rng(seed)
         cases += [(_poly(rng, degree, 3.0), _time(rng, 0.3, 2.0)) for degree in (2, 3, 4)]
+    # Time 0, and large times of either sign.
+    rng = np.random.default_rng(spec.seeds[-1] + 1)
+    cases += [
+        (_poly(rng, 3, 3.0), 0.0),
+        (_poly(rng, 3, 1.0), _time(rng, 20.0, 60.0)),
+        (_poly(rng, 2, 1.0), -_time(rng, 100.0, 300.0)),
+    ]
     _check(student, spec, cases)
 
 
-def test_matches_second_derivative_of_compositions(student: Any, spec: Any) -> None:
+def test_matches_second_derivative_of_compositions(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """On sin and exp of small polynomials, their product and a sum with a polynomial, the result is the second derivative."""
     cases = []
     for seed in spec.seeds:
@@ -150,4 +189,6 @@ def test_matches_second_derivative_of_compositions(student: Any, spec: Any) -> N
             (["mul", ["sin", inner_sin], ["exp", inner_exp]], _time(rng, 0.3, 1.5)),
             (["add", ["sin", inner_sin], _poly(rng, 3, 1.0)], _time(rng, 0.3, 1.5)),
         ]
+    rng = np.random.default_rng(spec.seeds[0] + 2000)
+    cases += [(["mul", ["sin", _poly(rng, 1, 1.0)], _poly(rng, 2, 1.0)], 0.0), (["exp", _poly(rng, 2, 0.5)], 0.0)]
     _check(student, spec, cases)

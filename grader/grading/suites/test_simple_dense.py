@@ -9,12 +9,23 @@ layer reports, on inputs and layer sizes drawn from the exercise's seeds.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from grader.grading.compare import check_close, fail, is_close, shape_text, value_of
-from grader.sandbox.failures import FailureKind, SubmissionFailure
+from grader.grading import (
+    ExerciseCalls,
+    ExerciseSpec,
+    FailureKind,
+    SubmissionFailure,
+    check_close,
+    fail,
+    is_close,
+    required,
+    shape_text,
+    value_of,
+)
 from grader.grading.suites.datasets import point_clouds
 
 HINT_INIT = (
@@ -29,17 +40,29 @@ HINT_BIAS = (
     'The bias is missing or unused: create b = self.add_weight(shape=(units,), initializer="zeros") in build()'
     " and return inputs @ W + b."
 )
-HINT_ACTIVATION = "The activation is not applied: in call(), return self.activation(y) when self.activation is not None, else y."
-HINT_EXTRA_ACTIVATION = "An activation was applied although activation=None: apply self.activation only when it is not None."
-ACTIVATIONS = {
+HINT_ACTIVATION = (
+    "The activation is not applied: in call(), return self.activation(y) when self.activation is not None, else y."
+)
+HINT_EXTRA_ACTIVATION = (
+    "An activation was applied although activation=None: apply self.activation only when it is not None."
+)
+ACTIVATIONS: dict[str | None, Callable[[np.ndarray], np.ndarray]] = {
     None: lambda z: z,
     "relu": lambda z: np.maximum(z, 0.0),
     "sigmoid": lambda z: 1.0 / (1.0 + np.exp(-z)),
     "tanh": np.tanh,
+    "keras.relu": lambda z: np.maximum(z, 0.0),
+}
+# How each activation is named to the student: tf.nn.relu, tf.math.sigmoid, keras.activations.relu.
+ACTIVATION_TEXT = {
+    "relu": "tf.nn.relu",
+    "sigmoid": "tf.math.sigmoid",
+    "tanh": "tf.math.tanh",
+    "keras.relu": "keras.activations.relu",
 }
 
 
-def _cases(spec: Any) -> list[dict[str, Any]]:
+def _cases(spec: ExerciseSpec) -> list[dict[str, Any]]:
     """One layer per seed: the first on 2 input features (the notes' size) and a first batch of 2 samples,
     so that a layer with a hard-coded size (or one read from the batch axis) works there and nowhere else."""
     cases: list[dict[str, Any]] = []
@@ -53,20 +76,29 @@ def _cases(spec: Any) -> list[dict[str, Any]]:
         sizes = (2 if index == 0 else int(rng.integers(1, 4)), int(rng.integers(5, 33)))
         batches = [rng.normal(size=(size, d)).astype(np.float32) for size in sizes]
         cases.append({"units": int(rng.integers(2, 9)), "batches": batches, "seed": int(seed)})
+    # The smallest layer: one unit, called first on a batch of one sample.
+    rng = np.random.default_rng(spec.seeds[-1] + 1)
+    d = max(used) + 1
+    batches = [rng.normal(size=(size, d)).astype(np.float32) for size in (1, 4)]
+    cases.append({"units": 1, "batches": batches, "seed": int(spec.seeds[-1]) + 1})
     return cases
 
 
 def _own_layer(result: dict[str, Any]) -> dict[str, Any]:
     """The probe's result, or a failure when SimpleDense wraps a library layer instead of making its own weights."""
-    inner = result.get("sublayers") or []
+    inner = required(result, "sublayers", "the list of layers inside SimpleDense")
     if inner:
-        fail(f"SimpleDense contains the Keras layer(s) {', '.join(sorted(set(inner)))}; the exercise is to write the"
-             " layer yourself, so a library layer inside it does not earn these points.",
-             hint="Create W and b with self.add_weight in build() and return activation(inputs @ W + b) in call(), with no other layer.")
+        fail(
+            f"SimpleDense contains the Keras layer(s) {', '.join(sorted(set(inner)))}; the exercise is to write the"
+            " layer yourself, so a library layer inside it does not earn these points.",
+            hint="Create W and b with self.add_weight in build() and return activation(inputs @ W + b) in call(), with no other layer.",
+        )
     return result
 
 
-def _call_all(student: Any, probe: str, cases: list[dict[str, Any]], activation: str | None) -> list[dict[str, Any]]:
+def _call_all(
+    student: ExerciseCalls, probe: str, cases: list[dict[str, Any]], activation: str | None
+) -> list[dict[str, Any]]:
     """Call the layer on every case; a layer that fails for some input sizes only is named."""
     results: list[dict[str, Any] | None] = []
     failures: list[tuple[dict[str, Any], SubmissionFailure]] = []
@@ -79,11 +111,11 @@ def _call_all(student: Any, probe: str, cases: list[dict[str, Any]], activation:
             failures.append((case, failure))
             results.append(None)
     if failures and len(failures) < len(cases):
-        case, failure = failures[0]
+        failed_case, first_failure = failures[0]
         worked = [shape_text(c["batches"][0].shape) for c, r in zip(cases, results) if r is not None]
         fail(
-            f"SimpleDense({case['units']}) works on inputs of shape {', '.join(worked)} but fails on inputs of shape"
-            f" {shape_text(case['batches'][0].shape)}: {failure.message}. The layer must accept any number of input"
+            f"SimpleDense({failed_case['units']}) works on inputs of shape {', '.join(worked)} but fails on inputs of shape"
+            f" {shape_text(failed_case['batches'][0].shape)}: {first_failure.message}. The layer must accept any number of input"
             " features, read from input_shape[-1] in build().",
             hint=HINT_INPUT_SIZE,
         )
@@ -101,7 +133,11 @@ def _kernel_and_bias(result: dict[str, Any], d: int, units: int) -> tuple[np.nda
     if len(kernels) != 1 or len(biases) > 1 or len(shapes) != len(kernels) + len(biases):
         fail(f"{where}; expected exactly two: W of shape {(d, units)} and b of shape {(units,)}.")
     if kernels[0].shape != (d, units):
-        hint = HINT_INPUT_SIZE if kernels[0].shape[0] != d else "W must have shape (input_dim, units): one column per unit."
+        hint = (
+            HINT_INPUT_SIZE
+            if kernels[0].shape[0] != d
+            else "W must have shape (input_dim, units): one column per unit."
+        )
         fail(f"{where}; W must have shape {(d, units)}: (input size, units).", hint=hint)
     if not biases:
         fail(f"{where}; there is no bias: b of shape {(units,)} is missing.", hint=HINT_BIAS)
@@ -113,14 +149,16 @@ def _kernel_and_bias(result: dict[str, Any], d: int, units: int) -> tuple[np.nda
 def _diagnose(x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str | None, got: np.ndarray) -> str:
     act = ACTIVATIONS[activation]
     candidates = [(x @ W, HINT_BIAS), (act(x @ W), HINT_BIAS)]
-    candidates += [(x @ W + b, HINT_ACTIVATION)] if activation else [(np.maximum(x @ W + b, 0.0), HINT_EXTRA_ACTIVATION)]
+    candidates += (
+        [(x @ W + b, HINT_ACTIVATION)] if activation else [(np.maximum(x @ W + b, 0.0), HINT_EXTRA_ACTIVATION)]
+    )
     for expected, hint in candidates:
         if got.shape == expected.shape and is_close(got, expected):
             return hint
     return ""
 
 
-def _check_formula(student: Any, spec: Any, activation: str | None) -> None:
+def _check_formula(student: ExerciseCalls, spec: ExerciseSpec, activation: str | None) -> None:
     cases = _cases(spec)
     for case, result in zip(cases, _call_all(student, "simple_dense.call_randomized", cases, activation)):
         d, units = case["batches"][0].shape[1], case["units"]
@@ -133,13 +171,13 @@ def _check_formula(student: Any, spec: Any, activation: str | None) -> None:
                 ACTIVATIONS[activation](x @ W + b),
                 rtol=spec.rtol,
                 atol=spec.atol,
-                what=f"SimpleDense({units}, activation={activation}) on inputs of shape {shape_text(x.shape)},"
+                what=f"SimpleDense({units}, activation={ACTIVATION_TEXT.get(activation or '', None)}) on inputs of shape {shape_text(x.shape)},"
                 f" against {'activation(' if activation else '('}inputs @ W + b) computed from your own W and b",
                 hint=_diagnose(x, W, b, activation, got),
             )
 
 
-def test_no_weights_before_first_call(student: Any, spec: Any) -> None:
+def test_no_weights_before_first_call(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """A freshly constructed layer has no weights before its first call; a first call that is not implemented fails."""
     for case in _cases(spec):
         units, arguments = case["units"], dict(case, batches=case["batches"][:1], activation=None)
@@ -158,7 +196,7 @@ def test_no_weights_before_first_call(student: Any, spec: Any) -> None:
             )
 
 
-def test_weight_shapes_after_first_call(student: Any, spec: Any) -> None:
+def test_weight_shapes_after_first_call(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """After a call on (batch, d) inputs there are exactly two trainable weights, of shapes (d, units) and (units,), for several d."""
     cases = [dict(case, batches=case["batches"][:1]) for case in _cases(spec)]
     for case, result in zip(cases, _call_all(student, "simple_dense.call", cases, None)):
@@ -166,68 +204,89 @@ def test_weight_shapes_after_first_call(student: Any, spec: Any) -> None:
         shapes = sorted((tuple(weight["shape"]) for weight in result["trainable"]), key=len, reverse=True)
         if shapes == [(d, units), (units,)]:
             continue
-        where = (f"After a call on inputs of shape {shape_text(case['batches'][0].shape)}, SimpleDense({units}) has"
-                 f" trainable weights of shapes {shapes}")
+        where = (
+            f"After a call on inputs of shape {shape_text(case['batches'][0].shape)}, SimpleDense({units}) has"
+            f" trainable weights of shapes {shapes}"
+        )
         expected = f"expected exactly two: W of shape {(d, units)} and b of shape {(units,)}"
         if shapes == [(d, units)]:
             fail(f"{where}; {expected}.", hint=HINT_BIAS)
         if any(len(shape) == 2 and shape[0] != d for shape in shapes):
-            fail(f"{where}; {expected}: W's first dimension must be the inputs' last dimension, {d}.", hint=HINT_INPUT_SIZE)
+            fail(
+                f"{where}; {expected}: W's first dimension must be the inputs' last dimension, {d}.",
+                hint=HINT_INPUT_SIZE,
+            )
         fail(f"{where}; {expected}. Create both with self.add_weight in build(), and no other trainable weight.")
 
 
-def test_initial_weight_values(student: Any, spec: Any) -> None:
+def test_initial_weight_values(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """On a (64, 128) layer, W starts random_normal (mean near 0, std near 0.05) and every 1-D weight (b) starts at zero.
 
     A missing bias is not graded here (weight_shapes_after_first_call grades it).
     """
     for seed in spec.seeds:
         batch = np.random.default_rng(seed).normal(size=(2, 64)).astype(np.float32)
-        result = _own_layer(student.call("simple_dense.call", units=128, activation=None, batches=[batch], seed=int(seed)))
+        result = _own_layer(
+            student.call("simple_dense.call", units=128, activation=None, batches=[batch], seed=int(seed))
+        )
         kernels = [weight["value"] for weight in result["trainable"] if len(weight["shape"]) == 2]
         if not kernels:
-            fail("After a call on inputs of shape (2, 64), SimpleDense(128) has no 2-D trainable weight W.",
-                 hint='Create W with self.add_weight(shape=(input_dim, units), initializer="random_normal") in build().')
+            fail(
+                "After a call on inputs of shape (2, 64), SimpleDense(128) has no 2-D trainable weight W.",
+                hint='Create W with self.add_weight(shape=(input_dim, units), initializer="random_normal") in build().',
+            )
         W = kernels[0].astype(np.float64)
         mean, std = float(W.mean()), float(W.std())
         if abs(mean) >= 0.01 or not 0.045 <= std <= 0.055:
             hint = 'W must start from initializer="random_normal": mean 0, standard deviation 0.05.'
             if is_close(np.float64(std), np.float64(np.sqrt(2.0 / sum(W.shape))), rtol=0.1):
-                hint = 'W looks like add_weight\'s default initializer (glorot_uniform): pass initializer="random_normal".'
-            fail(f"SimpleDense(128)'s initial W of shape {shape_text(W.shape)} has mean {mean:.4g} and standard"
-                 f" deviation {std:.4g}; a random_normal initializer gives mean 0 and standard deviation 0.05"
-                 " (here |mean| < 0.01 and a deviation within [0.045, 0.055] are expected).",
-                 hint=hint)
+                hint = (
+                    'W looks like add_weight\'s default initializer (glorot_uniform): pass initializer="random_normal".'
+                )
+            fail(
+                f"SimpleDense(128)'s initial W of shape {shape_text(W.shape)} has mean {mean:.4g} and standard"
+                f" deviation {std:.4g}; a random_normal initializer gives mean 0 and standard deviation 0.05"
+                " (here |mean| < 0.01 and a deviation within [0.045, 0.055] are expected).",
+                hint=hint,
+            )
         for weight in result["trainable"]:
             if len(weight["shape"]) == 1 and np.any(weight["value"] != 0):
-                fail(f"SimpleDense(128)'s initial b of shape {shape_text(weight['shape'])} has"
-                     f" {int(np.count_nonzero(weight['value']))} nonzero values; b must start at zero.",
-                     hint='Create b with initializer="zeros".')
+                fail(
+                    f"SimpleDense(128)'s initial b of shape {shape_text(weight['shape'])} has"
+                    f" {int(np.count_nonzero(weight['value']))} nonzero values; b must start at zero.",
+                    hint='Create b with initializer="zeros".',
+                )
 
 
-def test_output_matches_formula(student: Any, spec: Any) -> None:
+def test_output_matches_formula(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """With activation=None and random W, b, the output equals inputs @ W + b for several batch and input sizes."""
     _check_formula(student, spec, None)
 
 
-def test_activation_applied_when_given(student: Any, spec: Any) -> None:
-    """With activation relu, then sigmoid, and random W, b, the output equals activation(inputs @ W + b)."""
-    for activation in ("relu", "sigmoid"):
+def test_activation_applied_when_given(student: ExerciseCalls, spec: ExerciseSpec) -> None:
+    """With activation tf.nn.relu, tf.math.sigmoid and keras.activations.relu, and random W, b, the output equals activation(inputs @ W + b)."""
+    for activation in ("relu", "sigmoid", "keras.relu"):
         _check_formula(student, spec, activation)
 
 
-def test_trains_inside_sequential(student: Any, spec: Any) -> None:
+def test_trains_inside_sequential(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """Sequential([SimpleDense(16, relu), SimpleDense(1)]) fitted 3 epochs on the point clouds: finite losses, the last below the first."""
     epochs = 3
     for seed in spec.seeds:
         inputs, targets = point_clouds(seed)
-        fitted = _own_layer(student.call("simple_dense.fit", inputs=inputs, targets=targets, epochs=epochs, seed=int(seed)))
+        fitted = _own_layer(
+            student.call("simple_dense.fit", inputs=inputs, targets=targets, epochs=epochs, seed=int(seed))
+        )
         losses = np.asarray(fitted["losses"])
         where = f"fitting Sequential([SimpleDense(16, activation=tf.nn.relu), SimpleDense(1)]) for {epochs} epochs on the point clouds of seed {seed}"
         if losses.shape != (epochs,) or not np.isfinite(losses).all():
-            fail(f"The losses per epoch were {losses.tolist()} {where}; {epochs} finite losses were expected.",
-                 hint="Keep every computation in TensorFlow ops on the layer's own weights, so that the model can train.")
+            fail(
+                f"The losses per epoch were {losses.tolist()} {where}; {epochs} finite losses were expected.",
+                hint="Keep every computation in TensorFlow ops on the layer's own weights, so that the model can train.",
+            )
         if not losses[-1] < losses[0]:
-            fail(f"The loss went from {losses[0]:.4g} to {losses[-1]:.4g} {where}; it must fall.",
-                 hint="The model does not learn: call() must compute activation(inputs @ W + b) from the trainable weights"
-                 " made with self.add_weight, with no activation when activation is None.")
+            fail(
+                f"The loss went from {losses[0]:.4g} to {losses[-1]:.4g} {where}; it must fall.",
+                hint="The model does not learn: call() must compute activation(inputs @ W + b) from the trainable weights"
+                " made with self.add_weight, with no activation when activation is None.",
+            )

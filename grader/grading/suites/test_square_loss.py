@@ -7,11 +7,18 @@ exercise's seeds, so a hard-coded answer cannot pass.
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 
-from grader.grading.compare import check_close, fail, is_close, shape_text, value_of
+from grader.grading import (
+    BoundReference,
+    ExerciseCalls,
+    ExerciseSpec,
+    check_close,
+    fail,
+    is_close,
+    shape_text,
+    value_of,
+)
 
 
 def _inputs(seed: int, shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
@@ -38,14 +45,26 @@ def diagnose(targets: np.ndarray, predictions: np.ndarray, value: np.ndarray) ->
     candidates = [
         (np.sum(squares), "You summed the squared differences: take their mean (tf.reduce_mean), not tf.reduce_sum."),
         (np.mean(np.abs(difference)), "You averaged the absolute differences: square them instead (tf.square)."),
-        (np.sqrt(np.mean(squares)), "You took a square root (that is the RMSE): the loss is the mean of the squares, with no root."),
+        (
+            np.sqrt(np.mean(squares)),
+            "You took a square root (that is the RMSE): the loss is the mean of the squares, with no root.",
+        ),
         (np.mean(difference), "You averaged the differences without squaring them: use tf.square."),
     ]
     if squares.ndim == 2:
         candidates += [
-            (np.mean(squares, axis=0), "You reduced over one axis only (axis=0): tf.reduce_mean without `axis` reduces over every axis."),
-            (np.mean(squares, axis=1), "You reduced over one axis only (axis=1): tf.reduce_mean without `axis` reduces over every axis."),
-            (np.sum(np.mean(squares, axis=0)), "You averaged over one axis and summed over the other: take the mean over every element."),
+            (
+                np.mean(squares, axis=0),
+                "You reduced over one axis only (axis=0): tf.reduce_mean without `axis` reduces over every axis.",
+            ),
+            (
+                np.mean(squares, axis=1),
+                "You reduced over one axis only (axis=1): tf.reduce_mean without `axis` reduces over every axis.",
+            ),
+            (
+                np.sum(np.mean(squares, axis=0)),
+                "You averaged over one axis and summed over the other: take the mean over every element.",
+            ),
         ]
     for expected, hint in candidates:
         if np.shape(value) == np.shape(expected) and is_close(value, expected):
@@ -55,22 +74,37 @@ def diagnose(targets: np.ndarray, predictions: np.ndarray, value: np.ndarray) ->
     return ""
 
 
-def check_values(student: Any, reference: Any, spec: Any, kind: str) -> None:
-    for seed in spec.seeds:
-        targets, predictions = _inputs(seed, _shapes(seed, kind))
-        got = value_of(student.call("square_loss.call", targets=targets, predictions=predictions), "square_loss")
-        expected = value_of(reference.call("square_loss.call", targets=targets, predictions=predictions), "the reference")
+# How the inputs are passed, in turn: tensors by position, NumPy arrays, tensors by keyword
+# (with the student's own parameter names).
+FORMS = ("tensor", "numpy", "keyword")
+FORM_TEXT = {"tensor": "as tensors", "numpy": "as NumPy arrays", "keyword": "as tensors, by keyword"}
+# Shapes beyond the seeds' own, for each kind: the smallest column, and rank 3.
+EXTRA_SHAPES: dict[str, list[tuple[int, ...]]] = {"column": [(1, 1)], "vector": [(1,)], "matrix": [(3, 4, 2)]}
+
+
+def check_values(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec, kind: str) -> None:
+    cases = [(seed, _shapes(seed, kind)) for seed in spec.seeds]
+    cases += [(spec.seeds[0] + 11 * (index + 1), shape) for index, shape in enumerate(EXTRA_SHAPES[kind])]
+    for index, (seed, shape) in enumerate(cases):
+        targets, predictions = _inputs(seed, shape)
+        form = FORMS[index % len(FORMS)]
+        got = value_of(
+            student.call("square_loss.call", targets=targets, predictions=predictions, form=form), "square_loss"
+        )
+        expected = value_of(
+            reference.call("square_loss.call", targets=targets, predictions=predictions, form=form), "the reference"
+        )
         check_close(
             got,
             expected,
             rtol=spec.rtol,
             atol=spec.atol,
-            what=f"square_loss on targets and predictions of shape {shape_text(targets.shape)}",
+            what=f"square_loss on targets and predictions of shape {shape_text(targets.shape)} passed {FORM_TEXT[form]}",
             hint=diagnose(targets, predictions, got),
         )
 
 
-def test_returns_scalar_float32_tensor(student: Any, spec: Any) -> None:
+def test_returns_scalar_float32_tensor(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """The loss is a scalar float32 tf.Tensor."""
     targets, predictions = _inputs(spec.seeds[0], (16, 1))
     described = student.call("square_loss.call", targets=targets, predictions=predictions)
@@ -97,22 +131,22 @@ def test_returns_scalar_float32_tensor(student: Any, spec: Any) -> None:
         )
 
 
-def test_matches_reference_column(student: Any, reference: Any, spec: Any) -> None:
-    """The loss equals the reference on (N, 1) targets and predictions."""
+def test_matches_reference_column(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
+    """The loss equals the reference on (N, 1) targets and predictions, (1, 1) included, as tensors, arrays or by keyword."""
     check_values(student, reference, spec, "column")
 
 
-def test_matches_reference_vector(student: Any, reference: Any, spec: Any) -> None:
-    """The loss equals the reference on (N,) targets and predictions."""
+def test_matches_reference_vector(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
+    """The loss equals the reference on (N,) targets and predictions, (1,) included."""
     check_values(student, reference, spec, "vector")
 
 
-def test_matches_reference_matrix(student: Any, reference: Any, spec: Any) -> None:
-    """The loss equals the reference on (N, k) targets and predictions."""
+def test_matches_reference_matrix(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
+    """The loss equals the reference on (N, k) and rank-3 targets and predictions."""
     check_values(student, reference, spec, "matrix")
 
 
-def test_gradient_matches_reference(student: Any, reference: Any, spec: Any) -> None:
+def test_gradient_matches_reference(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
     """The gradient of the loss with respect to the predictions equals the reference's."""
     for seed in spec.seeds:
         targets, predictions = _inputs(seed, _shapes(seed, "column"))
@@ -135,14 +169,26 @@ def test_gradient_matches_reference(student: Any, reference: Any, spec: Any) -> 
         )
 
 
-def test_symmetric_in_arguments(student: Any, reference: Any, spec: Any) -> None:
+def test_symmetric_in_arguments(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
     """square_loss(a, b) equals square_loss(b, a), and both equal the reference."""
     for seed in spec.seeds:
         first, second = _inputs(seed, _shapes(seed, "column"))
         forward = value_of(student.call("square_loss.call", targets=first, predictions=second), "square_loss(a, b)")
         backward = value_of(student.call("square_loss.call", targets=second, predictions=first), "square_loss(b, a)")
         expected = value_of(reference.call("square_loss.call", targets=first, predictions=second), "the reference")
-        check_close(backward, forward, rtol=spec.rtol, atol=spec.atol, what="square_loss(b, a) against square_loss(a, b)",
-                    hint="The squared difference is the same both ways round: (a - b)**2 == (b - a)**2.")
-        check_close(forward, expected, rtol=spec.rtol, atol=spec.atol, what="square_loss(a, b)",
-                    hint=diagnose(first, second, forward))
+        check_close(
+            backward,
+            forward,
+            rtol=spec.rtol,
+            atol=spec.atol,
+            what="square_loss(b, a) against square_loss(a, b)",
+            hint="The squared difference is the same both ways round: (a - b)**2 == (b - a)**2.",
+        )
+        check_close(
+            forward,
+            expected,
+            rtol=spec.rtol,
+            atol=spec.atol,
+            what="square_loss(a, b)",
+            hint=diagnose(first, second, forward),
+        )

@@ -12,7 +12,17 @@ from typing import Any
 
 import numpy as np
 
-from grader.grading.compare import check_close, fail, is_close, value_of
+from grader.grading import (
+    BoundReference,
+    ExerciseCalls,
+    ExerciseSpec,
+    check_close,
+    fail,
+    is_close,
+    noting,
+    required,
+    value_of,
+)
 from grader.grading.suites.datasets import linear_accuracy, linear_loss, point_clouds
 
 CONVERGENCE_LEARNING_RATE = 0.02
@@ -35,7 +45,9 @@ def _step_inputs(seed: int) -> dict[str, Any]:
 
 def _step_hint(arguments: dict[str, Any], got: dict[str, Any], expected: dict[str, Any]) -> str:
     """Compare the student's update with the reference's to name the mistake."""
-    expected_change = np.concatenate([(arguments["W0"] - expected["W"]).ravel(), (arguments["b0"] - expected["b"]).ravel()])
+    expected_change = np.concatenate(
+        [(arguments["W0"] - expected["W"]).ravel(), (arguments["b0"] - expected["b"]).ravel()]
+    )
     change = np.concatenate([(arguments["W0"] - got["W"]).ravel(), (arguments["b0"] - got["b"]).ravel()])
     if is_close(change, np.zeros_like(change), atol=1e-7):
         return "W and b did not change: update the Variables you were given in place, with W.assign_sub(...) and b.assign_sub(...)."
@@ -53,61 +65,93 @@ def _step_hint(arguments: dict[str, Any], got: dict[str, Any], expected: dict[st
 
 def check_gradient_step(got: dict[str, Any]) -> None:
     """Fail when training_step did not take its gradient with tf.GradientTape, or used a library optimizer."""
-    usage = got.get("usage") or {}
-    if usage.get("optimizers", 0):
-        fail("training_step used a Keras or TensorFlow optimizer; the exercise is to write the gradient-descent update"
-             " yourself, so an optimizer does not earn these points.",
-             hint="Compute the gradients with tape.gradient(loss, [W, b]), then W.assign_sub(learning_rate * gradient_of_W).")
-    if usage.get("tape_gradients", 1) < 1:
-        fail("training_step took no gradient with tf.GradientTape; the exercise is one gradient-descent step computed with"
-             " a tape, so a closed-form solution or a gradient of your own does not earn these points.",
-             hint="Compute the loss inside `with tf.GradientTape() as tape:`, then tape.gradient(loss, [W, b]).")
+    usage = required(got, "usage", "the count of tapes and optimizers training_step used")
+    if required(usage, "optimizers", "the count of optimizers training_step used"):
+        fail(
+            "training_step used a Keras or TensorFlow optimizer; the exercise is to write the gradient-descent update"
+            " yourself, so an optimizer does not earn these points.",
+            hint="Compute the gradients with tape.gradient(loss, [W, b]), then W.assign_sub(learning_rate * gradient_of_W).",
+        )
+    if required(usage, "tape_gradients", "the count of GradientTape gradients training_step took") < 1:
+        fail(
+            "training_step took no gradient with tf.GradientTape; the exercise is one gradient-descent step computed with"
+            " a tape, so a closed-form solution or a gradient of your own does not earn these points.",
+            hint="Compute the loss inside `with tf.GradientTape() as tape:`, then tape.gradient(loss, [W, b]).",
+        )
 
 
-def test_returns_loss_before_update(student: Any, reference: Any, spec: Any) -> None:
+def test_returns_loss_before_update(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
     """The returned value is the loss at W0, b0: computed before the update."""
-    for seed in spec.seeds:
-        arguments = _step_inputs(seed)
+    for index, seed in enumerate(spec.seeds):
+        # The learning rate goes by position, then by keyword (with the student's own parameter names).
+        arguments = dict(_step_inputs(seed), keywords=index % 2 == 1)
         got = student.call("training_step.one_step", **arguments)
         expected = reference.call("training_step.one_step", **arguments)
-        check_gradient_step(got)
-        loss = value_of(got["loss"], "training_step's return value")
-        if loss.size != 1:
-            fail(f"training_step returned an array of shape {tuple(loss.shape)}; return the scalar loss.")
-        loss_after = linear_loss(arguments["inputs"], arguments["targets"], got["W"], got["b"])
-        hint = ""
-        if is_close(loss.reshape(()), np.float64(loss_after)) and not is_close(np.float64(loss_after), value_of(expected["loss"], "the reference loss")):
-            hint = "You returned the loss after the update: return the loss computed inside the tape, before assign_sub."
-        check_close(loss.reshape(()), value_of(expected["loss"], "the reference loss"), rtol=spec.rtol, atol=spec.atol,
-                    what="the loss training_step returned", hint=hint)
+        with noting(got.get("notes") or []):
+            _check_loss_before_update(arguments, got, expected, spec)
 
 
-def test_one_step_matches_gradient_descent(student: Any, reference: Any, spec: Any) -> None:
+def _check_loss_before_update(
+    arguments: dict[str, Any], got: dict[str, Any], expected: dict[str, Any], spec: ExerciseSpec
+) -> None:
+    check_gradient_step(got)
+    loss = value_of(required(got, "loss", "training_step's return value"), "training_step's return value")
+    if loss.size != 1:
+        fail(f"training_step returned an array of shape {tuple(loss.shape)}; return the scalar loss.")
+    loss_after = linear_loss(arguments["inputs"], arguments["targets"], got["W"], got["b"])
+    hint = ""
+    if is_close(loss.reshape(()), np.float64(loss_after)) and not is_close(
+        np.float64(loss_after), value_of(expected["loss"], "the reference loss")
+    ):
+        hint = "You returned the loss after the update: return the loss computed inside the tape, before assign_sub."
+    check_close(
+        loss.reshape(()),
+        value_of(expected["loss"], "the reference loss"),
+        rtol=spec.rtol,
+        atol=spec.atol,
+        what="the loss training_step returned",
+        hint=hint,
+    )
+
+
+def test_one_step_matches_gradient_descent(
+    student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec
+) -> None:
     """After one step, W and b equal W0 - learning_rate * gradient, for the learning rate passed."""
-    for seed in spec.seeds:
-        arguments = _step_inputs(seed)
+    for index, seed in enumerate(spec.seeds):
+        arguments = dict(_step_inputs(seed), keywords=index % 2 == 0)
         got = student.call("training_step.one_step", **arguments)
         expected = reference.call("training_step.one_step", **arguments)
-        check_gradient_step(got)
-        hint = _step_hint(arguments, got, expected)
-        check_close(got["W"], expected["W"], rtol=spec.rtol, atol=spec.atol, what="W after one step", hint=hint)
-        check_close(got["b"], expected["b"], rtol=spec.rtol, atol=spec.atol, what="b after one step", hint=hint)
+        with noting(got.get("notes") or []):
+            _check_one_step(arguments, got, expected, spec)
 
 
-def test_updates_variables_in_place(student: Any, spec: Any) -> None:
+def _check_one_step(
+    arguments: dict[str, Any], got: dict[str, Any], expected: dict[str, Any], spec: ExerciseSpec
+) -> None:
+    check_gradient_step(got)
+    hint = _step_hint(arguments, got, expected)
+    check_close(got["W"], expected["W"], rtol=spec.rtol, atol=spec.atol, what="W after one step", hint=hint)
+    check_close(got["b"], expected["b"], rtol=spec.rtol, atol=spec.atol, what="b after one step", hint=hint)
+
+
+def test_updates_variables_in_place(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """The caller's own Variables W and b change, and no new tf.Variable is made."""
     arguments = _step_inputs(spec.seeds[0])
     got = student.call("training_step.one_step", **arguments)
     check_gradient_step(got)
     hint = "Update the Variables you were given in place, with W.assign_sub(...) and b.assign_sub(...)."
-    if got["variables_created"]:
-        fail(f"training_step created {got['variables_created']} new tf.Variable(s) instead of updating W and b.", hint=hint)
+    if required(got, "variables_created", "the count of Variables training_step created"):
+        fail(
+            f"training_step created {got['variables_created']} new tf.Variable(s) instead of updating W and b.",
+            hint=hint,
+        )
     unchanged = [name for name, start in (("W", "W0"), ("b", "b0")) if np.array_equal(got[name], arguments[start])]
     if unchanged:
         fail(f"After training_step, the caller's {' and '.join(unchanged)} had not changed.", hint=hint)
 
 
-def test_works_inside_tf_function(student: Any, spec: Any) -> None:
+def test_works_inside_tf_function(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """Wrapped in tf.function, training_step gives the same loss and update as it does eagerly."""
     arguments = _step_inputs(spec.seeds[-1])
     eager = student.call("training_step.one_step", **arguments)
@@ -116,20 +160,32 @@ def test_works_inside_tf_function(student: Any, spec: Any) -> None:
     check_gradient_step(graph)
     hint = "Inside tf.function, use TensorFlow ops only: no .numpy(), no Python floats of tensors, no new Variables."
     for name in ("W", "b"):
-        check_close(graph[name], eager[name], rtol=spec.rtol, atol=spec.atol, what=f"{name} after a step inside tf.function", hint=hint)
+        check_close(
+            graph[name],
+            eager[name],
+            rtol=spec.rtol,
+            atol=spec.atol,
+            what=f"{name} after a step inside tf.function",
+            hint=hint,
+        )
     if eager["loss"].get("kind") != "none":
-        check_close(value_of(graph["loss"], "the loss inside tf.function").reshape(-1),
-                    value_of(eager["loss"], "the loss").reshape(-1),
-                    rtol=spec.rtol, atol=spec.atol, what="the loss inside tf.function", hint=hint)
+        check_close(
+            value_of(graph["loss"], "the loss inside tf.function").reshape(-1),
+            value_of(eager["loss"], "the loss").reshape(-1),
+            rtol=spec.rtol,
+            atol=spec.atol,
+            what="the loss inside tf.function",
+            hint=hint,
+        )
 
 
-def test_converges_on_point_clouds(student: Any, reference: Any, spec: Any) -> None:
+def test_converges_on_point_clouds(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
     """From each seed, training on the notes' point clouds reaches the reference's loss and 97% accuracy."""
     for seed in spec.seeds:
         check_convergence(student, reference, seed)
 
 
-def check_convergence(student: Any, reference: Any, seed: int) -> None:
+def check_convergence(student: ExerciseCalls, reference: BoundReference, seed: int) -> None:
     """Train from one seed's data and start; fail unless the reference's level and 97% are reached."""
     inputs, targets = point_clouds(seed)
     rng = np.random.default_rng(seed)
@@ -143,6 +199,18 @@ def check_convergence(student: Any, reference: Any, seed: int) -> None:
     }
     got = student.call("training_step.train", **arguments)
     expected = reference.call("training_step.train", **arguments)
+    with noting(got.get("notes") or []):
+        _check_trained(inputs, targets, arguments, got, expected, seed)
+
+
+def _check_trained(
+    inputs: np.ndarray,
+    targets: np.ndarray,
+    arguments: dict[str, Any],
+    got: dict[str, Any],
+    expected: dict[str, Any],
+    seed: int,
+) -> None:
     check_gradient_step(got)
     final = linear_loss(inputs, targets, got["W"], got["b"])
     target = linear_loss(inputs, targets, expected["W"], expected["b"])
@@ -165,4 +233,6 @@ def check_convergence(student: Any, reference: Any, seed: int) -> None:
             ),
         )
     if accuracy < MINIMUM_ACCURACY:
-        fail(f"The trained classifier has accuracy {accuracy:.1%} {where}; at least {MINIMUM_ACCURACY:.0%} is expected.")
+        fail(
+            f"The trained classifier has accuracy {accuracy:.1%} {where}; at least {MINIMUM_ACCURACY:.0%} is expected."
+        )

@@ -134,9 +134,9 @@ class Zygote:
 def main() -> None:
     control = socket.socket(fileno=int(sys.argv[1]))
     # Warm imports: the expensive part, done once for all workers. No op runs here.
+    import keras  # noqa: F401
     import numpy  # noqa: F401
     import tensorflow  # noqa: F401
-    import keras  # noqa: F401
 
     from . import wire, worker
 

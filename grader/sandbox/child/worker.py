@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import linecache
 import os
 import resource
 import socket
 import sys
+import threading
 import traceback
 from types import ModuleType
 from typing import Any
@@ -86,10 +88,16 @@ def _drop_privileges(request: dict[str, Any]) -> None:
     libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
 
+def _frame_text(filename: str, lineno: int | None, name: str, line: str | None) -> str:
+    return f"{os.path.basename(filename)}, line {lineno}, in {name}: {(line or '').strip()}"
+
+
 def describe_exception(error: BaseException, submission_dir: str) -> dict[str, Any]:
     """The error as plain data, with the traceback cut to the student's own frames."""
+    from .calling import ContractMismatch
+
     frames = [
-        f"{os.path.basename(frame.filename)}, line {frame.lineno}, in {frame.name}: {(frame.line or '').strip()}"
+        _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename.startswith(submission_dir)
     ]
@@ -104,6 +112,7 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         "not_implemented": isinstance(error, NotImplementedError),
         "memory": isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower(),
         "system_exit": isinstance(error, SystemExit),
+        "contract": isinstance(error, ContractMismatch),
     }
 
 
@@ -116,9 +125,67 @@ def _configure_tensorflow() -> None:
         tf.config.experimental.set_memory_growth(gpu, True)
 
 
-def _import_student(module_name: str, submission_dir: str) -> ModuleType:
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy, TensorFlow and Keras, so that the student's unseeded random ops
+    (at import too) run under op determinism and give the same values at every grading."""
+    import random
+
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    random.seed(seed)
+    np.random.seed(seed)
+    tf.random.set_seed(seed)
+    keras.utils.set_random_seed(seed)
+
+
+def _running_line(thread_id: int, submission_dir: str) -> list[str]:
+    """The student's frames the thread is running now, outermost first."""
+    frame = sys._current_frames().get(thread_id)
+    frames: list[str] = []
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename.startswith(submission_dir):
+            line = linecache.getline(code.co_filename, frame.f_lineno)
+            frames.append(_frame_text(code.co_filename, frame.f_lineno, code.co_name, line))
+        frame = frame.f_back
+    return list(reversed(frames))[-SUBMISSION_FRAMES_MAX:]
+
+
+def _import_student(sock: socket.socket, module_name: str, submission_dir: str, limit_s: float | None) -> ModuleType:
+    """Import the student's module; past `limit_s`, answer the parent with the line that was running, and end."""
     sys.path.insert(0, submission_dir)
-    return importlib.import_module(module_name)
+    if not limit_s:
+        return importlib.import_module(module_name)
+    done = threading.Event()
+    lock = threading.Lock()
+    main_thread = threading.get_ident()
+
+    def watch() -> None:
+        if done.wait(limit_s):
+            return
+        with lock:
+            if done.is_set():
+                return
+            error = {
+                "type": "ImportTimeout",
+                "message": f"importing {module_name}.py took more than {limit_s:g} s",
+                "frames": _running_line(main_thread, submission_dir),
+                "import_timeout": True,
+                "limit_s": limit_s,
+            }
+            try:
+                wire.send(sock, {"event": wire.Event.HELLO, "import_error": error})
+            finally:
+                os._exit(0)
+
+    threading.Thread(target=watch, name="import-limit", daemon=True).start()
+    try:
+        return importlib.import_module(module_name)
+    finally:
+        with lock:
+            done.set()
 
 
 def run(sock: socket.socket, request: dict[str, Any]) -> None:
@@ -133,13 +200,18 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
 
     submission_dir = request["submission_dir"]
     _configure_tensorflow()
+    seed_everything(int(request["seed"]))
     try:
-        module = _import_student(request["module"], submission_dir) if request["module"] else None
+        module = (
+            _import_student(sock, request["module"], submission_dir, request.get("import_time_limit_s"))
+            if request["module"]
+            else None
+        )
     except BaseException as error:  # noqa: BLE001 - SystemExit at import is the student's too.
         wire.send(sock, {"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
         return
     wire.send(sock, {"event": wire.Event.HELLO, "import_error": None})
-    context = probes.Context(module=module, exercise=request["exercise"])
+    context = probes.Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
     while True:
         message = wire.receive(sock)
         if message is None:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from grader.grading import BoundReference, ExerciseCalls, ExerciseSpec
 from grader.grading.suites.test_training_step import check_convergence
 
 
-def test_converges_from_hidden_seeds(student: Any, reference: Any, spec: Any) -> None:
+def test_converges_from_hidden_seeds(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
     """From the hidden seeds, training reaches the reference's loss and 97% accuracy."""
     for seed in spec.hidden_seeds:
         check_convergence(student, reference, seed)

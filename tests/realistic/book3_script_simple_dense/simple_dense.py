@@ -1,0 +1,34 @@
+# Source: Deep Learning with Python, 3rd edition (Keras 3), chapter 3, "The base Layer class in
+#   Keras" and "Automatic shape inference", as in the chapter-3 companion notebook of
+#   fchollet/deep-learning-with-python-notebooks (3rd edition). Rewritten in that style for this
+#   corpus (not copied): keras.Layer, backend-agnostic keras.ops, the shape unpacked as
+#   `batch_dim, input_dim = input_shape`, add_weight with positional arguments, and the example
+#   cells run at import.
+# Adapted: nothing but the module.
+# Expected: full marks for simple_dense.
+import keras
+from keras import ops
+
+
+class SimpleDense(keras.Layer):
+    def __init__(self, units, activation=None):
+        super().__init__()
+        self.units = units
+        self.activation = activation
+
+    def build(self, input_shape):
+        batch_dim, input_dim = input_shape
+        self.W = self.add_weight((input_dim, self.units), "random_normal")
+        self.b = self.add_weight((self.units,), "zeros")
+
+    def call(self, inputs):
+        y = ops.matmul(inputs, self.W) + self.b
+        if self.activation is not None:
+            y = self.activation(y)
+        return y
+
+
+my_dense = SimpleDense(units=32, activation=ops.relu)
+input_tensor = ops.ones(shape=(2, 784))
+output_tensor = my_dense(input_tensor)
+print(output_tensor.shape)
