@@ -1,7 +1,7 @@
 """Stage 2 of the pipeline: run the student's modules in isolation and bring back plain data.
 
 submission → intake → **sandbox** → plain data → grading → result → reporters. The parent
-side (`isolation`, `bwrap`, `sandbox`, `worker`, `processes`) starts and stops the sandbox
+side (`isolation`, `bwrap`, `uids`, `sandbox`, `worker`, `output`, `failures`, `processes`) starts and stops the sandbox
 and reads its answers; `child/` is what runs inside it, next to the student's code, and
 imports nothing from the rest of the grader. `child.wire` is the one definition of the
 protocol both sides speak.

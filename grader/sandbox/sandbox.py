@@ -19,7 +19,6 @@ import stat
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -37,9 +36,10 @@ from grader.sandbox.isolation import (
     detect_isolation,
     sandbox_process_limit,
 )
+from grader.sandbox.output import OutputDrain, tail_text
 from grader.sandbox.processes import kill_tree, sweep_uid
 from grader.sandbox.uids import UidLease, remove_files_of
-from grader.sandbox.worker import OUTPUT_TAIL_BYTES, Worker, tail_text
+from grader.sandbox.worker import Worker
 
 STARTUP_TIMEOUT_S = 180.0
 CONTROL_TIMEOUT_S = 20.0
@@ -47,30 +47,6 @@ FILE_SIZE_LIMIT_MB = 64
 # How long past the import limit the parent waits before it kills a worker that did not
 # answer by itself (its own watchdog could not run: a C call holding the interpreter).
 IMPORT_LIMIT_MARGIN_S = 5.0
-# What the zygote itself may print (TensorFlow's start-up lines) before the parent stops
-# reading it; a worker's own output goes through its own pipe.
-ZYGOTE_OUTPUT_CAP_BYTES = 1024 * 1024
-
-
-class _OutputDrain(threading.Thread):
-    """Reads what the zygote prints, keeping a short tail; stops reading past a cap (the writer then blocks)."""
-
-    def __init__(self, stream: Any) -> None:
-        super().__init__(daemon=True)
-        self.stream = stream
-        self.total = 0
-        self.tail = b""
-
-    def run(self) -> None:
-        while self.total < ZYGOTE_OUTPUT_CAP_BYTES:
-            try:
-                chunk = self.stream.read1(65536)
-            except (OSError, ValueError):
-                return
-            if not chunk:
-                return
-            self.total += len(chunk)
-            self.tail = (self.tail + chunk)[-OUTPUT_TAIL_BYTES:]
 
 
 class Sandbox:
@@ -86,7 +62,7 @@ class Sandbox:
         self.scratch: Path | None = None
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
-        self.drain: _OutputDrain | None = None
+        self.drain: OutputDrain | None = None
         self.lease: UidLease | None = None
         # Modules that were not copied into the sandbox, and why (a link, a device, too big).
         self.refused: dict[str, str] = {}
@@ -157,7 +133,7 @@ class Sandbox:
             for fd in fds.values():
                 os.close(fd)
             child_end.close()
-        self.drain = _OutputDrain(self.process.stdout)
+        self.drain = OutputDrain(self.process.stdout)
         self.drain.start()
         return self
 

@@ -19,6 +19,7 @@ from grader.errors import InternalError
 from grader.results import Limit
 from grader.sandbox.child import wire
 from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
+from grader.sandbox.output import OUTPUT_TAIL_BYTES, tail_text
 
 
 class WorkerHost(Protocol):
@@ -28,15 +29,6 @@ class WorkerHost(Protocol):
     def limits(self) -> Limits: ...
 
     def finish_worker(self, pid: int) -> dict[str, Any]: ...
-
-
-OUTPUT_TAIL_BYTES = 4096
-
-
-def tail_text(data: bytes, limit: int) -> str:
-    """The end of what a process printed, for a message."""
-    text = data.decode("utf-8", errors="replace").strip()
-    return ("…" + text[-limit:]) if len(text) > limit else (text or "(nothing)")
 
 
 class Worker:

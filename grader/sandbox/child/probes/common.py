@@ -1,0 +1,146 @@
+"""What every probe shares: the context, calling the student's code through its own
+signature, counting library usage, and describing a returned value as plain data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from types import ModuleType
+from typing import Any
+
+import keras
+import numpy as np
+import tensorflow as tf
+
+from ..calling import Binding
+
+
+@dataclass
+class Context:
+    module: ModuleType | None
+    exercise: str
+    # The seed of every generator before the student's module was imported.
+    seed: int = 0
+    # The student's own definitions that a probe replaced with stand-ins, by name.
+    originals: dict[str, Any] = field(default_factory=dict)
+
+
+def student_function(context: Context, name: str) -> Any:
+    """The student's function or class `name`; a clear error when the module does not define it."""
+    value = getattr(context.module, name, None)
+    if value is None:
+        raise NameError(f"your module does not define {name}: define it with the name and parameters of the exercise")
+    return value
+
+
+def call_student(
+    context: Context, name: str, contract: tuple[str, ...], values: dict[str, Any], *, keywords: bool = False
+) -> Any:
+    """Call the student's `name` with the contract's values, through the student's own signature."""
+    function = student_function(context, name)
+    return Binding.of(function, contract, name).call(function, values, keywords=keywords)
+
+
+SQUARE_LOSS = ("targets", "predictions")
+MODEL = ("inputs", "W", "b")
+TRAINING_STEP = ("inputs", "targets", "W", "b", "learning_rate")
+SIMPLE_DENSE = ("units", "activation")
+ACCELERATION = ("position", "time")
+SPLIT_VALIDATION = ("inputs", "targets", "validation_fraction", "seed")
+
+
+def _library_type(kind: type) -> bool:
+    return kind.__module__.startswith(("tensorflow.", "keras.", "tf_keras."))
+
+
+@contextlib.contextmanager
+def recording_usage() -> Iterator[dict[str, int]]:
+    """Count, while the student's code runs, the GradientTape gradients it takes and the optimizers it uses.
+
+    The classes are wrapped in this process only, for the duration of one call, so that a
+    hard-coded answer, finite differences, a closed form or a library optimizer show in the data.
+    """
+    usage = {"gradient_tapes": 0, "tape_gradients": 0, "optimizers": 0}
+    patched: list[tuple[type, str, Any]] = []
+
+    def wrap(owner: type, name: str, key: str) -> None:
+        original = owner.__dict__.get(name, getattr(owner, name, None))
+        if original is None:
+            return
+
+        def counting(*args: Any, **kwargs: Any) -> Any:
+            usage[key] += 1
+            return original(*args, **kwargs)
+
+        patched.append((owner, name, owner.__dict__.get(name)))
+        setattr(owner, name, counting)
+
+    wrap(tf.GradientTape, "__enter__", "gradient_tapes")
+    for name in ("gradient", "jacobian", "batch_jacobian"):
+        wrap(tf.GradientTape, name, "tape_gradients")
+    for optimizer in (keras.optimizers.Optimizer, tf.compat.v1.train.Optimizer):
+        for name in ("__init__", "apply_gradients", "apply"):
+            wrap(optimizer, name, "optimizers")
+    try:
+        yield usage
+    finally:
+        for owner, name, original in reversed(patched):
+            if original is None:
+                delattr(owner, name)
+            else:
+                setattr(owner, name, original)
+
+
+def describe(value: Any) -> dict[str, Any]:
+    """What a returned value is, as plain data: its kind, type, dtype, shape and values."""
+    kind_type = type(value)
+    info: dict[str, Any] = {"python_type": f"{kind_type.__module__}.{kind_type.__qualname__}"}
+    if value is None:
+        info["kind"] = "none"
+        return info
+    # A subclass of a library type made outside the library (a tensor or an array that lies
+    # about itself) is "other": it is not what the library's own operations return.
+    if isinstance(value, tf.Variable) and _library_type(kind_type):
+        info["kind"] = "variable"
+    elif tf.is_tensor(value) and _library_type(kind_type):
+        info["kind"] = "tensor"
+    elif kind_type is np.ndarray:
+        info["kind"] = "ndarray"
+    elif isinstance(value, (bool, int, float, np.generic)):
+        info["kind"] = "scalar"
+    else:
+        info["kind"] = "other"
+    try:
+        array = value.numpy() if info["kind"] in ("tensor", "variable") else np.asarray(value)
+        array = np.asarray(array)
+    except Exception as error:  # noqa: BLE001 - an object that cannot become an array.
+        info["conversion_error"] = f"{type(error).__name__}: {error}"[:500]
+        return info
+    info["dtype"] = str(array.dtype)
+    info["shape"] = [int(n) for n in array.shape]
+    if array.dtype.kind in "biuf":
+        info["value"] = np.array(array, copy=True)
+    return info
+
+
+# ----------------------------------------------------------------------------------------
+# square_loss
+
+
+def environment(context: Context) -> dict[str, Any]:
+    import platform
+
+    gpus = tf.config.list_physical_devices("GPU")
+    device = "CPU"
+    if gpus:
+        details = tf.config.experimental.get_device_details(gpus[0])
+        device = f"GPU: {details.get('device_name', gpus[0].name)}"
+    return {
+        "python": platform.python_version(),
+        "tensorflow": tf.__version__,
+        "keras": keras.__version__,
+        "numpy": np.__version__,
+        "device": device,
+    }
