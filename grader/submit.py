@@ -36,6 +36,7 @@ from grader.intake.archive import (
     sha256_bytes,
     write_deterministic_zip,
 )
+from grader.intake.modules import module_file
 from grader.results import GradeResult
 
 
@@ -90,7 +91,7 @@ def collect_modules(folder: Path, course: Course) -> dict[str, bytes]:
         )
     modules: dict[str, bytes] = {}
     for module in course.modules:
-        path = folder / f"{module}.py"
+        path = folder / module_file(module)
         if not path.exists():
             raise SubmissionError(
                 f"{path} is missing: course.toml lists the module {module!r}. Restore it (copy it from the"
@@ -106,7 +107,7 @@ def collect_modules(folder: Path, course: Course) -> dict[str, bytes]:
                 " or generated code from it and submit again.",
                 path=path,
             )
-        modules[f"{module}.py"] = path.read_bytes()
+        modules[module_file(module)] = path.read_bytes()
     return modules
 
 
@@ -187,19 +188,4 @@ def write_submission(local: LocalGrading, out_dir: Path) -> Submission:
         manifest=manifest,
         result=local.result,
         warnings=local.warnings,
-    )
-
-
-def submit(
-    *,
-    path: Path,
-    student: str,
-    out_dir: Path,
-    course_path: Path | None = None,
-    solutions: Path | None = None,
-) -> Submission:
-    """Grade `path` locally and write `<out_dir>/<student>.submission.zip`."""
-    check_out_dir(out_dir)
-    return write_submission(
-        grade_locally(path=path, student=student, course_path=course_path, solutions=solutions), out_dir
     )

@@ -1,7 +1,7 @@
 """Grade one submission: run the trusted suites with pytest, in this process, against
 the student's sandbox, and turn pytest's outcomes into a `GradeResult`.
 
-Suites live in `grader/suites/test_<exercise>.py`; a test function `test_<name>` is the test
+Suites live in `grader/grading/suites/test_<exercise>.py`; a test function `test_<name>` is the test
 `<name>` of `course.toml`. A test passes, fails with a student-facing message (a `Mistake`
 or a `SubmissionFailure`), or errors: any other exception is a bug of the grader, reported as
 such, and makes the exit code 3. Nothing fails open.
@@ -212,7 +212,7 @@ def grade(
     if plugin.missing:
         raise ConfigError(
             f"course.toml lists tests that no suite defines: {', '.join(plugin.missing)}."
-            " Remove them from course.toml or add the test functions to grader/suites.",
+            " Remove them from course.toml or add the test functions to grader/grading/suites.",
             path=course.path,
         )
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -78,17 +78,20 @@ def check_student_id(student: str, where: str) -> str:
     return student
 
 
-def write_deterministic_zip(path: Path, files: dict[str, bytes], *, executable: frozenset[str] = frozenset()) -> None:
+def write_deterministic_zip(
+    path: Path, files: dict[str, bytes], *, executable: frozenset[str] = frozenset(), sort: bool = True
+) -> None:
     """Write `files` (name -> bytes) to `path` atomically; identical inputs give identical bytes.
 
-    The one zip writer of the kit (submissions, the Gradescope autograder): sorted members,
-    a fixed time, fixed permissions (0755 for the names in `executable`, else 0644).
+    The one zip writer of the kit (submissions, the Gradescope autograder): members sorted by
+    name (or in the order of `files` when `sort` is False), a fixed time, fixed permissions
+    (0755 for the names in `executable`, else 0644).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w") as archive:
-            for name in sorted(files):
+            for name in sorted(files) if sort else list(files):
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
                 info.create_system = ZIP_UNIX

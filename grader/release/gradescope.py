@@ -45,7 +45,10 @@ def write_autograder_zip(course_tree: Path, zip_path: Path) -> Path:
         if path.is_file()
     ]
     executable = frozenset(name for name, path in members if name in SCRIPTS or path.stat().st_mode & stat.S_IXUSR)
-    write_deterministic_zip(zip_path, {name: path.read_bytes() for name, path in members}, executable=executable)
+    # setup.sh and run_autograder first, at the root (Gradescope's contract), then course/ in order.
+    write_deterministic_zip(
+        zip_path, {name: path.read_bytes() for name, path in members}, executable=executable, sort=False
+    )
     return zip_path
 
 
