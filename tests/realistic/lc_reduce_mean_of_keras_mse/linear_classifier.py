@@ -1,7 +1,7 @@
 # Source: written for this corpus (a form seen in course repositories): Keras' per-sample
 #   tf.keras.losses.MSE (a mean over the last axis) wrapped in tf.reduce_mean, which averages the
-#   per-sample means into the mean over every element, for any shape; the step uses
-#   tf.nn.bias_add-free operators and keyword arguments to tape.gradient.
+#   per-sample means into the mean over every element, for any shape; the step passes
+#   tape.gradient its arguments by keyword and updates with W.assign(W - learning_rate * dW).
 # Adapted: -
 # Expected: full marks for square_loss and training_step.
 import tensorflow as tf
