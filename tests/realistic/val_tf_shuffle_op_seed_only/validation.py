@@ -1,9 +1,9 @@
-# Source: written for this corpus from a mistake seen in course repositories: the shuffle drawn
-#   with tf.random.shuffle(indices, seed=seed) and no tf.random.set_seed; in eager mode an
-#   operation seed alone gives a new order on every call, so two calls with the same seed split
-#   differently.
+# Source: written for this corpus from a form seen in course repositories: the shuffle drawn
+#   with tf.random.shuffle(indices, seed=seed) and no tf.random.set_seed. An operation seed
+#   makes the split reproducible from one run to the next (in one eager process, two calls give
+#   two orders); the grader starts TensorFlow's random state afresh for each call, as a run would.
 # Adapted: -
-# Expected: split_validation loses seed_controls_the_split.
+# Expected: full marks for split_validation.
 import numpy as np
 import tensorflow as tf
 
