@@ -42,8 +42,9 @@ def square_loss(targets, predictions):
     all the elements (every sample and every output) so that the result is one number.
 
     Args:
-        targets: A float32 tensor of any shape, for example `(num_samples, 1)`.
-        predictions: A float32 tensor with the same shape as `targets`.
+        targets: A float32 tensor (or NumPy array) of any shape, for example
+            `(num_samples, 1)`.
+        predictions: A float32 tensor (or NumPy array) with the same shape as `targets`.
 
     Returns:
         A scalar (shape `()`) float32 `tf.Tensor`.

@@ -31,7 +31,8 @@ def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
         targets: A NumPy array of shape `(num_samples, ...)`, one target per input.
         validation_fraction: A Python float between 0 and 1, the share of the samples
             held out for validation.
-        seed: An int that makes the shuffle reproducible, or `None` for a random shuffle.
+        seed: An int (a Python int, 0 included, or a NumPy integer such as `np.int64`)
+            that makes the shuffle reproducible, or `None` for a random shuffle.
 
     Returns:
         `((train_inputs, train_targets), (val_inputs, val_targets))`, four NumPy arrays

@@ -128,6 +128,13 @@ ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
 def advice_for(kind: str, message: str) -> str:
     """One sentence on what to do about a common exception in the student's code."""
     lowered = message.lower()
+    if "determinism is enabled" in lowered:
+        # The grader's own setting, never the student's mistake as such.
+        return (
+            " The grader runs TensorFlow deterministically and seeds it before your module is imported; this op still"
+            " had no seed because your code reset it (tf.random.set_seed(None)) or used a non-deterministic generator:"
+            " pass seed=... to the op, or remove the reset."
+        )
     for kinds, word, advice in ADVICE:
         if kind in kinds and word in lowered:
             return advice

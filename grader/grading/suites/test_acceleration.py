@@ -28,7 +28,9 @@ from grader.grading import (
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
 HINT_TAPES = "Open an outer and an inner tf.GradientTape: the speed is inner_tape.gradient(position, time), the acceleration outer_tape.gradient(speed, time)."
 HINT_WATCH = (
-    "A constant time must be watched with tape.watch(time) in both tapes (the outer one too), or the gradient is None."
+    "A gradient was None, for one of two reasons: a constant time must be watched with tape.watch(time) in both tapes"
+    " (the outer one too), and the speed, inner_tape.gradient(position, time), must be computed inside the outer"
+    " tape's `with` block, so that the outer tape records it."
 )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from grader.grading import ExerciseCalls, ExerciseSpec, fail, required, value_of
+from grader.grading import ExerciseCalls, ExerciseSpec, FailureKind, SubmissionFailure, fail, required, value_of
 
 PARTS = ("train_inputs", "train_targets", "val_inputs", "val_targets")
 HINT_SHUFFLE = (
@@ -110,26 +110,28 @@ def _sizes(result: dict[str, Any]) -> dict[str, int]:
 
 
 # (samples, validation_fraction): the usual sizes, then a single validation sample, two samples,
-# and fractions near 1.
+# fractions near 1, and sizes that round() would get wrong.
 SIZES = [(n, f) for n in (10, 37, 100) for f in (0.2, 0.3, 0.5)] + [
     (10, 0.1),
     (7, 0.15),
     (2, 0.5),
     (7, 0.9),
     (20, 0.95),
+    # Products whose fraction is above one half, where round() and int() disagree.
+    (9, 0.3),
+    (11, 0.25),
 ]
 
 
 def test_sizes_are_exact(student: ExerciseCalls, spec: ExerciseSpec) -> None:
-    """For n from 2 to 100 and fractions from 0.1 to 0.95, seeds of every kind: int(f * n) validation samples, the rest for training."""
+    """For n from 2 to 100 and fractions from 0.1 to 0.95, with a seed or None: int(f * n) validation samples, the rest for training."""
     wrong = []
     for index, (samples, fraction) in enumerate(SIZES):
         # The seed, in turn: one of the exercise's, None (a random split), a NumPy integer.
-        seed: int | None = spec.seeds[index % len(spec.seeds)]
-        seed_form = "numpy" if index % 4 == 3 else "int"
-        if index % 4 == 2:
-            seed = None
-        sizes = _sizes(_split(student, *data(spec.seeds[0], samples), fraction, seed, seed_form))
+        # The seed, in turn: one of the exercise's, or None (a random split). NumPy integers are
+        # graded by seed_controls_the_split alone, so that refusing them costs those points only.
+        seed: int | None = None if index % 3 == 2 else spec.seeds[index % len(spec.seeds)]
+        sizes = _sizes(_split(student, *data(spec.seeds[0], samples), fraction, seed))
         val, train = int(fraction * samples), samples - int(fraction * samples)
         if sizes != {"train_inputs": train, "train_targets": train, "val_inputs": val, "val_targets": val}:
             wrong.append((samples, fraction, val, train, sizes))
@@ -225,13 +227,31 @@ def test_split_is_shuffled(student: ExerciseCalls, spec: ExerciseSpec) -> None:
                 )
 
 
+def _split_with(
+    student: ExerciseCalls, inputs: np.ndarray, targets: np.ndarray, seed: int, seed_form: str
+) -> dict[str, Any]:
+    """A split with a seed of the given form; a NumPy integer refused is named as such."""
+    if seed_form != "numpy":
+        return _split(student, inputs, targets, 0.3, seed, seed_form)
+    try:
+        return _split(student, inputs, targets, 0.3, seed, seed_form)
+    except SubmissionFailure as failure:
+        if failure.kind != FailureKind.EXCEPTION:
+            raise
+        fail(
+            f"split_validation failed when the seed was the NumPy integer np.int64({seed}): {failure.message}",
+            hint="Seeds may be NumPy integers (np.int64) as well as Python ints: np.random.default_rng(seed) takes both;"
+            " with random.Random or random.seed, pass int(seed).",
+        )
+
+
 def test_seed_controls_the_split(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """The same seed twice gives identical parts (seed 0, a large seed and a NumPy integer included); two different seeds give different validation parts."""
     inputs, targets = data(spec.seeds[0], 50)
     where = "on 50 samples"
     for seed, seed_form in ((spec.seeds[0], "int"), (0, "int"), (2**31 - 1, "int"), (spec.seeds[1], "numpy")):
-        first = _arrays(_split(student, inputs, targets, 0.3, seed, seed_form), where, inputs, targets)
-        again = _arrays(_split(student, inputs, targets, 0.3, seed, seed_form), where, inputs, targets)
+        first = _arrays(_split_with(student, inputs, targets, seed, seed_form), where, inputs, targets)
+        again = _arrays(_split_with(student, inputs, targets, seed, seed_form), where, inputs, targets)
         changed = [name for name in PARTS if not np.array_equal(first[name], again[name])]
         if changed:
             kind = " (a NumPy integer)" if seed_form == "numpy" else ""

@@ -1,6 +1,7 @@
 # Source: Deep Learning with Python, 2nd edition, chapter 3, "An end-to-end example: A linear
-#   classifier in pure TensorFlow" (listings 3.13-3.20), as given in the course notes
-#   (shared/seeds/003_d0a3316badec9c06.txt), pasted as one script the way a student pastes the
+#   classifier in pure TensorFlow" (listings 3.13-3.20, the cells of the course notes
+#   shared/seeds/003_d0a3316badec9c06.txt with the book's own class means [0, 3] and [3, 0], which
+#   the notes changed), pasted as one script the way a student pastes the
 #   notebook cells: the point clouds are made at import, W is drawn unseeded at module level, and
 #   a 40-step training loop prints the loss.
 # Adapted: model, square_loss and training_step take the contract's parameters

@@ -1,5 +1,6 @@
 # Source: Deep Learning with Python, 2nd edition, chapter 3, "Monitoring loss and metrics on
-#   validation data" (listing 3.28, "Using the validation_data argument"), from the course notes
+#   validation data" (listing 3.28, "Using the validation_data argument"; the 3rd edition's
+#   chapter-3 notebook has the same cell), from the course notes
 #   shared/seeds/003_d0a3316badec9c06.txt, pasted as a script: the point clouds of the linear
 #   classifier are made again at import, the one-unit model is compiled and fitted for a few
 #   epochs with validation_data at import.

@@ -1,8 +1,10 @@
-# Source: Deep Learning with Python, 3rd edition (Keras 3), chapter 3, "Second-order gradients"
-#   in the TensorFlow part, as in the chapter-3 companion notebook of
-#   fchollet/deep-learning-with-python-notebooks (3rd edition). Rewritten in that style for this
-#   corpus (not copied): time is a watched constant, the tapes are opened in one `with`
-#   statement, and the notebook's check cell runs at import.
+# Source: Deep Learning with Python, 3rd edition (Keras 3), chapter 3, "Gradients in TensorFlow: a
+#   second look at the GradientTape API" (the companion notebook
+#   fchollet/deep-learning-with-python-notebooks, chapter03_introduction-to-ml-frameworks.ipynb,
+#   nests an outer and an inner tape around 4.9 * time**2 with time = tf.Variable(0.0)). Rewritten
+#   for this corpus, not copied: the student combines the book's two techniques, a watched
+#   constant (the cell before) for the time, and opens both tapes in one `with` statement; the
+#   check on 4.9 * time**2 runs at import.
 # Adapted: the cell wrapped in acceleration(position, time).
 # Expected: full marks for acceleration.
 import tensorflow as tf

@@ -1,12 +1,13 @@
-# Source: Deep Learning with Python, 3rd edition (Keras 3), chapter 3, the TensorFlow part of "An
-#   end-to-end example: A linear classifier" and "Making it faster with tf.function(jit_compile=
-#   True)", as in the chapter-3 companion notebook of fchollet/deep-learning-with-python-notebooks
-#   (3rd edition). Rewritten in that notebook's style for this corpus (the notebook's cells are
-#   not copied): one script, point clouds drawn at import, W drawn unseeded at module level, the
-#   loss written with keras.ops, the step compiled with XLA and a training loop that prints.
-# Adapted: the contract's signatures (model(inputs, W, b), training_step(inputs, targets, W, b,
-#   learning_rate=0.1)); training_step calls the student's own
-#   square_loss(targets=..., predictions=...) by keyword.
+# Source: Deep Learning with Python, 3rd edition (Keras 3), chapter 3, "An end-to-end example: a
+#   linear classifier in pure TensorFlow", in the structure of the companion notebook
+#   fchollet/deep-learning-with-python-notebooks, chapter03_introduction-to-ml-frameworks.ipynb:
+#   the point clouds drawn at import, W = tf.Variable(tf.random.uniform(...)) unseeded at module
+#   level, model(inputs, W, b), a loss of the student's own, training_step under
+#   @tf.function(jit_compile=True), and a 40-step loop that prints. Rewritten for this corpus, not
+#   copied: the student wrote the loss with keras.ops (as in the book's Keras part) and calls it
+#   by keyword, square_loss(targets=..., predictions=...).
+# Adapted: the book's mean_squared_error is named square_loss; its global learning_rate became
+#   training_step's default, learning_rate=0.1.
 # Expected: full marks for square_loss and training_step.
 import keras
 import numpy as np

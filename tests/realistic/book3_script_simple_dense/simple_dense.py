@@ -1,9 +1,11 @@
 # Source: Deep Learning with Python, 3rd edition (Keras 3), chapter 3, "The base Layer class in
-#   Keras" and "Automatic shape inference", as in the chapter-3 companion notebook of
-#   fchollet/deep-learning-with-python-notebooks (3rd edition). Rewritten in that style for this
-#   corpus (not copied): keras.Layer, backend-agnostic keras.ops, the shape unpacked as
-#   `batch_dim, input_dim = input_shape`, add_weight with positional arguments, and the example
-#   cells run at import.
+#   Keras", in the structure of the companion notebook fchollet/deep-learning-with-python-notebooks,
+#   chapter03_introduction-to-ml-frameworks.ipynb: SimpleDense(keras.Layer) with its own
+#   __init__(units, activation=None), `batch_dim, input_dim = input_shape` in build(),
+#   keras.ops.matmul in call(), and the example cell (SimpleDense(units=32,
+#   activation=keras.ops.relu) on keras.ops.ones((2, 784))) run at import. Rewritten for this
+#   corpus, not copied; the student passes add_weight's shape and initializer positionally (the
+#   book passes them by keyword).
 # Adapted: nothing but the module.
 # Expected: full marks for simple_dense.
 import keras

@@ -20,13 +20,12 @@ ACTIVATIONS: dict[str, Callable[[tf.Tensor], tf.Tensor]] = {
 }
 
 
-def _simple_dense(context: Context, units: int, activation: str | None) -> Any:
-    return call_student(
-        context,
-        "SimpleDense",
-        SIMPLE_DENSE,
-        {"units": units, "activation": ACTIVATIONS[activation] if activation else None},
-    )
+def _simple_dense(context: Context, units: int, activation: str | None, *, default_activation: bool = False) -> Any:
+    """The student's SimpleDense(units, activation=...); with `default_activation`, SimpleDense(units) as the notes write it."""
+    values: dict[str, Any] = {"units": units}
+    if not default_activation:
+        values["activation"] = ACTIVATIONS[activation] if activation else None
+    return call_student(context, "SimpleDense", SIMPLE_DENSE, values)
 
 
 def sublayers(layer: keras.layers.Layer) -> list[str]:
@@ -68,7 +67,9 @@ def simple_dense_fit(
     context: Context, inputs: np.ndarray, targets: np.ndarray, epochs: int, seed: int
 ) -> dict[str, Any]:
     keras.utils.set_random_seed(seed)
-    model = keras.Sequential([_simple_dense(context, 16, "relu"), _simple_dense(context, 1, None)])
+    model = keras.Sequential(
+        [_simple_dense(context, 16, "relu"), _simple_dense(context, 1, None, default_activation=True)]
+    )
     model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), loss="mean_squared_error")
     history = model.fit(inputs, targets, epochs=epochs, batch_size=64, verbose=0, shuffle=False)
     inner = [name for layer in model.layers for name in sublayers(layer)]
