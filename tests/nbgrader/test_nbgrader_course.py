@@ -91,7 +91,10 @@ def test_markdown_teaches_each_exercise_from_its_docstring(notebook: dict[str, A
     task = cells["split_validation-task"]["source"]
     assert task.startswith("### Exercise 5: Holding out validation data with one shared shuffle (15 points)")
     assert "`split_validation(inputs, targets, validation_fraction=0.3, seed=None)`" in task
-    assert "- `seed`: An int that makes the shuffle reproducible" in task
+    assert (
+        "- `seed`: An int (a Python int, 0 included, or a NumPy integer such as `np.int64`) that makes the shuffle reproducible"
+        in task
+    )
     assert "#### `build(self, input_shape)`" in cells["simple_dense-task"]["source"]
     assert cells["gradients-intro"]["source"].startswith("## Second derivatives with nested gradient tapes")
     assert docstring_markdown(

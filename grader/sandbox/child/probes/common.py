@@ -14,7 +14,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..calling import Binding
+from ..calling import Binding, ContractMismatch
 
 
 @dataclass
@@ -31,7 +31,12 @@ def student_function(context: Context, name: str) -> Any:
     """The student's function or class `name`; a clear error when the module does not define it."""
     value = getattr(context.module, name, None)
     if value is None:
-        raise NameError(f"your module does not define {name}: define it with the name and parameters of the exercise")
+        module = getattr(context.module, "__name__", "your module")
+        raise ContractMismatch(
+            f"{module}.py does not define {name} when it is imported: define {name} at the top level of the"
+            f" module, with the exercise's name and parameters (not inside a function or under"
+            ' `if __name__ == "__main__":`)'
+        )
     return value
 
 
