@@ -1,4 +1,4 @@
-"""What this machine can isolate a submission with, and the command that starts a sandbox.
+"""What this machine can isolate a submission with: bubblewrap or rlimits, and why not more.
 
 Four modes, from the strongest:
 - bubblewrap started by root: no user namespace, so that the worker can drop to a dedicated
