@@ -25,6 +25,7 @@ from grader.gradescope_autograder import write_autograder_zip
 from grader.release_files import render_course_toml, render_pyproject, render_student_readme
 from grader.results import PASSED, GradeResult
 from grader.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
+from grader.report.tamper import record_protected
 from grader.session import Reference
 from grader.workflow import render_workflow, runner_names
 
@@ -76,6 +77,8 @@ def build_release(
         (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         (staging / WORKFLOW_PATH).parent.mkdir(parents=True)
         (staging / WORKFLOW_PATH).write_text(render_workflow(public, runs_on), encoding="utf-8")
+        # The hashes of the grading files, for `grade report --release` (tampered Classroom repositories).
+        record_protected(staging)
         if gradescope_zip is not None:
             build_gradescope_zip(course, solutions, Path(gradescope_zip).resolve(), public_reference=reference)
         if out.exists():
