@@ -27,13 +27,12 @@ WINDOW = GUARANTEE_T - NOISE_T + 1
 
 @dataclass(frozen=True)
 class SharedModule:
-    """One module of a pair: each side's code and its line numbers (1-based) that the other side shares."""
+    """One module of a pair, as the side-by-side view shows it: each side's own lines (the stub's
+    lines left out) as (line number, text, shared with the other side)."""
 
     name: str
-    code_a: str
-    code_b: str
-    lines_a: tuple[int, ...]
-    lines_b: tuple[int, ...]
+    lines_a: tuple[tuple[int, str, bool], ...]
+    lines_b: tuple[tuple[int, str, bool], ...]
 
 
 @dataclass(frozen=True)
@@ -64,6 +63,17 @@ def _lines(code: str, slices: np.ndarray) -> tuple[int, ...]:
     return tuple(sorted(lines))
 
 
+def own_lines(code: str, shared: tuple[int, ...], given: set[str]) -> tuple[tuple[int, str, bool], ...]:
+    """The lines a student wrote (not a line of the stub, not blank), each marked shared or not."""
+    chosen = set(shared)
+    return tuple((number, line, number in chosen) for number, line in enumerate(code.split("\n"), start=1)
+                 if line.strip() and _squeeze(line) not in given)  # fmt: skip
+
+
+def _squeeze(line: str) -> str:
+    return "".join(line.split())
+
+
 def similar_pairs(
     submissions: dict[str, dict[str, str]], boilerplate: dict[str, str], *, minimum: float = 0.0
 ) -> list[SimilarPair]:
@@ -74,6 +84,7 @@ def similar_pairs(
     """
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # copydetect logs per file
     given = {name: list(_fingerprint(name, code).hashes) for name, code in boilerplate.items()}
+    given_lines = {name: {_squeeze(line) for line in code.splitlines() if line.strip()} for name, code in boilerplate.items()}
     prints = {
         student: {name: _fingerprint(name, code, given.get(name)) for name, code in modules.items()}
         for student, modules in submissions.items()
@@ -94,10 +105,12 @@ def similar_pairs(
                 continue
             overlap_a += similarity_a * left.token_coverage
             overlap_b += similarity_b * right.token_coverage
-            shared.append(SharedModule(name, left.raw_code, right.raw_code, _lines(left.raw_code, slices_a), _lines(right.raw_code, slices_b)))
+            stub = given_lines.get(name, set())
+            shared.append(SharedModule(name, own_lines(left.raw_code, _lines(left.raw_code, slices_a), stub),
+                                       own_lines(right.raw_code, _lines(right.raw_code, slices_b), stub)))  # fmt: skip
         share_a = min(1.0, overlap_a / coverage_a) if coverage_a else 0.0
         share_b = min(1.0, overlap_b / coverage_b) if coverage_b else 0.0
-        score = round((share_a + share_b) / 2, 4)
+        score = round(float(share_a + share_b) / 2, 4)
         if score >= minimum and shared:
             pairs.append(SimilarPair(student_a, student_b, score, int(round(overlap_a)), tuple(shared)))
     pairs.sort(key=lambda pair: (-pair.score, pair.student_a, pair.student_b))
