@@ -51,6 +51,7 @@ def check(
     solutions: Path | None = None,
     exercise_ids: list[str] | None = None,
     students_view: bool = False,
+    plots: bool = False,
 ) -> GradeResult:
     """Grade the exercise modules in `path`."""
     if not path.exists():
@@ -62,6 +63,6 @@ def check(
         course = course.without_hidden_tests()
     reference = find_reference(course, solutions)
     try:
-        return grade(course=course, submission_dir=path, reference=reference, exercise_ids=exercise_ids)
+        return grade(course=course, submission_dir=path, reference=reference, exercise_ids=exercise_ids, plots=plots)
     finally:
         reference.close()

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from grader import __version__
-from grader.errors import GraderError
+from grader.errors import GraderError, UsageError
 from grader.results import EXIT_INTERNAL, EXIT_USAGE
 
 FORMATS = ["text", "json", "junit", "gradescope", "classroom"]
@@ -27,19 +27,31 @@ def cli() -> None:
 @click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
-def check_command(path: Path, course_path: Path | None, solutions: Path | None, exercise_ids: tuple[str, ...], output_format: str) -> None:
+@click.option("--html", "html_path", type=click.Path(path_type=Path), help="Also write an HTML report with plots to this file.")
+def check_command(path: Path, course_path: Path | None, solutions: Path | None, exercise_ids: tuple[str, ...], output_format: str,
+                  html_path: Path | None) -> None:  # fmt: skip
     """Grade the exercise modules in PATH (default ./exercises), or the notebook PATH.ipynb."""
     from grader.check import check
     from grader.reporters import REPORTERS
 
+    if html_path is not None and not html_path.parent.is_dir():
+        raise UsageError(f"--html {html_path}: the folder {html_path.parent} does not exist; create it or choose another path.")
     if path.suffix == ".ipynb":
         from grader.notebook import check_notebook
 
         result = check_notebook(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
     else:
-        result = check(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
+        result = check(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids), plots=html_path is not None)
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if html_path is not None:
+        from dataclasses import replace
+
+        from grader.reporters.html import write_html
+
+        write_html(result, html_path)
+        click.echo(f"Wrote {html_path}", err=True)
+        result = replace(result, extra={key: value for key, value in result.extra.items() if key != "plots"})
     click.echo(REPORTERS[output_format](result), nl=False)
     sys.exit(result.return_code)
 

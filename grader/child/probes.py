@@ -365,6 +365,12 @@ def acceleration_call(context: Context, expression: list[Any], time: float, time
     return {**describe(result), "usage": usage}
 
 
+def acceleration_curve(context: Context, expression: list[Any], times: list[float]) -> dict[str, Any]:
+    """The student's second derivative at many times, for the HTML report's plot (not graded)."""
+    values = [float(np.asarray(context.module.acceleration(build_expression(expression), float(time)))) for time in times]
+    return {"values": np.array(values, dtype=np.float64)}
+
+
 # ----------------------------------------------------------------------------------------
 # split_validation
 
@@ -436,6 +442,7 @@ PROBES: dict[str, Callable[..., Any]] = {
     "simple_dense.fit": simple_dense_fit,
     "simple_dense.call_randomized": simple_dense_call_randomized,
     "acceleration.call": acceleration_call,
+    "acceleration.curve": acceleration_curve,
     "split_validation.call": split_validation_call,
     "environment": environment,
 }

@@ -18,6 +18,7 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402 - the backend is chosen first
 import numpy as np  # noqa: E402
+from matplotlib.ticker import MaxNLocator  # noqa: E402
 
 TEMPLATES = Path(__file__).parent / "templates"  # the reports' shared style sheet lives here
 STUDENT = "#1f6fb4"
@@ -88,6 +89,7 @@ def grouped_bars(labels: Sequence[str], groups: dict[str, Sequence[float]], *, t
     for index, (name, values) in enumerate(groups.items()):
         ax.bar(np.arange(len(labels)) + index * width, values, width=width, label=name, color=[STUDENT, REFERENCE, "#5a9e4b"][index % 3])
     ax.set_xticks(np.arange(len(labels)) + width * (len(groups) - 1) / 2, labels)
+    ax.set_ylim(top=1.3 * max((max(values, default=0) for values in groups.values()), default=1) or 1)  # room for the legend
     return _render(fig, ax, title, xlabel, ylabel)
 
 
@@ -100,6 +102,8 @@ def curves(series: dict[str, tuple[Sequence[float], Sequence[float]]], *, title:
                 linestyle="-" if index == 0 else "--", linewidth=2)  # fmt: skip
     if log_y:
         ax.set_yscale("log")
+    if all(np.allclose(np.asarray(xs, dtype=float), np.round(np.asarray(xs, dtype=float))) for xs, _ in series.values()):
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # steps and epochs are whole numbers
     return _render(fig, ax, title, xlabel, ylabel)
 
 
