@@ -85,6 +85,8 @@ dependencies = [
     "numpy>=1.26",
     "click>=8.1",
     "pytest>=8.0",
+    "jinja2>=3.1",
+    "matplotlib>=3.8",
 ]
 
 [project.optional-dependencies]
@@ -97,7 +99,7 @@ grade = "grader.cli:main"
 include = ["grader*"]
 
 [tool.setuptools.package-data]
-"*" = ["*.ini", "*.toml", "*.json", "*.md", "*.txt", "*.yml", "*.sh", "run_autograder"]
+"*" = ["*.ini", "*.toml", "*.json", "*.md", "*.txt", "*.yml", "*.sh", "*.j2", "run_autograder"]
 """
 
 
