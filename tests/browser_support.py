@@ -24,7 +24,9 @@ MEASURE = """() => {
   const sizes = [...document.querySelectorAll('p, td, th, li, h1, h2, h3, figcaption, div.card')]
     .filter(e => e.offsetParent !== null && e.textContent.trim())
     .map(e => parseFloat(getComputedStyle(e).fontSize));
-  return {figures, minFont: Math.min(...sizes), scrollWidth: document.documentElement.scrollWidth,
+  const cramped = [...document.querySelectorAll('td')].filter(e => e.offsetParent !== null && e.textContent.trim().length > 60
+    && e.getBoundingClientRect().width < Math.min(0.5 * document.documentElement.clientWidth, 320)).map(e => e.textContent.trim().slice(0, 60));
+  return {cramped, figures, minFont: Math.min(...sizes), scrollWidth: document.documentElement.scrollWidth,
           clientWidth: document.documentElement.clientWidth, text: document.body.innerText,
           scripts: document.querySelectorAll('script').length,
           external: [...document.querySelectorAll('[src], link[href]')].map(e => e.getAttribute('src') || e.getAttribute('href'))};
@@ -45,6 +47,7 @@ class Rendered:
     external: list[str]
     console: list[str]
     failed_requests: list[str]
+    cramped: list[str]
 
 
 class Browser:
@@ -73,7 +76,7 @@ class Browser:
         context.close()
         return Rendered(width=viewport["width"], figures=measured["figures"], min_font_px=measured["minFont"],
                         scroll_width=measured["scrollWidth"], client_width=measured["clientWidth"], text=measured["text"],
-                        scripts=measured["scripts"], external=measured["external"], console=console, failed_requests=failed)  # fmt: skip
+                        scripts=measured["scripts"], external=measured["external"], console=console, failed_requests=failed, cramped=measured["cramped"])  # fmt: skip
 
     def close(self) -> None:
         self.browser.close()
@@ -92,7 +95,8 @@ def browser_fixture() -> Iterator[Browser]:
 
 
 def assert_readable(rendered: Rendered) -> None:
-    """Every plot drawn with its axis labels as text, no console error, no network, no sideways scrolling, text >= 12 px."""
+    """Every plot drawn with its axis labels as text, no console error, no network, no sideways scrolling, text >= 12 px,
+    no long text squeezed into a narrow column."""
     assert rendered.console == [], rendered.console
     assert rendered.failed_requests == [] and rendered.external == [], (rendered.failed_requests, rendered.external)
     assert rendered.scripts == 0
@@ -102,3 +106,4 @@ def assert_readable(rendered: Rendered) -> None:
         assert figure["width"] >= min(300, rendered.width - 60) and figure["height"] > 150, figure
     assert rendered.scroll_width <= rendered.client_width, f"the page scrolls sideways at {rendered.width} px"
     assert rendered.min_font_px >= 12, f"text of {rendered.min_font_px} px at {rendered.width} px"
+    assert rendered.cramped == [], f"long text squeezed into less than half the width at {rendered.width} px: {rendered.cramped[:3]}"
