@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import pytest
 
@@ -13,7 +13,6 @@ from browser_support import DESKTOP, PHONE, Browser, assert_readable, browser_fi
 from conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
 from grader.config import Course
 from grader.reporters.html import render_html
-from grader.results import GradeResult
 from grader.runner import grade
 from grader.session import Reference
 

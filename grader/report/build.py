@@ -15,7 +15,7 @@ import jinja2
 
 from grader.config import Course, load_course
 from grader.errors import UsageError
-from grader.gradebook import OK, Gradebook, Row
+from grader.gradebook import Gradebook, Row
 from grader.report.late import LatePolicy, apply_policy, read_late_policy, submit_time
 from grader.report.similarity import SimilarPair, similar_pairs
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
@@ -40,7 +40,7 @@ class ReportFiles:
         lines = [
             f"Class report of {data.course_id}: {data.students} students, mean total"
             f" {data.total.mean if data.total.mean is not None else '-'} / {data.total.max_score}",
-            f"  statuses: " + ", ".join(f"{status} {count}" for status, count in data.statuses.items()),
+            "  statuses: " + ", ".join(f"{status} {count}" for status, count in data.statuses.items()),
             f"  most similar pair: {data.similar_pairs[0].student_a} and {data.similar_pairs[0].student_b} ({data.similar_pairs[0].score:.0%})" if data.similar_pairs else "  similarity: no shared code beyond the stubs",
             f"  tampered Classroom repositories: {len(data.tampered)} of {data.repositories_checked} checked" + (f" ({data.tamper_note})" if data.tamper_note else ""),
             f"  late: {sum(1 for entry in data.late if entry.days_late)} ({data.late_policy})",
