@@ -98,7 +98,7 @@ def read_late_policy(course_path: Path) -> LatePolicy:
     if zero_after is not None and (isinstance(zero_after, bool) or not isinstance(zero_after, int) or zero_after < 0):
         raise ConfigError(f"'late.zero_after_days' must be a whole number of days >= 0, received {zero_after!r}.", path=course_path, key="late.zero_after_days")
     if table and deadline is None:
-        raise ConfigError("[late] gives a penalty but [course] has no deadline: add deadline = 2026-12-01T23:59:00Z to [course].", path=course_path, key="course.deadline")
+        raise ConfigError("[late] gives a penalty but 'course.deadline' is missing: add deadline = 2026-12-01T23:59:00Z to [course].", path=course_path, key="course.deadline")
     return LatePolicy(
         deadline=None if deadline is None else _utc(deadline, "course.deadline", Path(course_path)),
         percent_per_day=float(percent),
