@@ -40,7 +40,7 @@ if ! command -v chromium >/dev/null 2>&1; then
     # download needs the network at test time, so the tests drive Debian's chromium instead.
     echo "==> Installing chromium (renders the HTML reports in the tests)"
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
-      || echo "warning: could not install chromium; the browser tests of the HTML reports will be skipped"
+      || echo "warning: could not install chromium; the browser tests of the HTML reports will fail until it is installed"
   else
     echo "warning: chromium is not installed and we are not root; run: sudo apt-get install chromium"
   fi
