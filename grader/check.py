@@ -71,6 +71,7 @@ def check(
     solutions: Path | None = None,
     exercise_ids: list[str] | None = None,
     students_view: bool = False,
+    plots: bool = False,
 ) -> GradeResult:
     """Grade the exercise modules in `path`."""
     if not path.exists():
@@ -84,7 +85,7 @@ def check(
         course = course.without_hidden_tests()
     reference = find_reference(course, solutions)
     try:
-        return grade(course=course, submission_dir=path, reference=reference, exercise_ids=exercise_ids)
+        return grade(course=course, submission_dir=path, reference=reference, exercise_ids=exercise_ids, plots=plots)
     finally:
         reference.close()
 
@@ -114,3 +115,19 @@ def check_notebook(
     finally:
         reference.close()
     return dataclasses.replace(result, submission=str(path), warnings=result.warnings + conversion.messages)
+
+
+def check_html_path(html_path: Path | None) -> None:
+    """`--html`: its folder must exist before grading starts."""
+    if html_path is not None and not html_path.parent.is_dir():
+        raise UsageError(
+            f"--html {html_path}: the folder {html_path.parent} does not exist; create it or choose another path."
+        )
+
+
+def write_html_report(result: GradeResult, html_path: Path) -> GradeResult:
+    """Write the student's HTML report; returns the result without its plot data (for the other reporters)."""
+    from grader.reporters.html import write_html
+
+    write_html(result, html_path)
+    return dataclasses.replace(result, extra={key: value for key, value in result.extra.items() if key != "plots"})

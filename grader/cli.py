@@ -34,12 +34,21 @@ def cli() -> None:
 )
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option(
+    "--html", "html_path", type=click.Path(path_type=Path), help="Also write an HTML report with plots to this file."
+)
 def check_command(
-    path: Path, course_path: Path | None, solutions: Path | None, exercise_ids: tuple[str, ...], output_format: str
+    path: Path,
+    course_path: Path | None,
+    solutions: Path | None,
+    exercise_ids: tuple[str, ...],
+    output_format: str,
+    html_path: Path | None,
 ) -> None:
     """Grade the exercise modules in PATH (default ./exercises), or the notebook PATH.ipynb."""
-    from grader.check import check
+    from grader.check import check, check_html_path, write_html_report
 
+    check_html_path(html_path)
     if path.suffix == ".ipynb":
         from grader.check import check_notebook
 
@@ -47,9 +56,18 @@ def check_command(
             path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids)
         )
     else:
-        result = check(path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids))
+        result = check(
+            path=path,
+            course_path=course_path,
+            solutions=solutions,
+            exercise_ids=list(exercise_ids),
+            plots=html_path is not None,
+        )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
+    if html_path is not None:
+        result = write_html_report(result, html_path)
+        click.echo(f"Wrote {html_path}", err=True)
     click.echo(REPORTERS[output_format](result), nl=False)
     sys.exit(result.return_code)
 
@@ -188,21 +206,100 @@ def batch_command(
     "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
 )
 @click.option(
-    "--format", "output_format", type=click.Choice(["csv", "json", "gradescope"]), default="csv", show_default=True
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "json", "gradescope", "canvas", "moodle"]),
+    default="csv",
+    show_default=True,
 )
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
-    help="Output file (csv, json; default stdout) or folder (gradescope; default ./gradescope).",
+    help="Output file (csv, json, canvas, moodle; default stdout) or folder (gradescope; default ./gradescope).",
 )
-def export_command(gradebook_path: Path, output_format: str, out: Path | None) -> None:
-    """Export the latest submission of each student from the gradebook."""
+@click.option(
+    "--roster",
+    type=click.Path(path_type=Path),
+    help="canvas, moodle: a CSV mapping each student id to the LMS's ids (see README).",
+)
+@click.option(
+    "--assignment", "assignment_name", help="canvas, moodle: the LMS assignment's name (default: the course title)."
+)
+@click.option(
+    "--assignment-id",
+    default="",
+    help='canvas: the id of an existing Canvas assignment (its column is then "NAME (ID)").',
+)
+@click.option(
+    "--course",
+    "course_path",
+    type=click.Path(path_type=Path),
+    help="canvas, moodle: course.toml, for the deadline and late policy (default: the nearest one).",
+)
+def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, assignment_name: str | None,
+                   assignment_id: str, course_path: Path | None) -> None:  # fmt: skip
+    """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
 
-    text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
+    if output_format in ("canvas", "moodle"):
+        from grader.check import find_course
+        from grader.report.lms import export_to_lms
+
+        text, written, warnings = export_to_lms(
+            gradebook_path=gradebook_path, output_format=output_format, out=out, roster=roster,
+            assignment_name=assignment_name, assignment_id=assignment_id, course_path=find_course(Path.cwd(), course_path),
+        )  # fmt: skip
+        for warning in warnings:
+            click.echo(f"warning: {warning}", err=True)
+    else:
+        text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
     click.echo(text, nl=False)
     if written:
         click.echo(f"Wrote {len(written)} file(s) under {out or written[0].parent.parent}", err=True)
+
+
+@cli.command("report")
+@click.option(
+    "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=Path("report"),
+    show_default=True,
+    help="Folder for index.html and summary.json.",
+)
+@click.option(
+    "--course",
+    "course_path",
+    type=click.Path(path_type=Path),
+    help="course.toml, for the deadline and late policy (default: the nearest one).",
+)
+@click.option(
+    "--stubs",
+    type=click.Path(path_type=Path),
+    help="The stubs, left out of similarity (default: exercises/ beside course.toml).",
+)
+@click.option(
+    "--release",
+    type=click.Path(path_type=Path),
+    help="The folder `grade release` wrote (or its .grader/protected.json): check Classroom repositories against it.",
+)
+def report_command(
+    gradebook_path: Path, out: Path, course_path: Path | None, stubs: Path | None, release: Path | None
+) -> None:
+    """The class at a glance: scores, frequent mistakes, similar submissions, tampered repositories, late ones."""
+    from grader.check import find_course
+    from grader.report.build import build_report
+
+    files = build_report(
+        gradebook_path=gradebook_path,
+        out=out,
+        course_path=find_course(Path.cwd(), course_path),
+        stubs=stubs,
+        release=release,
+    )
+    click.echo(files.describe(), nl=False)
 
 
 @cli.command("nbgrader")

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the kit needs on a fresh machine with only Python 3.11+:
 # a virtual environment in .venv with the package and its dependencies, and bubblewrap
-# (the sandbox) where it is missing and we are root. Safe to run again: it skips what is done.
+# (the sandbox) and chromium (the browser that renders the HTML reports in the tests) where they are
+# missing and we are root. Safe to run again: it skips what is done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -31,5 +32,16 @@ if ! command -v bwrap >/dev/null 2>&1; then
       || echo "warning: could not install bubblewrap; grading will use the weaker rlimits isolation"
   else
     echo "warning: bubblewrap is not installed and we are not root; run: sudo apt-get install bubblewrap"
+  fi
+fi
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    # The HTML reports' tests open them in a real headless browser; Playwright's own browser
+    # download needs the network at test time, so the tests drive Debian's chromium instead.
+    echo "==> Installing chromium (renders the HTML reports in the tests)"
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 \
+      || echo "warning: could not install chromium; the browser tests of the HTML reports will fail until it is installed"
+  else
+    echo "warning: chromium is not installed and we are not root; run: sudo apt-get install chromium"
   fi
 fi

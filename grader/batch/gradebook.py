@@ -43,6 +43,13 @@ CREATE TABLE IF NOT EXISTS submissions (
     duration_s REAL NOT NULL DEFAULT 0,
     UNIQUE (student, sha256)
 );
+CREATE TABLE IF NOT EXISTS modules (
+    student TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (student, sha256, name)
+);
 """
 COLUMNS = (
     "student",
@@ -184,6 +191,22 @@ class Gradebook:
                 f" ON CONFLICT (student, sha256) DO UPDATE SET {updates}",
                 row.values(),
             )
+
+    def record_modules(self, student: str, sha256: str, modules: dict[str, str]) -> None:
+        """Keep the code of one submission (module file name -> text), for `grade report`'s similarity."""
+        with self._transaction():
+            self.connection.execute("DELETE FROM modules WHERE student = ? AND sha256 = ?", (student, sha256))
+            self.connection.executemany(
+                "INSERT INTO modules (student, sha256, name, text) VALUES (?, ?, ?, ?)",
+                [(student, sha256, name, text) for name, text in sorted(modules.items())],
+            )
+
+    def modules(self, student: str, sha256: str) -> dict[str, str]:
+        """The code kept for one submission; empty when the gradebook predates code keeping."""
+        found = self.connection.execute(
+            "SELECT name, text FROM modules WHERE student = ? AND sha256 = ? ORDER BY name", (student, sha256)
+        )
+        return {name: text for name, text in found}
 
     def rows(self) -> list[Row]:
         """Every stored grading, in the order they were first stored."""

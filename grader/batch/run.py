@@ -131,6 +131,9 @@ def run_batch(
                     yield item, item.modules
 
         def done(item: Intake, outcome: Outcome) -> None:
+            # The code is kept beside the grade, so that `grade report` can compare submissions.
+            modules = {name: data.decode("utf-8", "replace") for name, data in item.modules.items()}
+            gradebook.record_modules(item.student, item.sha256, modules)
             record(row_from_outcome(item, outcome), "graded")
 
         root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))

@@ -173,10 +173,11 @@ def load_course(path: Path) -> Course:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"Not valid TOML: {error}. Fix the syntax at that place.", path=path) from error
     root = _Reader(document, "", path)
-    root.reject_unknown(["course", "limits", "exercises"])
+    # [late] and course.deadline are read by grader.report.late (grade report, grade export).
+    root.reject_unknown(["course", "limits", "exercises", "late"])
 
     course_table = _Reader(root.get("course", dict, what="a [course] table"), "course", path)
-    course_table.reject_unknown(["id", "version", "title"])
+    course_table.reject_unknown(["id", "version", "title", "deadline"])
     limits = _read_limits(_Reader(root.get("limits", dict, {}), "limits", path), Limits())
 
     exercises_table = _Reader(

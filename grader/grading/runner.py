@@ -83,7 +83,10 @@ class GradingPlugin:
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> ExerciseCalls:
-        return self.student_calls.for_exercise(self._exercise(request))
+        calls = self.student_calls.for_exercise(self._exercise(request))
+        exercise_id, name = _split_node(request.node)
+        calls.recording = not self.exercises[exercise_id].test(name).hidden  # hidden tests draw nothing
+        return calls
 
     @pytest.fixture
     def reference(self, request: pytest.FixtureRequest) -> BoundReference:
@@ -178,8 +181,12 @@ def grade(
     reference: Reference,
     exercise_ids: list[str] | None = None,
     time_limit_s: float | None = None,
+    plots: bool = False,
 ) -> GradeResult:
-    """Grade the modules in `submission_dir` against `course`; never raises for student faults."""
+    """Grade the modules in `submission_dir` against `course`; never raises for student faults.
+
+    With `plots`, the result's `extra["plots"]` holds the data of the student's HTML report.
+    """
     started = time.monotonic()
     submission_dir = Path(submission_dir)
     if not submission_dir.is_dir():
@@ -206,6 +213,11 @@ def grade(
         ]
         with _quiet_pytest():
             exit_code = pytest.main(arguments, plugins=[plugin])
+        extra: dict[str, Any] = {}
+        if plots:
+            from grader.grading.plotdata import collect_plot_data
+
+            extra["plots"] = collect_plot_data(exercises, student, reference)
         environment = student.environment()
     finally:
         student.close()
@@ -250,4 +262,5 @@ def grade(
         internal_errors=tuple(internal_errors),
         submission=str(submission_dir),
         duration_s=round(time.monotonic() - started, 3),
+        extra=extra,
     )

@@ -73,6 +73,10 @@ class ExerciseCalls:
         self.reference = reference
         self.worker: Worker | None = None
         self.timeouts = 0
+        # The answers of public tests, (probe, arguments, answer), for the student's HTML report;
+        # the runner turns recording off while a hidden test runs, so hidden inputs are never drawn.
+        self.recording = True
+        self.answers: list[tuple[str, dict[str, Any], Any]] = []
 
     def _worker(self) -> Worker:
         module = self.exercise.module
@@ -109,6 +113,8 @@ class ExerciseCalls:
         worker = self._worker()
         try:
             answer: dict[str, Any] = worker.call(probe, limit, describe_probe(probe), **args)
+            if self.recording:
+                self.answers.append((probe, args, answer))
             return answer
         except SubmissionFailure as failure:
             if failure.kind == FailureKind.TIMEOUT:

@@ -26,6 +26,7 @@ from grader.grading.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
 from grader.grading.session import Reference
 from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
+from grader.release.protected import record_protected
 from grader.release.workflow import render_workflow, runner_names
 from grader.results import GradeResult
 
@@ -77,6 +78,8 @@ def build_release(
         (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         (staging / WORKFLOW_PATH).parent.mkdir(parents=True)
         (staging / WORKFLOW_PATH).write_text(render_workflow(public, runs_on), encoding="utf-8")
+        # The hashes of the grading files, for `grade report --release` (tampered Classroom repositories).
+        record_protected(staging)
         if gradescope_zip is not None:
             build_gradescope_zip(course, solutions, Path(gradescope_zip).resolve(), public_reference=reference)
         if out.exists():

@@ -42,6 +42,8 @@ dependencies = [
     "psutil>=5.9",
     "rich>=13.0",
     "tomlkit>=0.12",
+    "jinja2>=3.1",
+    "matplotlib>=3.8",
 ]
 
 [project.optional-dependencies]
@@ -54,7 +56,7 @@ grade = "grader.cli:main"
 include = ["grader*"]
 
 [tool.setuptools.package-data]
-"*" = ["*.ini", "*.toml", "*.json", "*.md", "*.txt", "*.yml", "*.sh", "run_autograder"]
+"*" = ["*.ini", "*.toml", "*.json", "*.md", "*.txt", "*.yml", "*.sh", "*.j2", "run_autograder"]
 """
 
 

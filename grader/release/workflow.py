@@ -25,7 +25,7 @@ PYTHON_VERSION = "3.11"
 # turns into points; only 2 (configuration) and 3 (the grader failed) fail this step.
 GRADING_COMMAND = """\
 status=0
-grade check --format classroom >> "$GITHUB_OUTPUT" || status=$?
+grade check --format classroom --html grade-report.html >> "$GITHUB_OUTPUT" || status=$?
 if [ "$status" -gt 1 ]; then
   echo "grade check ended with exit code $status: the grader could not grade this commit." >&2
   exit "$status"
@@ -120,6 +120,13 @@ jobs:
         id: {GRADING_STEP_ID}
         run: |
 {_block(GRADING_COMMAND, 10)}
+      - name: Upload the HTML report (tests, hints and plots)
+        if: ${{{{ !cancelled() }}}}
+        uses: actions/upload-artifact@v4
+        with:
+          name: grade-report
+          path: grade-report.html
+          if-no-files-found: ignore
       - name: Autograding Reporter
         if: ${{{{ !cancelled() }}}}
         uses: {REPORTER_ACTION}

@@ -15,7 +15,7 @@ from typing import Any
 
 from .common import Context, environment
 from .dense import simple_dense_call, simple_dense_call_randomized, simple_dense_fit
-from .gradients import acceleration_call
+from .gradients import acceleration_call, acceleration_curve
 from .linear import square_loss_call, square_loss_gradient, training_step_one_step, training_step_train
 from .validation import split_validation_call
 
@@ -28,6 +28,7 @@ PROBES: dict[str, Callable[..., Any]] = {
     "simple_dense.fit": simple_dense_fit,
     "simple_dense.call_randomized": simple_dense_call_randomized,
     "acceleration.call": acceleration_call,
+    "acceleration.curve": acceleration_curve,
     "split_validation.call": split_validation_call,
     "environment": environment,
 }

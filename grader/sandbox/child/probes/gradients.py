@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import tensorflow as tf
 
 from .common import ACCELERATION, Context, call_student, describe, recording_usage
@@ -43,6 +44,18 @@ def acceleration_call(context: Context, expression: list[Any], time: float, time
             context, "acceleration", ACCELERATION, {"position": build_expression(expression), "time": value}
         )
     return {**describe(result), "usage": usage}
+
+
+def acceleration_curve(context: Context, expression: list[Any], times: list[float]) -> dict[str, Any]:
+    """The student's second derivative at many times, for the HTML report's plot (not graded)."""
+    position = build_expression(expression)
+    values = [
+        float(
+            np.asarray(call_student(context, "acceleration", ACCELERATION, {"position": position, "time": float(time)}))
+        )
+        for time in times
+    ]
+    return {"values": np.array(values, dtype=np.float64)}
 
 
 # ----------------------------------------------------------------------------------------

@@ -1,0 +1,225 @@
+"""Grades into an LMS: Canvas's and Moodle's gradebook import CSV, from the gradebook and a roster.
+
+The roster is a CSV (UTF-8, a byte-order mark allowed) with a header row; `student` (the id the
+grader knows, as in the gradebook) is required, and the LMS's own identifiers come from:
+
+| column | Canvas column | Moodle column |
+|---|---|---|
+| `name` ("Last, First") | Student | |
+| `canvas_id` | ID | |
+| `sis_user_id` | SIS User ID | |
+| `sis_login_id` | SIS Login ID | |
+| `section` | Section | |
+| `first_name`, `last_name` | | First name, Last name |
+| `id_number` | | ID number |
+| `email` | | Email address |
+
+Canvas (Instructor Guide, "How do I import grades in the Gradebook?"): the columns Student,
+ID, SIS User ID, SIS Login ID, Section, then one column per assignment ("Name (assignment id)"
+for an existing assignment, "Name" to create one), and a "Points Possible" row under the
+header; Canvas matches a student by ID, SIS User ID or SIS Login ID; an empty cell leaves the
+grade as it is. Moodle (Grades > Import > CSV file): a header row, one column that identifies
+the user (ID number or email address, chosen under "Identify user by"), one column per grade
+item and a feedback column, mapped on the import page. Scores are after the late policy.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from grader.batch.gradebook import OK, Row
+from grader.errors import UsageError
+from grader.report.late import LatePolicy, apply_policy, submit_time
+
+ROSTER_COLUMNS = (
+    "student",
+    "name",
+    "canvas_id",
+    "sis_user_id",
+    "sis_login_id",
+    "section",
+    "first_name",
+    "last_name",
+    "id_number",
+    "email",
+)
+CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
+CANVAS_POINTS_ROW = "Points Possible"
+MOODLE_FIXED = ("First name", "Last name", "ID number", "Email address")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """The LMS assignment the grades go to: its name, its id in the LMS (optional) and its points."""
+
+    name: str
+    lms_id: str = ""
+    points: int = 100
+
+    @property
+    def canvas_header(self) -> str:
+        return f"{self.name} ({self.lms_id})" if self.lms_id else self.name
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One roster student and their grade (None: nothing gradable, the LMS keeps what it has)."""
+
+    roster: dict[str, str]
+    score: float | None
+    feedback: str
+
+
+def read_roster(path: Path | None) -> list[dict[str, str]]:
+    """The roster's rows; `UsageError` (exit 2) for a missing file, no `student` column or a repeated student."""
+    if path is None:
+        raise UsageError(
+            "--roster is required for --format canvas and moodle: a CSV with a `student` column (the ids of the gradebook)"
+            f" and the LMS's ids ({', '.join(ROSTER_COLUMNS[1:])})."
+        )
+    if not Path(path).is_file():
+        raise UsageError(f"No roster at {path}. Pass --roster with a CSV whose header has `student` and the LMS's ids.")
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields = [name.strip() for name in reader.fieldnames or []]
+        if "student" not in fields:
+            raise UsageError(
+                f"The roster {path} has no `student` column (its header is {fields}). Add one with the students' ids in the gradebook."
+            )
+        unknown = [name for name in fields if name not in ROSTER_COLUMNS]
+        if unknown:
+            raise UsageError(
+                f"The roster {path} has unknown column(s) {unknown}; the columns are {', '.join(ROSTER_COLUMNS)}."
+            )
+        rows = [{key.strip(): (value or "").strip() for key, value in row.items() if key} for row in reader]
+    seen: set[str] = set()
+    for number, row in enumerate(rows, start=2):
+        if not row.get("student"):
+            raise UsageError(f"Line {number} of the roster {path} has no student id.")
+        if row["student"] in seen:
+            raise UsageError(
+                f"Student {row['student']!r} appears twice in the roster {path} (line {number}): keep one line per student."
+            )
+        seen.add(row["student"])
+    return rows
+
+
+def grade_roster(rows: list[Row], roster: list[dict[str, str]], policy: LatePolicy) -> tuple[list[Graded], list[str]]:
+    """Each roster student's grade after the late policy, and warnings; `UsageError` for a graded student not in the roster."""
+    by_student = {row.student: row for row in rows}
+    known = {entry["student"] for entry in roster}
+    unknown = sorted(set(by_student) - known)
+    if unknown:
+        raise UsageError(
+            f"The gradebook has students the roster does not list: {', '.join(unknown)}. Add them to the roster"
+            " (with their LMS ids), or fix the ids, so that no grade is lost."
+        )
+    graded, warnings = [], []
+    for entry in roster:
+        row = by_student.get(entry["student"])
+        if row is None:
+            warnings.append(f"{entry['student']}: no submission in the gradebook; the grade cell is left empty")
+            graded.append(Graded(entry, None, "no submission"))
+            continue
+        if row.status != OK or row.score is None:
+            warnings.append(f"{entry['student']}: not graded ({row.error}); the grade cell is left empty")
+            graded.append(Graded(entry, None, f"not graded: {row.error}"))
+            continue
+        outcome = apply_policy(policy, float(row.score), submit_time(row.submitted_at, row.source)[0])
+        feedback = f"{row.score}/{row.max_score}"
+        if outcome.late:
+            feedback += f", {outcome.days_late} day(s) late: -{outcome.penalty_percent:g}%"
+        graded.append(Graded(entry, outcome.score, feedback))
+    return graded, warnings
+
+
+def _number(score: float | None) -> str:
+    if score is None:
+        return ""
+    return f"{score:.2f}".rstrip("0").rstrip(".")
+
+
+def canvas_csv(graded: list[Graded], assignment: Assignment) -> str:
+    """Canvas's gradebook import file: the five student columns, the assignment, the Points Possible row."""
+    missing = [
+        item.roster["student"]
+        for item in graded
+        if not (item.roster.get("canvas_id") or item.roster.get("sis_user_id") or item.roster.get("sis_login_id"))
+    ]
+    if missing:
+        raise UsageError(
+            f"Canvas matches students by ID, SIS User ID or SIS Login ID; the roster gives none for {', '.join(missing)}."
+            " Fill canvas_id, sis_user_id or sis_login_id (Canvas's gradebook export lists them)."
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([*CANVAS_FIXED, assignment.canvas_header])
+    writer.writerow([CANVAS_POINTS_ROW, "", "", "", "", str(assignment.points)])
+    for item in graded:
+        roster = item.roster
+        writer.writerow([roster.get("name", "") or roster["student"], roster.get("canvas_id", ""), roster.get("sis_user_id", ""),
+                         roster.get("sis_login_id", ""), roster.get("section", ""), _number(item.score)])  # fmt: skip
+    return buffer.getvalue()
+
+
+def moodle_csv(graded: list[Graded], assignment: Assignment) -> str:
+    """Moodle's CSV grade import file: names, ID number, email, the grade item and its feedback."""
+    missing = [
+        item.roster["student"] for item in graded if not (item.roster.get("id_number") or item.roster.get("email"))
+    ]
+    if missing:
+        raise UsageError(
+            f"Moodle identifies users by ID number or email address; the roster gives neither for {', '.join(missing)}."
+            " Fill id_number or email."
+        )
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([*MOODLE_FIXED, assignment.name, f"Feedback: {assignment.name}"])
+    for item in graded:
+        roster = item.roster
+        writer.writerow([roster.get("first_name", ""), roster.get("last_name", ""), roster.get("id_number", ""), roster.get("email", ""),
+                         _number(item.score), item.feedback])  # fmt: skip
+    return buffer.getvalue()
+
+
+def export_lms(
+    output_format: str, rows: list[Row], roster_path: Path | None, assignment: Assignment, policy: LatePolicy
+) -> tuple[str, list[str]]:
+    """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
+    graded, warnings = grade_roster(rows, read_roster(roster_path), policy)
+    text = canvas_csv(graded, assignment) if output_format == "canvas" else moodle_csv(graded, assignment)
+    return text, warnings
+
+
+def export_to_lms(
+    *, gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None,
+    assignment_name: str | None = None, assignment_id: str = "", course_path: Path | None = None,
+) -> tuple[str, list[Path], list[str]]:  # fmt: skip
+    """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings."""
+    from grader.batch.gradebook import Gradebook
+    from grader.course.config import load_course
+    from grader.report.late import read_late_policy
+
+    if output_format not in ("canvas", "moodle"):
+        raise UsageError(f"Unknown LMS format {output_format!r}; use canvas or moodle.")
+    with Gradebook(gradebook_path, create=False) as gradebook:
+        rows = gradebook.latest()
+        course_id = gradebook.course_id
+    warnings: list[str] = []
+    policy, title = LatePolicy(), course_id
+    if course_path is not None and course_path.is_file():
+        policy, title = read_late_policy(course_path), load_course(course_path).title or course_id
+    else:
+        warnings.append(f"no course.toml at {course_path}: no late policy applied (pass --course)")
+    points = max((row.max_score or 0 for row in rows), default=100) or 100
+    text, more = export_lms(
+        output_format, rows, roster, Assignment(assignment_name or title, assignment_id, points), policy
+    )
+    warnings += more
+    if out is None:
+        return text, [], warnings
+    out.write_text(text, encoding="utf-8", newline="")
+    return "", [out], warnings

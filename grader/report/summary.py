@@ -1,0 +1,191 @@
+"""The class summary: frozen dataclasses of plain JSON types, computed from the gradebook's rows.
+
+`ClassSummary.to_dict()` is `summary.json`; the HTML page is drawn from the same object.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from grader.batch.gradebook import OK, Row
+
+SCHEMA_VERSION = 1
+EXAMPLE_STUDENTS = 5
+STATUSES = ("full marks", "partial", "zero", "not graded")
+
+
+@dataclass(frozen=True)
+class ScoreStats:
+    """Scores of the graded students on one exercise, or in total."""
+
+    id: str
+    title: str
+    max_score: int
+    scores: tuple[int, ...]
+    mean: float | None
+    median: float | None
+
+
+@dataclass(frozen=True)
+class HintCount:
+    """One hint, how many students got it, and a few of them."""
+
+    hint: str
+    count: int
+    students: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TestStats:
+    """One test across the class."""
+
+    __test__ = False  # Not a pytest test class, despite the name.
+
+    exercise: str
+    name: str
+    hidden: bool
+    max_score: int
+    attempted: int
+    passed: int
+    pass_rate: float | None
+    hints: tuple[HintCount, ...]
+
+
+@dataclass(frozen=True)
+class LateEntry:
+    """A student who handed in after the deadline (or whose time is unknown)."""
+
+    student: str
+    submitted_at: str | None
+    time_source: str  # "manifest", "last commit", "unknown"
+    days_late: int
+    penalty_percent: float
+    score: int | None
+    score_after_penalty: float | None
+
+
+@dataclass(frozen=True)
+class PairEntry:
+    """A similar pair as the summary lists it (the side-by-side code is in the HTML only)."""
+
+    student_a: str
+    student_b: str
+    score: float
+    shared_tokens: int
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TamperEntry:
+    """A student repository whose protected files differ from the release."""
+
+    student: str
+    repository: str
+    changed: tuple[str, ...]
+    added: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ClassSummary:
+    """Everything `grade report` found, as plain data."""
+
+    course_id: str
+    students: int
+    statuses: dict[str, int]
+    total: ScoreStats
+    exercises: tuple[ScoreStats, ...]
+    tests: tuple[TestStats, ...]
+    errors: tuple[tuple[str, str], ...]  # (student, why it could not be graded)
+    similar_pairs: tuple[PairEntry, ...] = ()
+    similarity_note: str = ""
+    tampered: tuple[TamperEntry, ...] = ()
+    repositories_checked: int = 0
+    tamper_note: str = ""
+    late_policy: str = ""
+    late: tuple[LateEntry, ...] = ()
+    schema_version: int = SCHEMA_VERSION
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _stats(id_: str, title: str, max_score: int, scores: list[int]) -> ScoreStats:
+    return ScoreStats(
+        id=id_, title=title, max_score=max_score, scores=tuple(scores),
+        mean=round(statistics.fmean(scores), 2) if scores else None,
+        median=float(statistics.median(scores)) if scores else None,
+    )  # fmt: skip
+
+
+def status_of(row: Row) -> str:
+    """The status a student counts under: full marks, partial, zero, or not graded."""
+    if row.status != OK or row.score is None:
+        return "not graded"
+    if row.score == row.max_score:
+        return "full marks"
+    return "zero" if row.score == 0 else "partial"
+
+
+def summarize_class(course_id: str, rows: Iterable[Row]) -> ClassSummary:
+    """Scores, statuses, pass rates and hints of the latest submission of each student."""
+    rows = list(rows)
+    graded = [row for row in rows if row.status == OK and row.result is not None]
+    statuses = Counter(status_of(row) for row in rows)
+    exercise_scores: dict[str, list[int]] = {}
+    exercise_meta: dict[str, tuple[str, int]] = {}
+    tests: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in graded:
+        for exercise in row.result["exercises"]:  # type: ignore[index]
+            exercise_scores.setdefault(exercise["id"], []).append(int(exercise["score"]))
+            exercise_meta.setdefault(exercise["id"], (exercise["title"], int(exercise["max_score"])))
+            for test in exercise["tests"]:
+                tally = tests.setdefault(
+                    (exercise["id"], test["name"]),
+                    {
+                        "hidden": bool(test.get("hidden")),
+                        "max": int(test["max_score"]),
+                        "attempted": 0,
+                        "passed": 0,
+                        "hints": {},
+                    },
+                )
+                tally["attempted"] += 1
+                tally["passed"] += int(test["status"] == "passed")
+                if test["status"] != "passed" and test.get("hint"):
+                    tally["hints"].setdefault(test["hint"], []).append(row.student)
+    test_stats = tuple(
+        TestStats(
+            exercise=exercise_id,
+            name=name,
+            hidden=tally["hidden"],
+            max_score=tally["max"],
+            attempted=tally["attempted"],
+            passed=tally["passed"],
+            pass_rate=round(tally["passed"] / tally["attempted"], 4) if tally["attempted"] else None,
+            hints=tuple(
+                HintCount(hint, len(students), tuple(sorted(students)[:EXAMPLE_STUDENTS]))
+                for hint, students in sorted(tally["hints"].items(), key=lambda item: (-len(item[1]), item[0]))
+            ),
+        )  # fmt: skip
+        for (exercise_id, name), tally in tests.items()
+    )
+    totals = [int(row.score or 0) for row in graded]
+    max_total = max((int(row.max_score or 0) for row in graded), default=0)
+    return ClassSummary(
+        course_id=course_id,
+        students=len(rows),
+        statuses={status: statuses.get(status, 0) for status in STATUSES},
+        total=_stats("total", "Total", max_total, totals),
+        exercises=tuple(
+            _stats(exercise_id, exercise_meta[exercise_id][0], exercise_meta[exercise_id][1], scores)
+            for exercise_id, scores in exercise_scores.items()
+        ),  # fmt: skip
+        tests=test_stats,
+        errors=tuple((row.student, row.error) for row in rows if row.status != OK),
+    )
