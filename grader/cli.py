@@ -105,8 +105,11 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
 @click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (default: solutions/ beside course.toml).")
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option("--timeout", "timeout_s", type=click.FloatRange(min=1.0), help="Seconds allowed per submission (default: from course.toml's limits).")
+@click.option("--scheduler", metavar="ADDRESS", help="Grade on the Dask cluster of this scheduler (tcp://HOST:8786; see docs/cluster.md) instead of -j workers.")
+@click.option("--cluster", "cluster_spec", metavar="local:N", help="Grade on a Dask LocalCluster of N worker processes started here.")
 def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, resume: bool, course_path: Path | None,
-                  solutions: Path | None, exercise_ids: tuple[str, ...], timeout_s: float | None) -> None:  # fmt: skip
+                  solutions: Path | None, exercise_ids: tuple[str, ...], timeout_s: float | None, scheduler: str | None,
+                  cluster_spec: str | None) -> None:  # fmt: skip
     """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
 
     Hidden tests run; the result.json inside a zip is ignored. Exit codes: 0 the batch completed
@@ -116,11 +119,24 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
     from grader.batch import TerminalProgress, run_batch
     from grader.check import find_course
     from grader.config import load_course
+    from grader.errors import UsageError
 
+    if scheduler is not None and cluster_spec is not None:
+        raise UsageError("Pass --scheduler ADDRESS or --cluster local:N, not both.")
+    local_workers = None
+    progress = TerminalProgress(sys.stderr)
+    if scheduler is not None or cluster_spec is not None:
+        from grader.cluster import parse_local_cluster, require_dask
+        from grader.cluster.progress import RichProgress
+
+        local_workers = None if cluster_spec is None else parse_local_cluster(cluster_spec)
+        require_dask()
+        progress = RichProgress(sys.stderr)
     course = load_course(find_course(Path.cwd(), course_path))
     report = run_batch(
         inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
-        resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=TerminalProgress(sys.stderr),
+        resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=progress,
+        scheduler=scheduler, local_workers=local_workers, say=lambda message: click.echo(message, err=True),
     )  # fmt: skip
     click.echo(report.render(gradebook_path), nl=False)
 
