@@ -155,7 +155,7 @@ def run_cluster_batch(
         keys: list[tuple[str, str]] = []
         counts = {"graded": 0, "refused": 0, "skipped": 0, "duplicates": 0, "done": 0}
         pending: dict[Any, Intake] = {}
-        completed = as_completed()
+        completed = as_completed(loop=client.loop)
 
         with Gradebook(gradebook_path, course_id=course.id) as gradebook:
 
