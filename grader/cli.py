@@ -112,7 +112,9 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
                   cluster_spec: str | None) -> None:  # fmt: skip
     """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
 
-    Hidden tests run; the result.json inside a zip is ignored. Exit codes: 0 the batch completed
+    Hidden tests run; the result.json inside a zip is ignored. With --scheduler or --cluster the
+    grading runs on Dask workers, the gradebook written here as results arrive (docs/cluster.md).
+    Exit codes: 0 the batch completed
     (whatever the students scored; errors are rows of the gradebook), 2 usage or configuration
     error, 3 internal error of the grader.
     """
@@ -133,11 +135,14 @@ def batch_command(inputs: tuple[Path, ...], gradebook_path: Path, jobs: int, res
         require_dask()
         progress = RichProgress(sys.stderr)
     course = load_course(find_course(Path.cwd(), course_path))
-    report = run_batch(
-        inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
-        resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=progress,
-        scheduler=scheduler, local_workers=local_workers, say=lambda message: click.echo(message, err=True),
-    )  # fmt: skip
+    try:
+        report = run_batch(
+            inputs=list(inputs), gradebook_path=gradebook_path, course=course, solutions=solutions, jobs=jobs,
+            resume=resume, exercise_ids=list(exercise_ids), timeout_s=timeout_s, progress=progress,
+            scheduler=scheduler, local_workers=local_workers, say=lambda message: click.echo(message, err=True),
+        )  # fmt: skip
+    finally:
+        getattr(progress, "close", lambda: None)()  # the cluster's rich bar gives the terminal back
     click.echo(report.render(gradebook_path), nl=False)
 
 

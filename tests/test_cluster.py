@@ -14,7 +14,9 @@ from typing import Any, Iterator
 
 import pytest
 
+from grader.cluster.progress import RichProgress
 from tests.conftest import ROOT, SOLUTIONS
+from tests.release_support import once
 from tests.test_batch import submission_zip
 from tests.test_end_to_end import committed_graded_rows, hostile_zip, stable_rows
 
@@ -69,19 +71,28 @@ def batch_arguments(inputs: list[Path], gradebook: Path) -> list[str]:
     return ["batch", *map(str, inputs), "--gradebook", str(gradebook), *QUICK]
 
 
+def baseline(factory: pytest.TempPathFactory) -> Path:
+    """The twelve inputs and the gradebook `grade batch -j 2` gives for them, made once per session (xdist workers share it)."""
+
+    def make(folder: Path) -> None:
+        inputs = make_inputs(folder / "inputs")
+        done = grade(*batch_arguments(inputs, folder / "j2.sqlite"), "-j", "2")
+        assert done.returncode == 0, done.stderr
+        assert "Submissions: 12 (9 graded, 3 errors)" in done.stdout, done.stdout
+
+    return once(factory, "cluster-baseline", make)
+
+
 @pytest.fixture(scope="module")
 def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
-    return make_inputs(tmp_path_factory.mktemp("cluster-inputs"))
+    folder = baseline(tmp_path_factory) / "inputs"
+    return [folder / "zips", folder / "classroom"]
 
 
 @pytest.fixture(scope="module")
-def expected(inputs: list[Path], tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
-    """The gradebook `grade batch -j 2` gives for the twelve inputs (the one every cluster run must equal)."""
-    gradebook = tmp_path_factory.mktemp("cluster-expected") / "j2.sqlite"
-    done = grade(*batch_arguments(inputs, gradebook), "-j", "2")
-    assert done.returncode == 0, done.stderr
-    assert "Submissions: 12 (9 graded, 3 errors)" in done.stdout, done.stdout
-    return stable_rows(gradebook)
+def expected(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
+    """The gradebook rows of `grade batch -j 2` on the twelve inputs: every cluster run must give these."""
+    return stable_rows(baseline(tmp_path_factory) / "j2.sqlite")
 
 
 @pytest.fixture(scope="module")
@@ -176,3 +187,28 @@ def test_worker_with_another_course_is_refused_and_usage_errors_exit_2(inputs: l
                               *batch_arguments(inputs, tmp_path / "no-dask.sqlite"), "--scheduler", "tcp://127.0.0.1:8786"],
                              cwd=ROOT, capture_output=True, text=True, timeout=120)  # fmt: skip
     assert no_dask.returncode == 2 and 'pip install "keras-intro-grader[cluster]"' in no_dask.stderr, no_dask.stderr
+
+
+def test_progress_shows_count_rate_and_eta_on_a_terminal_only(tmp_path: Path) -> None:
+    """The cluster's progress bar (rich) shows done/total, the rate and the ETA on a terminal (a real pty), nothing in a file."""
+    leader, follower = os.openpty()
+    with os.fdopen(follower, "w") as terminal:
+        with RichProgress(terminal) as bar:
+            bar(1, 4, "alice: ok")
+            time.sleep(0.2)
+            bar(4, 4, "dave: error")
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    text = shown.decode(errors="replace")
+    assert "4/4" in text and "/min" in text and "ETA" in text and "dave: error" in text, text
+    with (tmp_path / "log").open("w") as log:
+        RichProgress(log)(1, 4, "alice: ok")
+    assert (tmp_path / "log").read_text() == ""
