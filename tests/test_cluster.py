@@ -99,7 +99,7 @@ def expected(tmp_path_factory: pytest.TempPathFactory) -> list[dict[str, Any]]:
 def cluster() -> Iterator[Any]:
     """A LocalCluster of 2 worker processes on loopback, shared by the fault tests (its nannies restart killed workers)."""
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=40) as local:  # fmt: skip
+                                  dashboard_address="127.0.0.1:0", silence_logs=40) as local:  # fmt: skip
         yield local
 
 
@@ -166,7 +166,7 @@ def test_worker_with_another_course_is_refused_and_usage_errors_exit_2(inputs: l
     (other / "course.toml").write_text(text.replace("time_limit_s = 60.0", "time_limit_s = 30.0"))
     (other / "solutions").symlink_to(SOLUTIONS)
     gradebook = tmp_path / "refused.sqlite"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                   silence_logs=40, preload=["grader.cluster.worker"],
                                   preload_argv=["--grader-course", str(other / "course.toml")]) as local:  # fmt: skip
         refused = grade(*batch_arguments(inputs, gradebook), "--scheduler", local.scheduler_address, timeout=300)
