@@ -64,7 +64,7 @@ def scheduler_overhead(payload: dict[str, bytes], count: int = 400) -> tuple[flo
 
     started = time.monotonic()
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
-                                  dashboard_address=None, silence_logs=40) as cluster, distributed.Client(cluster) as client:  # fmt: skip
+                                  dashboard_address="127.0.0.1:0", silence_logs=40) as cluster, distributed.Client(cluster) as client:  # fmt: skip
         startup = time.monotonic() - started
         client.gather(client.map(echo, [payload] * 20, pure=False))  # warm the connections
         started = time.monotonic()
