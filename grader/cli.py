@@ -161,6 +161,17 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
     type=click.FloatRange(min=1.0),
     help="Seconds allowed per submission (default: from course.toml's limits).",
 )
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Grade on the Dask cluster of this scheduler (tcp://HOST:8786; see docs/cluster.md) instead of -j workers.",
+)
+@click.option(
+    "--cluster",
+    "cluster_spec",
+    metavar="local:N",
+    help="Grade on a Dask LocalCluster of N worker processes started here.",
+)
 def batch_command(
     inputs: tuple[Path, ...],
     gradebook_path: Path,
@@ -170,20 +181,24 @@ def batch_command(
     solutions: Path | None,
     exercise_ids: tuple[str, ...],
     timeout_s: float | None,
+    scheduler: str | None,
+    cluster_spec: str | None,
 ) -> None:
     """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
 
-    Hidden tests run; the result.json inside a zip is ignored. Exit codes: 0 the batch completed
-    (whatever the students scored; errors are rows of the gradebook), 2 usage or configuration
-    error, 3 internal error of the grader.
+    Hidden tests run; the result.json inside a zip is ignored. With --scheduler or --cluster the
+    grading runs on Dask workers, the gradebook written here as results arrive (docs/cluster.md).
+    Exit codes: 0 the batch completed (whatever the students scored; errors are rows of the
+    gradebook), 2 usage or configuration error, 3 internal error of the grader.
     """
-    from grader.batch.progress import TerminalProgress
+    from grader.batch.cluster import cluster_progress, parse_cluster_options
     from grader.batch.run import run_batch
     from grader.check import find_course
     from grader.course.config import load_course
 
+    local_workers = parse_cluster_options(scheduler, cluster_spec)
+    progress = cluster_progress(sys.stderr, on_cluster=scheduler is not None or cluster_spec is not None)
     course = load_course(find_course(Path.cwd(), course_path))
-    progress = TerminalProgress(sys.stderr)
     try:
         report = run_batch(
             inputs=list(inputs),
@@ -195,9 +210,12 @@ def batch_command(
             exercise_ids=list(exercise_ids),
             timeout_s=timeout_s,
             progress=progress,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            say=lambda message: click.echo(message, err=True),
         )
     finally:
-        progress.close()
+        progress.close()  # the rich bar always gives the terminal back
     click.echo(report.render(gradebook_path), nl=False)
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -82,13 +82,35 @@ def run_batch(
     timeout_s: float | None = None,
     progress: Progress | None = None,
     work_dir: Path | None = None,
+    scheduler: str | None = None,
+    local_workers: int | None = None,
+    say: Callable[[str], None] | None = None,
 ) -> BatchReport:
     """Grade every submission in `inputs` into the gradebook; returns what was done.
+
+    With `scheduler` (a Dask scheduler's address) or `local_workers` (a LocalCluster of that
+    many processes) the grading runs on Dask workers (`grader.batch.cluster`); `jobs` is then unused.
 
     The workers load the course from `course.path`. Temporary files (extracted submissions,
     the sandboxes' scratch folders) live in one folder under `work_dir` (default: the system's
     temporary folder), removed at the end.
     """
+    if scheduler is not None or local_workers is not None:
+        from grader.batch.cluster.client import run_cluster_batch
+
+        return run_cluster_batch(
+            inputs=inputs,
+            gradebook_path=gradebook_path,
+            course=course,
+            solutions=solutions,
+            scheduler=scheduler,
+            local_workers=local_workers,
+            resume=resume,
+            exercise_ids=exercise_ids,
+            timeout_s=timeout_s,
+            progress=progress,
+            say=say,
+        )
     if jobs < 1:
         raise UsageError(f"-j must be at least 1, received {jobs}.")
     if not gradebook_path.parent.is_dir():
