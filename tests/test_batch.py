@@ -126,7 +126,11 @@ def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Pat
     submission_zip(inputs, "alice", solution_files())
     submission_zip(inputs, "bob", wrong_loss_files())
     submission_zip(inputs, "carol", solution_files(), tamper={"linear_classifier.py": wrong_loss_files()["linear_classifier.py"]})
-    submission_zip(inputs, "sleepy", {**solution_files(), "linear_classifier.py": b"import time\ntime.sleep(600)\n"})
+    # Each call to its square_loss sleeps 5 s: within the calls' own limits (10 s or more), but the
+    # submission as a whole runs past the batch's 25 s (an import that sleeps is stopped sooner, at
+    # its own calibrated limit).
+    slow_loss = b"import time\n\nimport tensorflow as tf\n\n\ndef square_loss(targets, predictions):\n    time.sleep(5)\n    return tf.reduce_mean(tf.square(targets - predictions))\n"
+    submission_zip(inputs, "sleepy", {**solution_files(), "linear_classifier.py": slow_loss})
     (inputs / "noise.zip").write_bytes(os.urandom(2000))
     classroom = tmp_path / "classroom" / "hw-dave" / "exercises"
     classroom.mkdir(parents=True)
