@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import sys
 import tempfile
+import types
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from grader.course.cells import canonical_cells
 from grader.course.config import Course, load_course
@@ -13,6 +16,9 @@ from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.intake.notebook import convert_notebook
 from grader.results import PASSED, GradeResult
+
+if TYPE_CHECKING:
+    from grader.reporters.notebook import NotebookResult
 
 EXPECTED_STORE = Path(".grader") / "expected.json"
 
@@ -131,3 +137,33 @@ def write_html_report(result: GradeResult, html_path: Path) -> GradeResult:
 
     write_html(result, html_path)
     return dataclasses.replace(result, extra={key: value for key, value in result.extra.items() if key != "plots"})
+
+
+def check_in_notebook(
+    *, path: Path | str = "exercises", exercise: str | list[str] | None = None, html_report: bool = True
+) -> NotebookResult:
+    """`grader.check(path=..., exercise=...)` from Python (Jupyter, Colab): grade `path` (a folder of modules or
+    a notebook) and return a result that `display()` shows as the table, with the HTML report below it."""
+    from grader.reporters.html import render_html
+    from grader.reporters.notebook import NotebookResult
+
+    folder = Path(path)
+    exercise_ids = [exercise] if isinstance(exercise, str) else exercise
+    if folder.suffix == ".ipynb":
+        result = check_notebook(path=folder, exercise_ids=exercise_ids)
+    else:
+        result = check(path=folder, exercise_ids=exercise_ids, plots=html_report)
+    report = render_html(result) if html_report and result.extra.get("plots") else ""
+    return NotebookResult(result, report)
+
+
+class _CallableModule(types.ModuleType):
+    """`import grader; grader.check(path=...)` calls `check_in_notebook` (the module stays importable as it was)."""
+
+    def __call__(
+        self, *, path: Path | str = "exercises", exercise: str | list[str] | None = None, html_report: bool = True
+    ) -> NotebookResult:
+        return check_in_notebook(path=path, exercise=exercise, html_report=html_report)
+
+
+sys.modules[__name__].__class__ = _CallableModule

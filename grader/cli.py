@@ -401,8 +401,18 @@ def release_command(
     click.echo(describe(release), nl=False)
 
 
+def tolerate_console_encoding() -> None:
+    """A console whose code page cannot show a character (cp1252 and "✓", "×", "—", rich's box drawing) gets
+    a replacement mark instead of a UnicodeEncodeError: the one place the CLI's output encoding is set."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="replace")
+
+
 def main() -> None:
     """Entry point: run the group, turning grader errors into their exit codes."""
+    tolerate_console_encoding()
     try:
         cli.main(standalone_mode=False)
     except GraderError as error:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import platform
-import resource
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -13,9 +12,9 @@ from pathlib import Path
 from grader.course.config import Limits
 from grader.environment import DISTRIBUTIONS, NOT_INSTALLED, distribution_version
 from grader.sandbox.bwrap import TMPFS_BYTES, is_root
+from grader.sandbox.factory import open_sandbox
 from grader.sandbox.failures import SubmissionFailure
-from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, detect_isolation, process_limit
-from grader.sandbox.sandbox import Sandbox
+from grader.sandbox.isolation import BUBBLEWRAP, ISOLATION_VARIABLE, PORTABLE, RLIMITS, detect_isolation, process_limit
 
 
 @dataclass(frozen=True)
@@ -78,36 +77,60 @@ def _privileges() -> Finding:
     )
 
 
-def diagnose(*, with_device: bool = True) -> list[Finding]:
-    findings = []
-    bwrap = shutil.which("bwrap")
-    findings.append(
-        Finding(
-            "bubblewrap installed", bwrap is not None, bwrap or "bwrap not found", "sudo apt-get install bubblewrap"
+def _rlimits() -> Finding:
+    try:
+        import resource
+    except ImportError:
+        return Finding(
+            "rlimits",
+            True,
+            "not on this system (no resource module): the memory limit is a watchdog in the grader that sums the"
+            " memory of the process tree running the student's code and stops it over the limit",
         )
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    return Finding(
+        "rlimits",
+        True,
+        f"memory, file size and core limits settable (RLIMIT_AS hard limit: {'unlimited' if hard == resource.RLIM_INFINITY else hard})",
     )
-    findings.append(_user_namespaces())
+
+
+def _sandbox() -> Finding:
     isolation = detect_isolation()
+    forced = os.environ.get(ISOLATION_VARIABLE)
     if isolation.name == BUBBLEWRAP:
         fix = ""
-    elif os.environ.get("GRADER_ISOLATION") == RLIMITS:
-        fix = "unset GRADER_ISOLATION (it forces the rlimits fallback)"
+    elif forced in (RLIMITS, PORTABLE):
+        fix = f"unset {ISOLATION_VARIABLE} (it forces the {forced} level)"
+    elif isolation.name == PORTABLE:
+        fix = "none needed on Windows and macOS; on Linux, install bubblewrap for full isolation"
     else:
-        fix = "install bubblewrap and allow user namespaces (see above)"
+        fix = "install bubblewrap and allow user namespaces (see above); in Colab this level is the one to expect"
     if isolation.name == BUBBLEWRAP:
         detail = f"{isolation.detail}; /tmp and the scratch folder are tmpfs of at most {TMPFS_BYTES // 2**20} MB"
     else:
-        detail = f"reduced isolation, the rlimits fallback: {isolation.detail}"
-    findings.append(Finding("sandbox", isolation.name == BUBBLEWRAP, detail, fix))
-    findings.append(_privileges())
-    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        detail = f"reduced isolation, {isolation.detail}"
+    return Finding("sandbox", isolation.name == BUBBLEWRAP, f"{isolation.name}: {detail}", fix)
+
+
+def diagnose(*, with_device: bool = True) -> list[Finding]:
+    findings = []
+    portable = detect_isolation().name == PORTABLE
+    bwrap = shutil.which("bwrap")
     findings.append(
         Finding(
-            "rlimits",
-            True,
-            f"memory, file size and core limits settable (RLIMIT_AS hard limit: {'unlimited' if hard == resource.RLIM_INFINITY else hard})",
+            "bubblewrap installed",
+            bwrap is not None or portable,
+            bwrap or ("not used at the portable level" if portable else "bwrap not found"),
+            "sudo apt-get install bubblewrap",
         )
     )
+    if not portable:
+        findings.append(_user_namespaces())
+    findings.append(_sandbox())
+    if not portable:
+        findings.append(_privileges())
+    findings.append(_rlimits())
     findings.append(Finding("python", True, platform.python_version()))
     for name, distributions in DISTRIBUTIONS.items():
         version = distribution_version(*distributions)
@@ -119,7 +142,7 @@ def diagnose(*, with_device: bool = True) -> list[Finding]:
 
 def _device() -> Finding:
     with tempfile.TemporaryDirectory() as empty:
-        sandbox = Sandbox(Path(empty), [], Limits())
+        sandbox = open_sandbox(Path(empty), [], Limits())
         try:
             sandbox.start()
             worker = sandbox.spawn("environment", None, seed=0)

@@ -1,19 +1,31 @@
-"""Shared fixtures: the course, one reference per test process, and a grading helper."""
+"""Shared fixtures: the course, one reference per test process, and a grading helper.
+
+With GRADER_FOREIGN_OS_DOUBLE=1, the foreign-OS double (no fork, `resource` or /proc for the
+grader's code) is installed before any other grader module is imported, and the portable
+level passes it on to every child it spawns (scripts/test.sh runs the grading suites so, under
+GRADER_ISOLATION=portable).
+"""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import pytest
+from grader.sandbox.child import foreign_os
 
-from grader.course.config import Course, load_course
-from grader.grading.runner import grade
-from grader.grading.session import Reference
-from grader.results import GradeResult
+if os.environ.get(foreign_os.ENV_VAR) == "1":
+    foreign_os.install()
+
+import pytest  # noqa: E402 - after the double, so that the grader's modules import under it
+
+from grader.course.config import Course, load_course  # noqa: E402
+from grader.grading.runner import grade  # noqa: E402
+from grader.grading.session import Reference  # noqa: E402
+from grader.results import GradeResult  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"

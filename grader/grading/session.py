@@ -20,9 +20,8 @@ from grader.course.config import Course, ExerciseSpec
 from grader.errors import InternalError
 from grader.results import Limit
 from grader.sandbox.child import wire
+from grader.sandbox.factory import GradingSandbox, GradingWorker, open_sandbox
 from grader.sandbox.failures import FailureKind, SubmissionFailure
-from grader.sandbox.sandbox import Sandbox
-from grader.sandbox.worker import Worker
 
 TIMEOUTS_BEFORE_GIVING_UP = 2
 # A student's call may take this multiple of the reference's time for the same probe on
@@ -60,7 +59,7 @@ class ExerciseCalls:
 
     def __init__(
         self,
-        sandbox: Sandbox,
+        sandbox: GradingSandbox,
         exercise: ExerciseSpec,
         module_failures: dict[str, SubmissionFailure],
         time_limit_s: float,
@@ -71,14 +70,14 @@ class ExerciseCalls:
         self.module_failures = module_failures
         self.time_limit_s = time_limit_s
         self.reference = reference
-        self.worker: Worker | None = None
+        self.worker: GradingWorker | None = None
         self.timeouts = 0
         # The answers of public tests, (probe, arguments, answer), for the student's HTML report;
         # the runner turns recording off while a hidden test runs, so hidden inputs are never drawn.
         self.recording = True
         self.answers: list[tuple[str, dict[str, Any], Any]] = []
 
-    def _worker(self) -> Worker:
+    def _worker(self) -> GradingWorker:
         module = self.exercise.module
         if module in self.module_failures:
             raise self.module_failures[module]
@@ -174,8 +173,8 @@ class Reference:
         self.durations: dict[str, float] = dict(durations or {})
         # Seconds the reference spent answering probes in its warm worker: the floor of a grading.
         self.busy_s = 0.0
-        self.sandbox: Sandbox | None = None
-        self.workers: dict[str, Worker] = {}
+        self.sandbox: GradingSandbox | None = None
+        self.workers: dict[str, GradingWorker] = {}
 
     @classmethod
     def from_store(cls, course: Course, path: Path) -> Reference:
@@ -200,7 +199,7 @@ class Reference:
                 return None
         return self.durations.get(key)
 
-    def _worker(self, exercise: ExerciseSpec) -> Worker:
+    def _worker(self, exercise: ExerciseSpec) -> GradingWorker:
         self.start()
         assert self.sandbox is not None
         worker = self.workers.get(exercise.id)
@@ -219,7 +218,7 @@ class Reference:
     def start(self) -> None:
         """Start the reference sandbox early so that its TensorFlow import overlaps the student's."""
         if self.solutions_dir is not None and self.sandbox is None:
-            self.sandbox = Sandbox(self.solutions_dir, list(self.course.modules), self.course.limits).start()
+            self.sandbox = open_sandbox(self.solutions_dir, list(self.course.modules), self.course.limits).start()
 
     def call(self, exercise: ExerciseSpec, probe: str, **args: Any) -> Any:
         key = probe_key(probe, args)
@@ -267,7 +266,7 @@ class StudentCalls:
     ) -> None:
         self.course = course
         self.reference = reference
-        self.sandbox = Sandbox(submission_dir, list(course.modules), course.limits)
+        self.sandbox = open_sandbox(submission_dir, list(course.modules), course.limits)
         self.module_failures: dict[str, SubmissionFailure] = {}
         self.time_limit_s = time_limit_s
         self.exercises: dict[str, ExerciseCalls] = {}

@@ -1,6 +1,12 @@
-"""What this machine can isolate a submission with: bubblewrap or rlimits, and why not more.
+"""What this machine can isolate a submission with: bubblewrap, rlimits or portable, and why not more.
 
-Four modes, from the strongest:
+The level is chosen by what the machine can do, never by the system's name: bubblewrap when it
+can create its sandbox; else rlimits when `os.fork`, the `resource` module and /proc exist
+(Linux without namespaces: a container, Colab); else portable (Windows, macOS), a freshly
+spawned isolated interpreter per exercise limited from the parent (`grader.sandbox.portable`).
+`GRADER_ISOLATION=rlimits` or `=portable` forces a level.
+
+Five modes, from the strongest:
 - bubblewrap started by root: no user namespace, so that the worker can drop to a dedicated
   unprivileged uid (its kernel uid is not root, so RLIMIT_NPROC bounds a fork bomb and the
   worker cannot signal or write anything of root's); the zygote keeps only CAP_SETUID,
@@ -10,11 +16,14 @@ Four modes, from the strongest:
   only CAP_DAC_READ_SEARCH (Python may live under a private /root): it can read, not write
   or signal, anything outside its scratch folder; its leftovers are swept by uid.
 - rlimits started by a user: a plain subprocess with rlimits only.
+- portable: no namespaces, no fork, no dedicated uid; time, output and memory limits enforced
+  by the parent (psutil), RLIMIT_AS as well where the system has it.
 The command itself is in `bwrap`, the dedicated uids in `uids`.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import os
 import shutil
@@ -26,15 +35,34 @@ from grader.sandbox.bwrap import bwrap_base_command, is_root, python_binds, syst
 from grader.sandbox.processes import tasks_of
 from grader.sandbox.uids import UID_BASE
 
-BUBBLEWRAP = "bubblewrap"
-RLIMITS = "rlimits"
+ISOLATION_VARIABLE = "GRADER_ISOLATION"
+
+
+class Level(enum.StrEnum):
+    """The isolation levels, from the strongest; their values are what results and `grade doctor` print."""
+
+    BUBBLEWRAP = "bubblewrap"
+    RLIMITS = "rlimits"
+    PORTABLE = "portable"
+
+
+BUBBLEWRAP = Level.BUBBLEWRAP
+RLIMITS = Level.RLIMITS
+PORTABLE = Level.PORTABLE
+# What the portable level does not protect, said by `grade doctor` and every result that used it.
+PORTABLE_GAPS = (
+    "no namespaces: student code can use the network and read (and write) every file your user can;"
+    " no process limit (a fork bomb is stopped by the time limit only); time and output limits are"
+    " enforced from the grader's process, memory by RLIMIT_AS where the system has it (Linux) and"
+    " otherwise by a watchdog that sums the process tree's memory every 0.1 s"
+)
 
 
 @dataclass(frozen=True)
 class Isolation:
     """Which isolation this machine gives, and why not more."""
 
-    name: str
+    name: Level
     detail: str
     # The worker runs as a dedicated unprivileged uid (only when the grader runs as root).
     dedicated_uid: bool = False
@@ -65,16 +93,58 @@ def child_environment(home: str, python_path: str) -> dict[str, str]:
     return environment
 
 
+def portable_environment(home: str) -> dict[str, str]:
+    """The portable level's allowlist: the same as the others', plus what Python and TensorFlow need on Windows
+    (SYSTEMROOT, WINDIR, PATHEXT...), the parent's PATH (DLLs are found through it there), and every temporary
+    and home folder pointed at the scratch home. PYTHONPATH is not used: the child runs in isolated mode (-I)."""
+    environment = child_environment(home, "")
+    del environment["PYTHONPATH"]
+    environment["PATH"] = os.environ.get("PATH", os.defpath)
+    for name in ("SYSTEMROOT", "SystemRoot", "WINDIR", "PATHEXT", "COMSPEC", "SYSTEMDRIVE", "NUMBER_OF_PROCESSORS"):
+        if name in os.environ:
+            environment[name] = os.environ[name]
+    for name in ("TEMP", "TMP", "USERPROFILE", "APPDATA", "LOCALAPPDATA"):
+        environment[name] = home
+    return environment
+
+
+def rlimits_capable() -> str:
+    """What the rlimits level needs and this machine lacks ("" when it has it all): fork, `resource`, /proc."""
+    missing = []
+    if not hasattr(os, "fork"):
+        missing.append("os.fork")
+    try:
+        import resource  # noqa: F401 - only asking whether it exists
+    except ImportError:
+        missing.append("the resource module")
+    if not os.path.isdir("/proc/self"):
+        missing.append("/proc")
+    return ", ".join(missing)
+
+
+def _portable(reason: str) -> Isolation:
+    return Isolation(
+        PORTABLE, f"{reason}: each exercise runs in a freshly spawned Python in a scratch folder; {PORTABLE_GAPS}"
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def detect_isolation() -> Isolation:
-    """Bubblewrap if it is installed and can create its namespaces here, else rlimits."""
+    """Bubblewrap if it is installed and can create its namespaces here, else rlimits where fork, `resource`
+    and /proc exist, else portable; GRADER_ISOLATION forces rlimits or portable."""
+    forced = os.environ.get(ISOLATION_VARIABLE)
+    if forced == PORTABLE:
+        return _portable("the portable level, forced by GRADER_ISOLATION=portable")
+    missing = rlimits_capable()
+    if missing:
+        return _portable(f"the portable level, as this system has no {missing} (Windows, macOS)")
     as_root = is_root()
     uid_note = (
         "; sandboxed code runs as a dedicated unprivileged uid"
         if as_root
         else "; sandboxed code runs as your own user (run as root for a dedicated uid)"
     )
-    if os.environ.get("GRADER_ISOLATION") == RLIMITS:
+    if forced == RLIMITS:
         return Isolation(
             RLIMITS,
             "bubblewrap turned off by GRADER_ISOLATION=rlimits: no namespaces (student code"
@@ -83,7 +153,10 @@ def detect_isolation() -> Isolation:
         )
     if shutil.which("bwrap") is None:
         return Isolation(
-            RLIMITS, "bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note, as_root
+            RLIMITS,
+            "the rlimits level (no namespaces: student code can use the network and read files the grader can read):"
+            " bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note,
+            as_root,
         )
     command = (
         bwrap_base_command(as_root=as_root) + system_binds() + ["--proc", "/proc", "--dev", "/dev"] + python_binds()
@@ -105,7 +178,8 @@ def detect_isolation() -> Isolation:
         )
         return Isolation(
             RLIMITS,
-            f"bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
+            "the rlimits level (no namespaces: student code can use the network and read files the grader can read):"
+            f" bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
             + uid_note,
             as_root,
         )

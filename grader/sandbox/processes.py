@@ -1,14 +1,15 @@
 """The parent side's process helpers: find, count, freeze and kill processes, with psutil.
 
-Used to end a sandbox (its process tree, every process of its dedicated uid) and the
-workers of `grade batch`. The sandboxed child keeps its own small /proc code: it is mounted
-alone, without psutil's guarantee of being importable there.
+Used to end a sandbox (its process tree, every process of its dedicated uid, or carrying its
+environment marker) and the workers of `grade batch`. Freezing and killing go through psutil
+(SIGSTOP/SIGKILL on POSIX, NtSuspendProcess/TerminateProcess on Windows), so that the portable
+level works without POSIX signals. The sandboxed child keeps its own small /proc code: it is
+mounted alone, without psutil's guarantee of being importable there.
 """
 
 from __future__ import annotations
 
 import os
-import signal
 from collections.abc import Callable
 
 import psutil
@@ -45,12 +46,33 @@ def tasks_of(uid: int) -> int:
     return count
 
 
-def send_signal(pid: int, number: int) -> None:
-    """Signal `pid`, ignoring a process that is gone or not ours."""
+def suspend(pid: int) -> None:
+    """Freeze `pid`, ignoring a process that is gone or not ours."""
     try:
-        os.kill(pid, number)
-    except (ProcessLookupError, PermissionError):
+        psutil.Process(pid).suspend()
+    except psutil.Error:
         pass
+
+
+def kill(pid: int) -> None:
+    """Kill `pid` at once, ignoring a process that is gone or not ours."""
+    try:
+        psutil.Process(pid).kill()
+    except psutil.Error:
+        pass
+
+
+def carrying(name: str, value: str) -> list[int]:
+    """The processes whose environment holds `name=value` (a sandbox's marker: it finds a daemon that left
+    the process tree too); processes whose environment cannot be read are not ours to kill."""
+    found = []
+    for process in psutil.process_iter():
+        try:
+            if process.environ().get(name) == value:
+                found.append(process.pid)
+        except psutil.Error:
+            continue
+    return found
 
 
 def freeze_then_kill(
@@ -67,10 +89,10 @@ def freeze_then_kill(
         if not new:
             break
         for pid in new:
-            send_signal(pid, signal.SIGSTOP)
+            suspend(pid)
         stopped += new
     for pid in stopped:
-        send_signal(pid, signal.SIGKILL)
+        kill(pid)
     return len(stopped)
 
 
@@ -78,7 +100,7 @@ def kill_tree(root: int, *, include_root: bool = True) -> None:
     """Freeze `root` (unless told not to) and everything below it, then kill them all."""
     frozen = [root] if include_root else []
     for pid in frozen:
-        send_signal(pid, signal.SIGSTOP)
+        suspend(pid)
     freeze_then_kill(lambda: descendants(root), frozen=frozen)
 
 
@@ -88,7 +110,7 @@ def sweep_uid(uid: int) -> int:
 
 
 def reap_children(*, block: bool) -> None:
-    """Collect the exit status of every finished child (orphans come here under a subreaper)."""
+    """Collect the exit status of every finished child (orphans come here under a subreaper); POSIX only."""
     while True:
         try:
             pid, _ = os.waitpid(-1, 0 if block else os.WNOHANG)

@@ -149,25 +149,10 @@ class Worker:
         return b"".join(chunks)
 
     def _death_message(self, status: dict[str, Any], during: str) -> str:
-        if status.get("signal") == signal.SIGSEGV:
-            cause = "it crashed with a segmentation fault"
-        elif status.get("signal") in (signal.SIGKILL, signal.SIGABRT):
-            cause = f"it was killed by signal {status['signal']} (often: out of memory)"
-        elif status.get("exit_code") == wire.WorkerExit.SETUP_FAILED:
-            cause = (
-                "the sandbox could not set its limits or drop its privileges before running your code (a problem of"
-                " the grader, not of your code: tell your instructor, who can run `grade doctor`)"
-            )
-        elif status.get("exit_code") == wire.WorkerExit.HARNESS_BROKEN:
-            cause = (
-                "the grader's code inside that process failed, because your code patched or replaced"
-                " something Python, NumPy or TensorFlow rely on (builtins, library functions); remove the patching"
-            )
-        elif status.get("exit_code") is not None:
-            cause = f"it exited with status {status['exit_code']} (a call to os._exit or exit in your code?)"
-        else:
-            cause = "it ended"
-        return f"the process running your code ended while {during}: {cause}. Last output: {tail_text(self.output_tail, 300)}"
+        return (
+            f"the process running your code ended while {during}: {death_cause(status)}."
+            f" Last output: {tail_text(self.output_tail, 300)}"
+        )
 
     def call(self, probe: str, timeout: float, during: str, **args: Any) -> Any:
         if not self.alive:
@@ -189,3 +174,24 @@ class Worker:
         raise SubmissionFailure(
             f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
         )
+
+
+def death_cause(status: dict[str, Any]) -> str:
+    """Why a worker ended, from its exit status (a signal where the system has them, else an exit code)."""
+    if status.get("signal") == signal.SIGSEGV:
+        return "it crashed with a segmentation fault"
+    if status.get("signal") is not None and status.get("signal") in (getattr(signal, "SIGKILL", None), signal.SIGABRT):
+        return f"it was killed by signal {status['signal']} (often: out of memory)"
+    if status.get("exit_code") == wire.WorkerExit.SETUP_FAILED:
+        return (
+            "the sandbox could not set its limits or drop its privileges before running your code (a problem of"
+            " the grader, not of your code: tell your instructor, who can run `grade doctor`)"
+        )
+    if status.get("exit_code") == wire.WorkerExit.HARNESS_BROKEN:
+        return (
+            "the grader's code inside that process failed, because your code patched or replaced"
+            " something Python, NumPy or TensorFlow rely on (builtins, library functions); remove the patching"
+        )
+    if status.get("exit_code") is not None:
+        return f"it exited with status {status['exit_code']} (a call to os._exit or exit in your code?)"
+    return "it ended"

@@ -28,7 +28,7 @@ SECRETS = {
 }
 LOOPBACK_PLACEHOLDER = b"@@LOOPBACK_PORT@@"
 CATEGORIES = ("grade tampering", "answer theft", "resources", "environment", "careless input", "shortcut", "control")
-ISOLATIONS = ("bubblewrap", "rlimits")
+ISOLATIONS = ("bubblewrap", "rlimits", "portable")
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,8 @@ class Case:
     pad_to_bytes: int = 0
     # course.toml's time_limit_s for this case (a runaway needs no 10 s to show it runs away), if set.
     time_limit_s: float | None = None
+    # Isolation level -> why this case cannot apply there (what that level does not protect).
+    not_applicable: tuple[tuple[str, str], ...] = ()
 
     @property
     def hostile(self) -> bool:
@@ -72,6 +74,7 @@ def load_cases() -> list[Case]:
             "isolations",
             "pad_to_bytes",
             "time_limit_s",
+            "not_applicable",
         }
         if unknown:
             raise ValueError(f"cases.toml: unknown key(s) {sorted(unknown)} in case {case_id}")
@@ -94,6 +97,7 @@ def load_cases() -> list[Case]:
                 isolations=tuple(table.get("isolations", ("bubblewrap",))),
                 pad_to_bytes=int(table.get("pad_to_bytes", 0)),
                 time_limit_s=table.get("time_limit_s"),
+                not_applicable=tuple(sorted(table.get("not_applicable", {}).items())),
             )
         )
     folders = {path.name for path in CASES_DIR.iterdir() if path.is_dir()}
@@ -163,6 +167,39 @@ def lease_is_free(uid: int) -> bool:
     finally:
         probe.close()
     return True
+
+
+def portable_leftovers(before: set[str], wait_s: float = 5.0) -> list[str]:
+    """Processes of this grader's portable sandboxes (their environment marker, "<pid>-<sandbox>-<n>") whose
+    sandbox was not already running before the grading (`before`, the reference's): leftovers of a grading."""
+    own = f"{os.getpid()}-"
+    deadline = time.monotonic() + wait_s
+    while True:
+        found = [
+            f"pid {pid} (marker {marker})"
+            for pid, marker in portable_markers().items()
+            if marker.startswith(own) and marker.rsplit("-", 1)[0] not in before
+        ]
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.2)
+
+
+def portable_markers() -> dict[int, str]:
+    """pid -> portable sandbox marker, for every process that carries one."""
+    import psutil
+
+    from grader.sandbox.portable import MARKER_VARIABLE
+
+    found = {}
+    for process in psutil.process_iter():
+        try:
+            marker = process.environ().get(MARKER_VARIABLE)
+        except psutil.Error:
+            continue
+        if marker:
+            found[process.pid] = marker
+    return found
 
 
 def orphaned_sandbox_processes(wait_s: float = 5.0) -> list[str]:

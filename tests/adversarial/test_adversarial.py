@@ -28,7 +28,8 @@ from grader.course.config import Course
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.results import PASSED, GradeResult
-from grader.sandbox.isolation import RLIMITS, detect_isolation, process_limit
+from grader.sandbox.child import foreign_os
+from grader.sandbox.isolation import PORTABLE, RLIMITS, detect_isolation, process_limit
 from tests.adversarial.support import (
     CATEGORIES,
     ROOT,
@@ -39,6 +40,8 @@ from tests.adversarial.support import (
     load_cases,
     materialize,
     orphaned_sandbox_processes,
+    portable_leftovers,
+    portable_markers,
     snapshot,
 )
 from tests.conftest import run_grade
@@ -69,6 +72,12 @@ class Record:
 @functools.cache
 def _skip_reason(isolation: str) -> str:
     """Why this machine cannot grade under `isolation` safely, or "" when it can."""
+    if isolation == PORTABLE:
+        if os.environ.get("GRADER_ISOLATION") != PORTABLE:
+            return "the portable level's cases run in scripts/test.sh's portable step (GRADER_ISOLATION=portable)"
+        return ""
+    if foreign_os.installed():
+        return "the foreign-OS double is installed (no fork, resource or /proc): only the portable level can run"
     if isolation == RLIMITS and os.geteuid() != 0:
         return (
             "the rlimits fallback without root runs student code as your own user: a fork bomb or kill -9 -1"
@@ -104,7 +113,8 @@ class _Environment:
         self.saved: dict[str, str | None] = {}
 
     def __enter__(self) -> None:
-        wanted = {**SECRETS, "GRADER_ISOLATION": RLIMITS if self.isolation == RLIMITS else None}
+        forced = self.isolation if self.isolation in (RLIMITS, PORTABLE) else None
+        wanted = {**SECRETS, "GRADER_ISOLATION": forced}
         for name, value in wanted.items():
             self.saved[name] = os.environ.get(name)
             if value is None:
@@ -131,6 +141,9 @@ def _grade_one(case: Case, isolation: str, course: Course, reference: Reference,
         submission = materialize(case, work / "submission", loopback_port=listener.getsockname()[1])
         watched = (SOLUTIONS, ROOT / "course.toml", ROOT / "grader", submission)
         before = snapshot(*watched)
+        markers_before = (
+            {marker.rsplit("-", 1)[0] for marker in portable_markers().values()} if isolation == PORTABLE else set()
+        )
         saved_tempdir = tempfile.tempdir
         tempfile.tempdir = str(private_temporary)
         started = time.monotonic()
@@ -155,7 +168,9 @@ def _grade_one(case: Case, isolation: str, course: Course, reference: Reference,
             result=result.to_dict(),
             isolation=result.isolation,
             changed_files=changed(before, snapshot(*watched)),
-            leftover_processes=orphaned_sandbox_processes(),
+            leftover_processes=(
+                portable_leftovers(markers_before) if isolation == PORTABLE else orphaned_sandbox_processes()
+            ),
             leftover_temporary=sorted(path.name for path in private_temporary.iterdir()),
             loopback_connections=connections,
             duration_s=round(duration, 1),
@@ -274,6 +289,24 @@ def test_manifest_has_forty_cases_covering_every_category(course: Course) -> Non
         assert not set(case.passed) & set(case.failed), case.id
         assert case.failed == () or case.message, f"{case.id}: a case with failures names a message"
     assert sum(case.hostile for case in CASES) >= len(CASES) // 2
+
+
+def test_every_rlimits_case_applies_to_the_portable_level_or_says_why_not() -> None:
+    """A case graded under rlimits is graded under portable too, or names what the portable level does not protect."""
+    for case in CASES:
+        reasons = dict(case.not_applicable)
+        assert set(reasons) <= {PORTABLE}, case.id
+        if RLIMITS in case.isolations:
+            assert (PORTABLE in case.isolations) != bool(reasons.get(PORTABLE)), case.id
+    portable = {case.id for case in CASES if PORTABLE in case.isolations}
+    assert {
+        "endless_loop_at_import",
+        "sleep_in_call",
+        "allocate_50_gb",
+        "outliving_processes_spawned",
+        "segfault",
+    } <= portable
+    assert {"output_flood_in_call", "output_flood_at_import"} <= portable
 
 
 @pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)

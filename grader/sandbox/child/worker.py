@@ -11,13 +11,12 @@ import ctypes
 import importlib
 import linecache
 import os
-import resource
 import socket
 import sys
 import threading
 import traceback
 from types import ModuleType
-from typing import Any
+from typing import Any, Protocol
 
 from . import wire
 
@@ -37,7 +36,31 @@ def _virtual_memory_bytes() -> int:
     return 0
 
 
+class Channel(Protocol):
+    """Where a worker reads the parent's probe requests and sends its answers (framed by `wire`)."""
+
+    def send(self, message: Any) -> None: ...
+
+    def receive(self) -> Any: ...
+
+
+class SocketChannel:
+    """A forked worker's stream socket to the parent."""
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+
+    def send(self, message: Any) -> None:
+        wire.send(self.sock, message)
+
+    def receive(self) -> Any:
+        return wire.receive(self.sock)
+
+
 def _apply_limits(request: dict[str, Any]) -> None:
+    # Only where fork exists (Linux): the spawned, portable path never imports `resource` here.
+    import resource
+
     # The memory limit counts what the submission adds to the warm TensorFlow process.
     memory = _virtual_memory_bytes() + int(request["memory_limit_mb"]) * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
@@ -147,7 +170,7 @@ def _running_line(thread_id: int, submission_dir: str) -> list[str]:
     return list(reversed(frames))[-SUBMISSION_FRAMES_MAX:]
 
 
-def _import_student(sock: socket.socket, module_name: str, submission_dir: str, limit_s: float | None) -> ModuleType:
+def _import_student(channel: Channel, module_name: str, submission_dir: str, limit_s: float | None) -> ModuleType:
     """Import the student's module; past `limit_s`, answer the parent with the line that was running, and end."""
     sys.path.insert(0, submission_dir)
     if not limit_s:
@@ -170,7 +193,7 @@ def _import_student(sock: socket.socket, module_name: str, submission_dir: str, 
                 "limit_s": limit_s,
             }
             try:
-                wire.send(sock, {"event": wire.Event.HELLO, "import_error": error})
+                channel.send({"event": wire.Event.HELLO, "import_error": error})
             finally:
                 os._exit(0)
 
@@ -183,6 +206,7 @@ def _import_student(sock: socket.socket, module_name: str, submission_dir: str, 
 
 
 def run(sock: socket.socket, request: dict[str, Any]) -> None:
+    """A forked worker (bubblewrap, rlimits): its own process group, limits, privileges dropped, then serve."""
     os.setpgid(0, 0)
     try:
         _apply_limits(request)
@@ -190,6 +214,13 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
     except Exception:  # noqa: BLE001 - never run student code without its limits or as root.
         traceback.print_exc()
         os._exit(wire.WorkerExit.SETUP_FAILED)
+    serve(SocketChannel(sock), request)
+
+
+def serve(channel: Channel, request: dict[str, Any]) -> None:
+    """Import the student's module for one exercise, then answer probe requests until the parent hangs up.
+
+    Shared by the forked workers and the spawned ones of the portable level (`child.spawned`)."""
     from . import probes
 
     submission_dir = request["submission_dir"]
@@ -197,26 +228,26 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
     seed_everything(int(request["seed"]))
     try:
         module = (
-            _import_student(sock, request["module"], submission_dir, request.get("import_time_limit_s"))
+            _import_student(channel, request["module"], submission_dir, request.get("import_time_limit_s"))
             if request["module"]
             else None
         )
     except BaseException as error:  # noqa: BLE001 - SystemExit at import is the student's too.
-        wire.send(sock, {"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
+        channel.send({"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
         return
-    wire.send(sock, {"event": wire.Event.HELLO, "import_error": None})
+    channel.send({"event": wire.Event.HELLO, "import_error": None})
     context = probes.Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
     while True:
-        message = wire.receive(sock)
+        message = channel.receive()
         if message is None:
             return
         probe = probes.PROBES.get(message.get("probe"))
         if probe is None:
-            wire.send(sock, {"ok": False, "protocol_error": f"unknown probe {message.get('probe')!r}"})
+            channel.send({"ok": False, "protocol_error": f"unknown probe {message.get('probe')!r}"})
             continue
         try:
             value = probe(context, **message.get("args", {}))
         except BaseException as error:  # noqa: BLE001 - every student failure is an answer.
-            wire.send(sock, {"ok": False, "error": describe_exception(error, submission_dir)})
+            channel.send({"ok": False, "error": describe_exception(error, submission_dir)})
             continue
-        wire.send(sock, {"ok": True, "value": value})
+        channel.send({"ok": True, "value": value})

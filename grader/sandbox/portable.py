@@ -1,0 +1,222 @@
+"""The portable level: each exercise in a freshly spawned, isolated interpreter (Windows, macOS, forced on Linux).
+
+`PortableSandbox` has the interface the grading session uses of `Sandbox`. It copies the
+submission's modules and the child package into a scratch folder (tempfile), and keeps ONE
+spare interpreter started (`python -I -B -u -X utf8 -c BOOTSTRAP`, cwd the scratch copy, an
+environment allowlist) that has already imported TensorFlow: `spawn` hands the exercise's
+request to the spare and starts the next spare at once, so TensorFlow's start overlaps the
+grading. No fork, no /proc, no `resource`, no POSIX signals in the parent: the time limit is
+the parent killing the child's process tree (psutil), the output limit is counted on the
+pipes, the memory limit is RLIMIT_AS where the child has it plus a psutil watchdog here.
+What this level does not protect is `isolation.PORTABLE_GAPS`.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+import stat
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from grader.course.config import Limits
+from grader.errors import InternalError
+from grader.sandbox.bwrap import CHILD_PACKAGE
+from grader.sandbox.child import foreign_os, wire
+from grader.sandbox.child.spawned import DOUBLE_FLAG
+from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
+from grader.sandbox.isolation import Isolation, detect_isolation, portable_environment
+from grader.sandbox.output import tail_text
+from grader.sandbox.spawned_worker import PortableWorker, SpawnedProcess
+
+STARTUP_TIMEOUT_S = 180.0
+FILE_SIZE_LIMIT_MB = 64
+IMPORT_LIMIT_MARGIN_S = 5.0
+# Every process a portable sandbox starts carries this variable (inherited by what the student's code
+# starts), "<grader pid>-<sandbox token>-<n>": ending a worker kills whatever holds its value, a daemon that
+# left the tree included.
+MARKER_VARIABLE = "GRADER_SANDBOX_MARKER"
+BOOTSTRAP = "import sys; sys.path.insert(0, sys.argv[1]); from gradechild.spawned import main; main(sys.argv[2:])"
+
+
+def marker_for(token: str) -> str:
+    """The sandbox's part of the marker: the grader's pid (so a test can tell its own sandboxes) and a token."""
+    return f"{os.getpid()}-{token}"
+
+
+class PortableSandbox:
+    """A scratch copy of one submission's modules and a spare spawned interpreter."""
+
+    def __init__(
+        self, submission_dir: Path, modules: list[str], limits: Limits, isolation: Isolation | None = None
+    ) -> None:
+        self.submission_dir = Path(submission_dir)
+        self.modules = list(modules)
+        self.limits = limits
+        self.isolation = isolation or detect_isolation()
+        self.scratch: Path | None = None
+        self.spare: SpawnedProcess | None = None
+        self.workers: dict[int, PortableWorker] = {}
+        self.marker = marker_for(secrets.token_hex(8))
+        self._started = 0
+        # Modules that were not copied into the sandbox, and why (a link, a device, too big).
+        self.refused: dict[str, str] = {}
+        self._last_output = b""
+
+    # -- life cycle ------------------------------------------------------------------------
+
+    def _copy_module(self, module: str, workspace: Path) -> None:
+        """Copy `module`.py into the scratch folder unless it is missing, a link, not a file, or too big."""
+        path = self.submission_dir / f"{module}.py"
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            return
+        except OSError as error:
+            self.refused[module] = f"{module}.py could not be read ({error.strerror}): hand in the file itself"
+            return
+        if stat.S_ISLNK(info.st_mode):
+            self.refused[module] = (
+                f"{module}.py could not be read (it is a link): hand in the file itself, not a link to it"
+            )
+        elif not stat.S_ISREG(info.st_mode):
+            self.refused[module] = f"{module}.py is not a regular file: hand in the file itself"
+        elif info.st_size > FILE_SIZE_LIMIT_MB * 1024 * 1024:
+            self.refused[module] = (
+                f"{module}.py is {info.st_size} bytes, over the {FILE_SIZE_LIMIT_MB} MB a module may have"
+            )
+        else:
+            shutil.copyfile(path, workspace / f"{module}.py", follow_symlinks=False)
+
+    def start(self) -> PortableSandbox:
+        """Copy the submission and start the spare interpreter; returns at once (it imports in the background)."""
+        self.refused = {}
+        self.scratch = Path(tempfile.mkdtemp(prefix="grader-portable-"))
+        try:
+            workspace, home = self.scratch / "submission", self.scratch / "home"
+            workspace.mkdir()
+            home.mkdir()
+            shutil.copytree(
+                CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
+            )
+            for module in self.modules:
+                self._copy_module(module, workspace)
+            self._start_spare()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
+    def _start_spare(self) -> None:
+        assert self.scratch is not None
+        command = [sys.executable, "-I", "-B", "-u", "-X", "utf8", "-c", BOOTSTRAP, str(self.scratch / "gradekit")]
+        if foreign_os.installed():
+            command.append(DOUBLE_FLAG)
+        environment = portable_environment(str(self.scratch / "home"))
+        self._started += 1
+        marker = (MARKER_VARIABLE, f"{self.marker}-{self._started}")
+        self.spare = SpawnedProcess(command, environment, str(self.scratch / "submission"), marker)
+
+    def close(self) -> None:
+        """Kill everything the sandbox ran and remove its scratch folder; safe to call twice."""
+        for worker in list(self.workers.values()):
+            worker.finish()
+        self.workers.clear()
+        if self.spare is not None:
+            self._last_output = self.spare.output_tail
+            self.spare.stop()
+            self.spare = None
+        if self.scratch is not None:
+            # A process that just died may still hold a file open on Windows: try a few times.
+            for _ in range(20):
+                shutil.rmtree(self.scratch, ignore_errors=True)
+                if not self.scratch.exists():
+                    break
+                time.sleep(0.1)
+            self.scratch = None
+
+    def __enter__(self) -> PortableSandbox:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- workers ---------------------------------------------------------------------------
+
+    def output_tail(self, limit: int = 600) -> str:
+        return tail_text(self.spare.output_tail if self.spare is not None else self._last_output, limit)
+
+    def _take_spare(self) -> SpawnedProcess:
+        """The spare, once it has imported TensorFlow and said so; a spare that cannot start is the machine's problem."""
+        if self.scratch is None:
+            self.start()
+        if self.spare is None:
+            self._start_spare()
+        spare = self.spare
+        assert spare is not None
+        self.spare = None
+        worker = PortableWorker(spare, self.limits)
+        try:
+            ready = worker.receive(STARTUP_TIMEOUT_S, "starting")
+        except SubmissionFailure as failure:
+            self._last_output = spare.output_tail
+            raise InternalError(
+                f"the sandbox could not start ({failure.message}); run `grade doctor` to see what is missing"
+            ) from failure
+        if ready.get("event") != wire.Event.READY:
+            worker.finish()
+            raise InternalError(f"the sandbox started with an unexpected message {ready!r}")
+        return spare
+
+    def spawn(
+        self, exercise: str, module: str | None, *, seed: int, import_time_limit_s: float | None = None
+    ) -> PortableWorker:
+        """Hand one exercise to the spare interpreter (and start the next spare); it imports the student's module
+        first, within `import_time_limit_s` (default: course.toml's time_limit_s)."""
+        if module is not None and module in self.refused:
+            raise SubmissionFailure(self.refused[module], kind=FailureKind.MISSING)
+        process = self._take_spare()
+        assert self.scratch is not None
+        import_limit_s = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
+        request: dict[str, Any] = {
+            "op": wire.Op.SPAWN,
+            "exercise": exercise,
+            "module": module,
+            "submission_dir": str(self.scratch / "submission"),
+            "memory_limit_mb": self.limits.memory_limit_mb,
+            "file_size_limit_mb": FILE_SIZE_LIMIT_MB,
+            "seed": int(seed),
+            "import_time_limit_s": import_limit_s,
+        }
+        worker = PortableWorker(process, self.limits)
+        self.workers[worker.pid] = worker
+        process.watch_memory(self.limits.memory_limit_mb)
+        try:
+            process.send(request)
+        except OSError as error:
+            worker.finish()
+            raise SubmissionFailure(
+                f"the sandbox could not start a worker: {error}", kind=FailureKind.SANDBOX
+            ) from error
+        self._start_spare()
+        started = time.monotonic()
+        hello = worker.receive(
+            import_limit_s + IMPORT_LIMIT_MARGIN_S, f"importing {module}.py" if module else "starting"
+        )
+        worker.import_s = time.monotonic() - started
+        if hello.get("event") != wire.Event.HELLO:
+            worker.finish()
+            raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
+        if hello.get("import_error"):
+            worker.finish()
+            raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)
+        return worker
+
+    def finish_worker(self, pid: int) -> dict[str, Any]:
+        """Kill a worker's process tree and reap it; returns its exit status."""
+        worker = self.workers.pop(pid, None)
+        return worker.finish() if worker is not None else {}

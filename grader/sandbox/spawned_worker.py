@@ -1,0 +1,298 @@
+"""The parent's end of one spawned interpreter (the portable level): pipes read by threads, limits from here.
+
+No select() on pipes (Windows has it for sockets only), no fd passing, no signals: one thread
+reads the child's `wire` frames from its stdout and queues them, another reads what the
+student's code prints (its stderr pipe, where the child moved its stdout too) and counts it;
+a watchdog thread sums the memory of the child's process tree with psutil and kills the tree
+past the limit. `PortableWorker.receive` waits on the queue within the call's time limit and
+kills the whole tree (psutil) when it runs out.
+"""
+
+from __future__ import annotations
+
+import queue
+import subprocess
+import threading
+import time
+from typing import IO, Any
+
+import psutil
+
+from grader.course.config import Limits
+from grader.errors import InternalError
+from grader.results import Limit
+from grader.sandbox.child import wire
+from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
+from grader.sandbox.output import OUTPUT_TAIL_BYTES, tail_text
+from grader.sandbox.processes import carrying, freeze_then_kill, kill_tree
+from grader.sandbox.worker import death_cause
+
+MEMORY_POLL_S = 0.1
+SEND_TIMEOUT_S = 20.0
+# Kinds of what the reader threads queue.
+MESSAGE, END, BROKEN, MEMORY = "message", "end", "broken", "memory"
+# How often a waiting call looks at the output count (the output thread queues nothing).
+OUTPUT_POLL_S = 0.1
+
+
+def new_group_options() -> dict[str, Any]:
+    """Popen options that detach the child from the console's signals (Ctrl+C): a new session where
+    the system has sessions, a new process group on Windows."""
+    flag = getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", None)
+    if flag is not None:
+        return {"creationflags": flag}
+    return {"start_new_session": True}
+
+
+def _close(stream: IO[bytes] | None) -> None:
+    if stream is not None:
+        try:
+            stream.close()
+        except OSError:
+            pass
+
+
+class SpawnedProcess:
+    """One spawned child and the threads that read it; becomes a worker once it got its request."""
+
+    def __init__(self, command: list[str], environment: dict[str, str], cwd: str, marker: tuple[str, str]) -> None:
+        # (name, value) of the environment variable every process of this child's tree inherits.
+        self.marker = marker
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env={**environment, marker[0]: marker[1]},
+            cwd=cwd,
+            **new_group_options(),
+        )
+        self.pid = self.process.pid
+        self.events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        self.output_total = 0
+        self.output_tail = b""
+        self.memory_limit_bytes: int | None = None
+        self.memory_exceeded = False
+        self.stopped = threading.Event()
+        for target in (self._read_frames, self._read_output):
+            threading.Thread(target=target, daemon=True).start()
+
+    def _read_exactly(self, size: int, at_start: bool) -> bytes | None:
+        stream = self.process.stdout
+        assert stream is not None
+        chunks: list[bytes] = []
+        remaining = size
+        while remaining:
+            chunk = stream.read(remaining)
+            if not chunk:
+                if at_start and not chunks:
+                    return None
+                raise wire.WireError("the message was cut off")
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+
+    def _read_frames(self) -> None:
+        try:
+            while True:
+                message = wire.read_message(self._read_exactly)
+                if message is None:
+                    self.events.put((END, None))
+                    return
+                self.events.put((MESSAGE, message))
+        except (wire.WireError, OSError, ValueError, UnicodeDecodeError) as error:
+            self.events.put((BROKEN, error))
+        finally:
+            _close(self.process.stdout)
+
+    def _read_output(self) -> None:
+        stream: IO[bytes] | None = self.process.stderr
+        assert stream is not None
+        while True:
+            try:
+                chunk = stream.read1(65536)  # type: ignore[attr-defined]
+            except (OSError, ValueError):
+                break
+            if not chunk:
+                break
+            self.output_total += len(chunk)
+            self.output_tail = (self.output_tail + chunk)[-OUTPUT_TAIL_BYTES:]
+        _close(stream)
+
+    def tree_memory(self) -> int:
+        """Resident memory of the child and everything below it, in bytes."""
+        try:
+            root = psutil.Process(self.pid)
+            processes = [root, *root.children(recursive=True)]
+        except psutil.Error:
+            return 0
+        total = 0
+        for process in processes:
+            try:
+                total += process.memory_info().rss
+            except psutil.Error:
+                continue
+        return total
+
+    def watch_memory(self, limit_mb: int) -> None:
+        """From now on, kill the tree when it holds more than its present memory plus `limit_mb`."""
+        self.memory_limit_bytes = self.tree_memory() + limit_mb * 1024 * 1024
+        threading.Thread(target=self._watch_memory, daemon=True).start()
+
+    def _watch_memory(self) -> None:
+        assert self.memory_limit_bytes is not None
+        while not self.stopped.wait(MEMORY_POLL_S):
+            if self.tree_memory() > self.memory_limit_bytes:
+                self.memory_exceeded = True
+                kill_tree(self.pid)
+                self.events.put((MEMORY, None))
+                return
+
+    def send(self, message: Any) -> None:
+        """Write one frame to the child's stdin; a child that does not read it within the limit is killed."""
+        stream = self.process.stdin
+        assert stream is not None
+        failure: list[BaseException] = []
+
+        def write() -> None:
+            try:
+                stream.write(wire.encode(message))
+                stream.flush()
+            except (OSError, ValueError) as error:
+                failure.append(error)
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        writer.join(SEND_TIMEOUT_S)
+        if writer.is_alive():
+            self.stop()
+            writer.join()
+            raise BrokenPipeError("the child did not read its request")
+        if failure:
+            raise BrokenPipeError(str(failure[0]))
+
+    def stop(self) -> dict[str, Any]:
+        """Kill the whole tree and reap the child; returns its exit status. The reader threads close their pipes
+        at their end (closing one here would wait for a read that a process which escaped the tree still holds)."""
+        self.stopped.set()
+        kill_tree(self.pid)
+        code = self.process.wait()
+        # What left the tree (a detached grandchild whose parent exited) still carries the marker.
+        freeze_then_kill(lambda: carrying(*self.marker))
+        if self.process.stdin is not None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+        if code < 0:
+            return {"signal": -code, "exit_code": None}
+        return {"signal": None, "exit_code": code}
+
+
+class PortableWorker:
+    """One spawned interpreter serving one exercise: the same calls as a forked `Worker`."""
+
+    def __init__(self, process: SpawnedProcess, limits: Limits) -> None:
+        self.process = process
+        self.pid = process.pid
+        self.limits = limits
+        self.alive = True
+        self.status: dict[str, Any] = {}
+        # Seconds the worker took to import the student's module (set by `PortableSandbox.spawn`).
+        self.import_s = 0.0
+
+    @property
+    def output_tail(self) -> bytes:
+        return self.process.output_tail
+
+    def finish(self) -> dict[str, Any]:
+        if self.alive:
+            self.alive = False
+            self.status = self.process.stop()
+        return self.status
+
+    def _fail(self, message: str, *, kind: FailureKind, limit: Limit | None = None) -> SubmissionFailure:
+        self.finish()
+        return SubmissionFailure(message, kind=kind, limit=limit)
+
+    def _memory_failure(self, during: str) -> SubmissionFailure:
+        return self._fail(
+            f"memory limit: your code used more than the memory limit of {self.limits.memory_limit_mb} MB while"
+            f" {during} (the grader's watchdog stopped it); allocate smaller arrays",
+            kind=FailureKind.MEMORY,
+            limit=Limit.MEMORY,
+        )
+
+    def receive(self, timeout: float, during: str) -> dict[str, Any]:
+        """The worker's next message; its output is counted meanwhile. Raises on a limit or bad data."""
+        deadline = time.monotonic() + timeout
+        output_mark = self.process.output_total
+        output_limit = self.limits.output_limit_kb * 1024
+        while True:
+            if self.process.output_total - output_mark > output_limit:
+                raise self._fail(
+                    f"output limit: your code printed more than {self.limits.output_limit_kb} KB while"
+                    f" {during}, and was stopped; remove the prints from loops",
+                    kind=FailureKind.OUTPUT,
+                    limit=Limit.OUTPUT,
+                )
+            if self.process.memory_exceeded:
+                raise self._memory_failure(during)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise self._fail(
+                    f"time limit: your code ran for more than {timeout:g} s while {during}, and was stopped;"
+                    " look for an endless loop or a wait",
+                    kind=FailureKind.TIMEOUT,
+                    limit=Limit.TIME,
+                )
+            try:
+                kind, value = self.process.events.get(timeout=min(remaining, OUTPUT_POLL_S))
+            except queue.Empty:
+                continue
+            if kind == MESSAGE:
+                if not isinstance(value, dict):
+                    raise self._fail(
+                        f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
+                    )
+                return value
+            if kind == BROKEN:
+                raise self._fail(
+                    f"the process running your code sent malformed data while {during} ({value})",
+                    kind=FailureKind.PROTOCOL,
+                )
+            if kind == END:
+                # The watchdog may have killed it a moment before it said so.
+                time.sleep(MEMORY_POLL_S)
+                if self.process.memory_exceeded:
+                    raise self._memory_failure(during)
+                status = self.finish()
+                raise SubmissionFailure(
+                    f"the process running your code ended while {during}: {death_cause(status)}."
+                    f" Last output: {tail_text(self.output_tail, 300)}",
+                    kind=FailureKind.CRASH,
+                )
+
+    def call(self, probe: str, timeout: float, during: str, **args: Any) -> Any:
+        if not self.alive:
+            raise SubmissionFailure("the process running your code has already ended", kind=FailureKind.CRASH)
+        try:
+            self.process.send({"probe": probe, "args": args})
+        except OSError as error:
+            status = self.finish()
+            raise SubmissionFailure(
+                f"the process running your code ended while {during}: {death_cause(status)}."
+                f" Last output: {tail_text(self.output_tail, 300)}",
+                kind=FailureKind.CRASH,
+            ) from error
+        message = self.receive(timeout, during)
+        if message.get("ok") is True and "value" in message:
+            return message["value"]
+        if isinstance(message.get("error"), dict):
+            raise student_error(message["error"], during, self.limits.memory_limit_mb)
+        if "protocol_error" in message:
+            raise InternalError(f"the sandbox did not know a probe: {message['protocol_error']}")
+        self.finish()
+        raise SubmissionFailure(
+            f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
+        )
