@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Set up, check the layering, lint, format and types, then run the kit's whole test suite
-# (two workers; under 20 minutes on 2 cores).
+# (two workers; under 20 minutes on 2 cores), then the grading suites at the portable level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
@@ -14,4 +14,12 @@ echo "==> ruff format --check"
 echo "==> mypy (strict, pyproject.toml [tool.mypy])"
 "$bin/mypy"
 echo "==> pytest"
-exec "$bin/python" -m pytest -n 2 --durations=15 "$@"
+"$bin/python" -m pytest -n 2 --durations=15 "$@"
+if [ "$#" -eq 0 ]; then
+    # The grading suites again at the portable level (Windows, macOS), with the foreign-OS double that
+    # takes fork, resource and /proc away from the grader's code, in the parent and in every spawned child.
+    echo "==> pytest at the portable level (GRADER_ISOLATION=portable GRADER_FOREIGN_OS_DOUBLE=1)"
+    GRADER_ISOLATION=portable GRADER_FOREIGN_OS_DOUBLE=1 "$bin/python" -m pytest -n 2 --durations=10 \
+        tests/grading/test_runner.py tests/grading/test_mutants.py tests/grading/test_realistic.py \
+        tests/adversarial/test_adversarial.py
+fi
