@@ -49,6 +49,11 @@ class Level(enum.StrEnum):
 BUBBLEWRAP = Level.BUBBLEWRAP
 RLIMITS = Level.RLIMITS
 PORTABLE = Level.PORTABLE
+# How the rlimits level introduces itself when bubblewrap cannot run (Colab's container among others).
+RLIMITS_PREFIX = (
+    "the rlimits level (no namespaces: student code can use the network and read files the grader can read;"
+    " in Colab and most containers bubblewrap cannot create its sandbox, and this is the level to expect):"
+)
 # What the portable level does not protect, said by `grade doctor` and every result that used it.
 PORTABLE_GAPS = (
     "no namespaces: student code can use the network and read (and write) every file your user can;"
@@ -154,8 +159,7 @@ def detect_isolation() -> Isolation:
     if shutil.which("bwrap") is None:
         return Isolation(
             RLIMITS,
-            "the rlimits level (no namespaces: student code can use the network and read files the grader can read):"
-            " bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note,
+            RLIMITS_PREFIX + " bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note,
             as_root,
         )
     command = (
@@ -178,8 +182,8 @@ def detect_isolation() -> Isolation:
         )
         return Isolation(
             RLIMITS,
-            "the rlimits level (no namespaces: student code can use the network and read files the grader can read):"
-            f" bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
+            RLIMITS_PREFIX
+            + f" bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
             + uid_note,
             as_root,
         )

@@ -176,9 +176,13 @@ class Worker:
         )
 
 
+# The exit code of a Windows process that read or wrote memory it does not own (a segmentation fault).
+WINDOWS_ACCESS_VIOLATION = 0xC0000005
+
+
 def death_cause(status: dict[str, Any]) -> str:
     """Why a worker ended, from its exit status (a signal where the system has them, else an exit code)."""
-    if status.get("signal") == signal.SIGSEGV:
+    if status.get("signal") == signal.SIGSEGV or status.get("exit_code") == WINDOWS_ACCESS_VIOLATION:
         return "it crashed with a segmentation fault"
     if status.get("signal") is not None and status.get("signal") in (getattr(signal, "SIGKILL", None), signal.SIGABRT):
         return f"it was killed by signal {status['signal']} (often: out of memory)"

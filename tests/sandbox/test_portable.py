@@ -107,6 +107,22 @@ def test_level_is_chosen_by_capability_portable_without_fork() -> None:
     assert "no namespaces" in detail and "network" in detail
 
 
+def test_without_bubblewrap_linux_gets_rlimits_and_says_why() -> None:
+    """Where bwrap is missing (Colab) but fork, resource and /proc exist, the rlimits level is chosen and named."""
+    completed = run_python(
+        """
+        from grader.sandbox.isolation import detect_isolation
+        isolation = detect_isolation()
+        print(isolation.name.value + "|" + isolation.detail)
+        """,
+        {"GRADER_ISOLATION": "", "PATH": "/nonexistent"},
+    )
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    name, detail = completed.stdout.strip().split("|", 1)
+    assert name == "rlimits"
+    assert "Colab" in detail and "no namespaces" in detail and "bwrap" in detail
+
+
 def test_spawned_child_runs_under_the_double_too(tmp_path: Path) -> None:
     """The spawned child installs the double before serving: the student's module sees no os.fork there."""
     submission = tmp_path / "submission"
