@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -194,30 +195,40 @@ def test_memory_watchdog_stops_a_growing_tree(tmp_path: Path) -> None:
     assert "512 MB" in completed.stdout and "watchdog" in completed.stdout
 
 
-def test_sample_submission_in_a_folder_with_a_space_and_non_ascii_scores_77(tmp_path: Path) -> None:
-    """`grade check` under the portable level and the double: a folder named `José/My Course` gives 77/100, exit 1."""
+def test_check_in_a_spaced_non_ascii_folder_on_a_cp1252_console(tmp_path: Path) -> None:
+    """`grade check` of the sample in `José/My Course`, console cp1252: the table, 77/100, exit 1, no crash."""
     folder = tmp_path / "José" / "My Course"
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("__pycache__"))
-    completed = run_grade(PORTABLE, "check", str(folder), "--course", str(ROOT / "course.toml"), "--format", "json")
-    assert completed.returncode == 1, completed.stderr[-3000:]
-    result = json.loads(completed.stdout)
-    assert (result["score"], result["max_score"], result["isolation"]) == (77, 100, "portable")
-    assert any("no namespaces" in warning for warning in result["warnings"])
-
-
-def test_check_survives_a_windows_code_page() -> None:
-    """With PYTHONIOENCODING=cp1252 the table is printed (box drawing replaced), exit 0, never a crash."""
     completed = subprocess.run(
-        [sys.executable, "-c", "from grader.cli import main; main()", "check", str(SOLUTIONS)],
+        [sys.executable, "-c", "from grader.cli import main; main()", "check", str(folder)],
         cwd=ROOT,
         capture_output=True,
         timeout=600,
         env={**os.environ, **PORTABLE, "PYTHONIOENCODING": "cp1252"},
     )
     text = completed.stdout.decode("cp1252")
-    assert completed.returncode == 0, completed.stderr.decode("cp1252", errors="replace")[-3000:]
-    assert "Total: 100/100" in text and "square_loss" in text
-    assert "UnicodeEncodeError" not in completed.stderr.decode("cp1252", errors="replace")
+    errors = completed.stderr.decode("cp1252", errors="replace")
+    assert completed.returncode == 1, errors[-3000:]
+    assert "Total: 77/100" in text and "square_loss" in text and "isolation: portable" in text
+    assert "José" in text
+    assert "UnicodeEncodeError" not in errors and "no namespaces" in errors
+
+
+def test_submit_of_the_solutions_from_a_spaced_non_ascii_folder(tmp_path: Path) -> None:
+    """`grade submit` at the portable level with the double: every public test passes, the archive written, exit 0."""
+    folder = tmp_path / "José" / "My Course"
+    folder.mkdir(parents=True)
+    for module in SOLUTIONS.glob("*.py"):
+        shutil.copyfile(module, folder / module.name)
+    out = tmp_path / "out"
+    out.mkdir()
+    completed = run_grade(
+        PORTABLE, "submit", str(folder), "--student", "jose.p", "--course", str(ROOT / "course.toml"), "--out", str(out)
+    )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    total = re.search(r"Total: (\d+)/(\d+)", completed.stdout)
+    assert total is not None and total.group(1) == total.group(2), completed.stdout[-2000:]
+    assert (out / "jose.p.submission.zip").is_file()
 
 
 def test_doctor_names_the_portable_level_and_its_gaps() -> None:
