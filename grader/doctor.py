@@ -108,9 +108,11 @@ def _sandbox() -> Finding:
         fix = "install bubblewrap and allow user namespaces (see above); in Colab this level is the one to expect"
     if isolation.name == BUBBLEWRAP:
         detail = f"{isolation.detail}; /tmp and the scratch folder are tmpfs of at most {TMPFS_BYTES // 2**20} MB"
+    elif isolation.name == RLIMITS:
+        detail = f"reduced isolation, the rlimits fallback: {isolation.detail}"
     else:
         detail = f"reduced isolation, {isolation.detail}"
-    return Finding("sandbox", isolation.name == BUBBLEWRAP, f"{isolation.name}: {detail}", fix)
+    return Finding("sandbox", isolation.name == BUBBLEWRAP, detail, fix)
 
 
 def diagnose(*, with_device: bool = True) -> list[Finding]:

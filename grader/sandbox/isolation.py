@@ -49,10 +49,10 @@ class Level(enum.StrEnum):
 BUBBLEWRAP = Level.BUBBLEWRAP
 RLIMITS = Level.RLIMITS
 PORTABLE = Level.PORTABLE
-# How the rlimits level introduces itself when bubblewrap cannot run (Colab's container among others).
-RLIMITS_PREFIX = (
-    "the rlimits level (no namespaces: student code can use the network and read files the grader can read;"
-    " in Colab and most containers bubblewrap cannot create its sandbox, and this is the level to expect):"
+# What the rlimits level says when bubblewrap cannot run (Colab's container among others).
+RLIMITS_NOTE = (
+    "; the rlimits level has no namespaces (student code can use the network and read files the grader can"
+    " read): in Colab and most containers bubblewrap cannot create its sandbox, and this is the level to expect"
 )
 # What the portable level does not protect, said by `grade doctor` and every result that used it.
 PORTABLE_GAPS = (
@@ -159,7 +159,7 @@ def detect_isolation() -> Isolation:
     if shutil.which("bwrap") is None:
         return Isolation(
             RLIMITS,
-            RLIMITS_PREFIX + " bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + uid_note,
+            "bubblewrap (bwrap) is not installed: sudo apt-get install bubblewrap" + RLIMITS_NOTE + uid_note,
             as_root,
         )
     command = (
@@ -182,8 +182,8 @@ def detect_isolation() -> Isolation:
         )
         return Isolation(
             RLIMITS,
-            RLIMITS_PREFIX
-            + f" bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
+            f"bubblewrap is installed but cannot create its sandbox here ({probe.stderr.strip()[-200:]}); {fix}"
+            + RLIMITS_NOTE
             + uid_note,
             as_root,
         )
