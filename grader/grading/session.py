@@ -276,7 +276,7 @@ class StudentCalls:
         self.sandbox: Sandbox = (
             Sandbox(submission_dir, list(course.modules), course.limits)
             if pool is None
-            else pool.sandbox(submission_dir, list(course.modules))
+            else pool.sandbox(submission_dir, list(course.modules), course.limits)
         )
         self.module_failures: dict[str, SubmissionFailure] = {}
         self.time_limit_s = time_limit_s

@@ -214,9 +214,10 @@ class WarmPool:
 
     # -- submissions -----------------------------------------------------------------------
 
-    def sandbox(self, submission_dir: Path, modules: list[str]) -> PooledSandbox:
-        """The sandbox of one submission, served by this pool (opened by its `start`)."""
-        return PooledSandbox(self, submission_dir, modules)
+    def sandbox(self, submission_dir: Path, modules: list[str], limits: Limits | None = None) -> PooledSandbox:
+        """The sandbox of one submission, served by this pool (opened by its `start`), under `limits`
+        (default: the pool's own)."""
+        return PooledSandbox(self, submission_dir, modules, limits or self.limits)
 
     def open(self, fds: dict[str, int], uid: int | None) -> socket.socket:
         """Fork a submission's zygote with these modules; its control socket. Raises `PoolBroken`."""
@@ -264,8 +265,8 @@ class WarmPool:
 class PooledSandbox(Sandbox):
     """One submission's sandbox inside a `WarmPool`: a forked zygote instead of a new process."""
 
-    def __init__(self, pool: WarmPool, submission_dir: Path, modules: list[str]) -> None:
-        super().__init__(submission_dir, modules, pool.limits, pool.isolation)
+    def __init__(self, pool: WarmPool, submission_dir: Path, modules: list[str], limits: Limits) -> None:
+        super().__init__(submission_dir, modules, limits, pool.isolation)
         self.pool = pool
         self._opened = False
 
@@ -274,6 +275,8 @@ class PooledSandbox(Sandbox):
         if self.isolation.dedicated_uid:
             self.lease = UidLease()
         self._opened = True
+        if self.pool.damage is not None:
+            return self  # The pool stopped during this grading, which is to be done again: no fresh pool for it.
         fds: dict[str, int] = {}
         try:
             self._open_modules(fds)
