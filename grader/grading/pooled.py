@@ -36,7 +36,7 @@ def grade_pooled(
     """`grade` in `pool`; a grading during which the pool stopped is done again once, in a fresh pool."""
     reasons: list[str] = []
     for _ in range(POOL_ATTEMPTS):
-        pool.take_damage()  # A pool that ended between submissions is no submission's doing.
+        pool.prepare()
         try:
             result = grade(
                 course=course,

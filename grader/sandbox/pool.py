@@ -173,6 +173,13 @@ class WarmPool:
             self.damage = f"{reason}; its last output: {self.output_tail()}"
         self.close()
 
+    def prepare(self) -> None:
+        """Before a submission: forget past damage, and drop a pool that ended while idle, which is
+        no submission's doing (the submission's first open starts a fresh one)."""
+        self.damage = None
+        if self.process is not None and not self.alive:
+            self.close()
+
     def take_damage(self) -> str | None:
         """Why the pool stopped since the last call, or None; clears it."""
         damage, self.damage = self.damage, None

@@ -3,6 +3,8 @@ after submission, each alone, leaving nothing to the next; a pool a submission k
 
 from __future__ import annotations
 
+import os
+import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -146,3 +148,23 @@ def test_a_submission_that_kills_its_pool_twice_is_not_graded_and_the_next_one_i
         exercise_ids=[OBSERVED_EXERCISE],
     )
     assert observed.score == observed.max_score, graded(observed)
+
+
+def test_a_pool_that_ended_between_submissions_is_started_again_for_the_next(
+    tmp_path: Path, course: Course, reference: Reference, pool: WarmPool
+) -> None:
+    """A pool killed while idle is no submission's doing: the next one is graded in a fresh pool, at the first try."""
+    pool.ensure_ready()
+    assert pool.process is not None
+    os.killpg(pool.process.pid, signal.SIGKILL)
+    pool.process.wait()
+    starts = pool.starts
+    result = grade_pooled(
+        pool=pool,
+        course=course,
+        submission_dir=observer_submission(tmp_path / "observer"),
+        reference=reference,
+        exercise_ids=[OBSERVED_EXERCISE],
+    )
+    assert result.score == result.max_score, graded(result)
+    assert pool.starts == starts + 1
