@@ -3,7 +3,7 @@ and a killer that ends the pool of a submission that asks for it.
 
 The observer is the reference solutions with a `validation.py` that, at import, looks at the
 folders a submission can write to (/tmp, /dev/shm, its home, its own folder), at the processes
-it can see and at the modules already loaded, and fails its import, naming what it saw, if
+and System V IPC objects it can see and at the modules already loaded, and fails its import, naming what it saw, if
 anything is there: graded next in the same pool, it scores full marks only if it saw nothing.
 """
 
@@ -70,6 +70,16 @@ def _what_was_left():
                     frontier.append(child)
     for pid in sorted(suspects - set(ancestors)):
         seen.append(f"process {pid}")
+    for kind in ("shm", "msg", "sem"):
+        try:
+            with open(f"/proc/sysvipc/{kind}", encoding="ascii") as table:
+                header, *rows = (line.split() for line in table)
+        except OSError:
+            continue
+        owner = header.index("uid")
+        for row in rows:
+            if in_bubblewrap or 1_900_000_000 <= int(row[owner]) < 1_901_000_000:
+                seen.append(f"System V {kind} {row[1]} (uid {row[owner]})")
     for name in ("linear_classifier", "simple_dense", "gradients", "sitecustomize", "usercustomize"):
         if name in _sys.modules:
             seen.append(f"module {name} already imported")

@@ -66,10 +66,11 @@ def test_pool_grades_like_a_sandbox_of_its_own(
 def test_observer_names_what_an_earlier_submission_left(
     tmp_path: Path, course: Course, reference: Reference, pool: WarmPool
 ) -> None:
-    """The observer is not blind: a file and a process left by an earlier import of the same submission make it fail, named."""
+    """The observer is not blind: a file, a process and shared memory left by an earlier import of the same submission are named."""
     folder = observer_submission(tmp_path / "observer")
     leaver = "import os, subprocess\nopen(os.path.join(os.environ['HOME'], 'stray.txt'), 'w').close()\n"
     leaver += "subprocess.Popen(['sleep', '60'], start_new_session=True)\n"
+    leaver += "import ctypes\nctypes.CDLL(None).shmget(0x1234, 4096, 0o1000 | 0o666)\n"
     (folder / "gradients.py").write_text(leaver + (SOLUTIONS / "gradients.py").read_text())
     result = grade_pooled(
         pool=pool,
@@ -79,7 +80,9 @@ def test_observer_names_what_an_earlier_submission_left(
         exercise_ids=["acceleration", OBSERVED_EXERCISE],
     )
     messages = [test.message for exercise, test in result.tests if exercise.id == OBSERVED_EXERCISE]
-    assert all("stray.txt" in message and "process" in message for message in messages), messages
+    assert messages and all(
+        "stray.txt" in message and "process" in message and "System V shm" in message for message in messages
+    ), messages
 
 
 @pytest.mark.parametrize("case_id", ["next_leftover_process", "next_shared_folders", "next_module_cache", "fill_tmp"])

@@ -7,11 +7,12 @@ its control socket (one JSON object per packet):
       attached (SCM_RIGHTS) -> forks the submission's own zygote, which writes the modules
       into DIR and then serves "spawn" / "finish" (see `__main__`) on a fresh control socket;
       answers {"event": "opened", "pid": N} with the parent's end of that socket attached
-  {"op": "wipe", "uid": U, "folders": [...], "whole_namespace": bool} -> kills every process
-      but its own (in a PID namespace: everything but the pool and its ancestors; else
-      everything below it, the pool being a subreaper), removes every file in the folders
-      (as uid U first, so that a dedicated uid's own folders can be entered), checks that
-      they are empty, and answers {"event": "wiped", "left": [what could not be removed]}
+  {"op": "wipe", "uid": U, "folders": [...]} -> kills every process but its own (in a PID
+      namespace: everything but the pool and its ancestors; else everything below it, the
+      pool being a subreaper), removes every file in the folders (as uid U first, so that a
+      dedicated uid's own folders can be entered) and, in its own namespaces, every System V
+      IPC object; checks that nothing is left, and answers {"event": "wiped", "left": [what
+      could not be removed]}
 No submission is ever opened while another one is: a submission has no neighbour to see.
 """
 
@@ -114,8 +115,45 @@ def kill_leftovers(whole_namespace: bool) -> None:
             time.sleep(0.01)
 
 
-def wipe(folders: list[str], uid: int | None) -> list[str]:
-    """Empty `folders`: first as `uid` (its own closed folders open to it), then as the pool; what is left."""
+# System V IPC objects live as long as their IPC namespace (the pool's, under bubblewrap): /proc
+# lists them (the id in the second column), IPC_RMID (0) removes them.
+SYSV_IPC = {"shm": "shmctl", "msg": "msgctl", "sem": "semctl"}
+
+
+def _ipc_objects(uid: int | None = None) -> list[tuple[str, int]]:
+    """(kind, id) of every System V IPC object (owned by `uid`, if given) in this IPC namespace."""
+    found: list[tuple[str, int]] = []
+    for kind in SYSV_IPC:
+        try:
+            # Bytes: no codec to import (the wipe runs as a uid that may not read the standard library).
+            with open(f"/proc/sysvipc/{kind}", "rb") as table:
+                header, *rows = (line.decode().split() for line in table)
+        except (OSError, ValueError):
+            continue
+        owner = header.index("uid")
+        for row in rows:
+            if len(row) > owner and (uid is None or row[owner] == str(uid)):
+                found.append((kind, int(row[1])))
+    return found
+
+
+def _remove_ipc(libc: Any) -> None:
+    """Remove the System V IPC objects this process may remove (its own)."""
+    for kind, ident in _ipc_objects(os.getuid()):
+        if kind == "sem":
+            libc.semctl(ident, 0, 0)
+        else:
+            getattr(libc, SYSV_IPC[kind])(ident, 0, None)
+
+
+def wipe(folders: list[str], uid: int | None, ipc: bool = False) -> list[str]:
+    """Empty `folders` and remove `uid`'s System V IPC objects (with `ipc`, the IPC namespace is the
+    pool's own: all of them): first as `uid` (its own closed folders open to it), then as the pool;
+    what is left."""
+    import ctypes
+
+    # Loaded here: the wipe may run as a uid that cannot read the standard library (rlimits, as root).
+    libc = ctypes.CDLL(None, use_errno=True)
     pid = os.fork()
     if pid == 0:
         try:
@@ -125,6 +163,8 @@ def wipe(folders: list[str], uid: int | None) -> list[str]:
                 os.setresuid(uid, uid, uid)
             for folder in folders:
                 _clear(folder)
+            if ipc or uid is not None:
+                _remove_ipc(libc)
         finally:
             os._exit(0)
     deadline = time.monotonic() + WIPE_TIMEOUT_S
@@ -139,7 +179,10 @@ def wipe(folders: list[str], uid: int | None) -> list[str]:
         time.sleep(0.01)
     for folder in folders:
         _clear(folder)
-    return _remaining(folders)
+    left = _remaining(folders)
+    if ipc or uid is not None:
+        left += [f"System V {kind} {ident}" for kind, ident in _ipc_objects(None if ipc else uid)]
+    return left
 
 
 def _write_modules(names: list[str], fds: list[int], folder: str, owner: int | None) -> None:
@@ -204,7 +247,7 @@ def _reply(control: socket.socket, message: dict[str, Any], fds: list[int] | Non
 
 def pool_main(control: socket.socket, folders: list[str], whole_namespace: bool) -> None:
     """Serve "open" and "wipe" until the control socket closes; start with the folders empty."""
-    left = wipe(folders, None)
+    left = wipe(folders, None, whole_namespace)
     if left:
         _reply(control, {"event": wire.Event.WIPED, "left": left})
         os._exit(1)
@@ -219,9 +262,12 @@ def pool_main(control: socket.socket, folders: list[str], whole_namespace: bool)
         elif request["op"] == wire.Op.WIPE:
             for fd in fds:
                 os.close(fd)
-            kill_leftovers(bool(request.get("whole_namespace", whole_namespace)))
+            kill_leftovers(whole_namespace)
             uid = request.get("uid")
-            left = wipe([str(folder) for folder in request["folders"]], None if uid is None else int(uid))
+            # Only a private IPC namespace (bubblewrap's) is the submission's to empty.
+            left = wipe(
+                [str(folder) for folder in request["folders"]], None if uid is None else int(uid), whole_namespace
+            )
             _reply(control, {"event": wire.Event.WIPED, "left": left})
         else:
             for fd in fds:

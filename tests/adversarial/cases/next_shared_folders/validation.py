@@ -1,6 +1,8 @@
 """Writes, for the next submission graded by the same warm pool, into every folder it can reach
 (/tmp, /dev/shm, its home, its own folder): modules of the course, sitecustomize, a .pth, a
-Keras configuration, a folder it then closes (chmod 000), a FIFO, a link; then answers honestly."""
+Keras configuration, a folder it then closes (chmod 000), a FIFO, a link; and System V shared
+memory, a message queue and a semaphore set; then answers honestly."""
+import ctypes
 import os
 
 import numpy as np
@@ -30,6 +32,11 @@ for folder in folders:
         os.symlink("/submission", os.path.join(folder, "link"))
     except OSError:
         pass
+
+libc = ctypes.CDLL(None)
+libc.shmget(0x6B6572, 4096, 0o1000 | 0o666)
+libc.msgget(0x6B6572, 0o1000 | 0o666)
+libc.semget(0x6B6572, 1, 0o1000 | 0o666)
 
 
 def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
