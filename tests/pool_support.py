@@ -101,10 +101,17 @@ def observer_submission(folder: Path) -> Path:
 
 KILLER_PRELUDE = f"""
 import ctypes as _ctypes
+import signal as _signal
 import time as _time
 
+# Named so that the PoolKiller finds this process; it ends the pool, or says go on (SIGUSR1).
+_go_on = []
+_signal.signal(_signal.SIGUSR1, lambda *_: _go_on.append(True))
 _ctypes.CDLL(None).prctl(15, b"{KILL_MARKER}", 0, 0, 0)
-_time.sleep(3)  # time for the killer to see it; then an honest module
+_deadline = _time.monotonic() + 8
+while not _go_on and _time.monotonic() < _deadline:
+    _time.sleep(0.05)
+_ctypes.CDLL(None).prctl(15, b"python", 0, 0, 0)
 """
 
 
@@ -127,7 +134,8 @@ def _name_of(pid: int) -> str:
 
 
 class PoolKiller:
-    """A thread that kills the outermost bwrap above any process named `KILL_MARKER`, at most `times` times."""
+    """A thread that kills the outermost bwrap above a process named `KILL_MARKER`, `times` times; after that,
+    it tells such a process to go on (SIGUSR1)."""
 
     def __init__(self, times: int) -> None:
         self.times = times
@@ -144,10 +152,16 @@ class PoolKiller:
         self._thread.join()
 
     def _watch(self) -> None:
-        while not self._stop.wait(0.1) and self.kills < self.times:
+        handled: set[int] = set()  # a killed pool's marked process may linger a moment: never count it twice
+        while not self._stop.wait(0.05):
             for entry in os.listdir("/proc"):
                 try:
-                    if not entry.isdigit() or _name_of(int(entry)) != KILL_MARKER:
+                    if not entry.isdigit() or int(entry) in handled or _name_of(int(entry)) != KILL_MARKER:
+                        continue
+                    handled.add(int(entry))
+                    if self.kills >= self.times:
+                        handled.discard(int(entry))  # told again until it has renamed itself
+                        os.kill(int(entry), signal.SIGUSR1)
                         continue
                     pid, outermost = int(entry), None
                     while pid > 1:

@@ -11,9 +11,9 @@ writable folders (bubblewrap: /tmp, /dev/shm, /submission; rlimits: the submissi
 its home) are emptied and checked empty, before the next submission is opened: a submission
 never has a neighbour, and leaves nothing to the next one.
 
-A pool that dies or is damaged (a wipe that fails, an unexpected message) while a submission is
-open records `damage` and stops; `grader.grading.pooled` then grades that submission again in a
-fresh pool, once.
+The submission's side is `grader.sandbox.pooled`. A pool that dies or is damaged (a wipe that
+fails, an unexpected message) while a submission is open records `damage` and stops;
+`grader.grading.pooled` then grades that submission again in a fresh pool, once.
 """
 
 from __future__ import annotations
@@ -40,19 +40,14 @@ from grader.sandbox.bwrap import (
     bwrap_command,
 )
 from grader.sandbox.child import wire
-from grader.sandbox.failures import FailureKind, SubmissionFailure
 from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, Isolation, child_environment, detect_isolation
 from grader.sandbox.output import OutputDrain, tail_text
-from grader.sandbox.processes import kill_tree, sweep_uid
-from grader.sandbox.sandbox import CONTROL_TIMEOUT_S, STARTUP_TIMEOUT_S, Sandbox
-from grader.sandbox.uids import UidLease, remove_files_of
+from grader.sandbox.pooled import PoolBroken, PooledSandbox
+from grader.sandbox.processes import kill_tree
+from grader.sandbox.sandbox import CONTROL_TIMEOUT_S, STARTUP_TIMEOUT_S
 
 # Killing the leftovers and emptying the folders (a full /tmp of small files) may take a while.
 WIPE_TIMEOUT_S = 120.0
-
-
-class PoolBroken(Exception):
-    """The pool cannot serve the submission open now (it died, or answered out of turn)."""
 
 
 class WarmPool:
@@ -267,82 +262,3 @@ class WarmPool:
             raise PoolBroken(f"the warm sandbox answered {message!r} to a wipe")
         if message["left"]:
             raise PoolBroken(f"the wipe left {', '.join(map(str, message['left'][:10]))}")
-
-
-class PooledSandbox(Sandbox):
-    """One submission's sandbox inside a `WarmPool`: a forked zygote instead of a new process."""
-
-    def __init__(self, pool: WarmPool, submission_dir: Path, modules: list[str], limits: Limits) -> None:
-        super().__init__(submission_dir, modules, limits, pool.isolation)
-        self.pool = pool
-        self._opened = False
-
-    def start(self) -> PooledSandbox:
-        """Open the submission in the pool (the modules travel as descriptors); a broken pool is recorded."""
-        if self.isolation.dedicated_uid:
-            self.lease = UidLease()
-        self._opened = True
-        if self.pool.damage is not None:
-            return self  # The pool stopped during this grading, which is to be done again: no fresh pool for it.
-        fds: dict[str, int] = {}
-        try:
-            self._open_modules(fds)
-            self.control = self.pool.open(fds, self.lease.uid if self.lease is not None else None)
-            self._submission_path = self.pool.folder
-        except PoolBroken as broken:
-            self.pool.mark_damaged(str(broken))
-        finally:
-            for fd in fds.values():
-                os.close(fd)
-        return self
-
-    def _ensure_ready(self) -> None:
-        if self._ready:
-            return
-        if not self._opened:
-            self.start()
-        if self.control is None:
-            raise SubmissionFailure(
-                f"the warm sandbox ended ({self.pool.damage or 'no reason given'}); this submission is graded again",
-                kind=FailureKind.SANDBOX,
-            )
-        # Nothing of the student's runs before "ready": a zygote that cannot get there is the pool's fault.
-        try:
-            message, _ = self._control_receive(STARTUP_TIMEOUT_S)
-        except SubmissionFailure as failure:
-            self.pool.mark_damaged(f"a submission's zygote did not start: {failure.message}")
-            raise
-        if message.get("event") != wire.Event.READY:
-            self.pool.mark_damaged(f"a submission's zygote started with an unexpected message {message!r}")
-            raise SubmissionFailure("the warm sandbox answered out of turn", kind=FailureKind.SANDBOX)
-        self._ready = True
-
-    def output_tail(self, limit: int = 600) -> str:
-        return self.pool.output_tail(limit)
-
-    def restart(self) -> None:
-        self.close()
-        self._ready = False
-        self.start()
-
-    def close(self) -> None:
-        """End the submission's processes and files (the pool stays warm); safe to call twice."""
-        self._ready = False
-        if self.control is not None:
-            self.control.close()
-            self.control = None
-        uid = self.lease.uid if self.lease is not None else None
-        if self._opened and self.pool.alive:
-            try:
-                self.pool.wipe(uid)
-            except PoolBroken as broken:
-                self.pool.mark_damaged(str(broken))
-        elif self._opened:
-            self.pool.mark_damaged("the warm sandbox ended while this submission was graded")
-        self._opened = False
-        if self.lease is not None:
-            sweep_uid(self.lease.uid)
-            if self.isolation.name == RLIMITS:
-                remove_files_of(self.lease.uid)
-            self.lease.close()
-            self.lease = None
