@@ -9,8 +9,9 @@ tests, the next ones read the cached result; a cell whose code changed is graded
 passing test prints nothing at all (nbgrader scores any output on stderr as a failure).
 
 The test cells of one notebook share one warm sandbox (`grader.sandbox.pool`), started by the
-first test cell with the reference, and closed with the kernel (atexit): TensorFlow is imported
-once per notebook, and each exercise is still graded alone, in its own forked processes.
+first test cell with the reference (under nbgrader's autograde or validate, already by the
+setup cell's import), and closed with the kernel (atexit): TensorFlow is imported once per
+notebook, and each exercise is still graded alone, in its own forked processes.
 
 Which course: `GRADER_NBGRADER_COURSE` when set (the course's nbgrader_config.py sets it, so
 that `nbgrader autograde` and `nbgrader validate` grade hidden tests against the reference
@@ -32,7 +33,7 @@ from pathlib import Path
 
 from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
-from grader.errors import UsageError
+from grader.errors import GraderError, UsageError
 from grader.grading.session import Reference
 from grader.intake.notebook import assemble
 from grader.results import PASSED, ExerciseResult, TestResult
@@ -166,6 +167,13 @@ class KernelGrader:
 
 
 SESSION = KernelGrader()
+
+if os.environ.get("NBGRADER_EXECUTION"):
+    # Under `nbgrader autograde` or `validate` every test cell will run: start the warm sandbox and the
+    # reference now (the setup cell imports this module), so that their TensorFlow imports overlap the
+    # notebook's own cells. A problem here is reported by the first test cell, which calls setup again.
+    with contextlib.suppress(GraderError, OSError):
+        SESSION.setup()
 
 
 def check(exercise_id: str, test_name: str) -> None:
