@@ -39,17 +39,20 @@ class PooledSandbox(Sandbox):
 
     def start(self) -> PooledSandbox:
         """Open the submission in the pool (the modules travel as descriptors); a broken pool is recorded."""
-        if self.isolation.dedicated_uid:
+        if self.isolation.dedicated_uid and self.lease is None:
             self.lease = UidLease()
-        self._opened = True
         if self.pool.damage is not None:
+            self._opened = True
             return self  # The pool stopped during this grading, which is to be done again: no fresh pool for it.
         fds: dict[str, int] = {}
         try:
             self._open_modules(fds)
+            # A pool that cannot start at all raises InternalError here (the machine's problem, not this submission's).
             self.control = self.pool.open(fds, self.lease.uid if self.lease is not None else None)
             self._submission_path = self.pool.folder
+            self._opened = True
         except PoolBroken as broken:
+            self._opened = True
             self.pool.mark_damaged(str(broken))
         finally:
             for fd in fds.values():
