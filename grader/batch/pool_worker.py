@@ -1,7 +1,9 @@
 """A worker process of `grade batch`: grade one submission folder per request, until stdin closes.
 
 Started by `grader.batch.pool` as `python -m grader.batch.pool_worker CONFIG`. It loads the
-course once and keeps one `Reference` for the whole batch. It answers one JSON object per
+course once and keeps one `Reference` and one warm sandbox pool (`grader.sandbox.pool`) for
+the whole batch: TensorFlow is imported once per worker, not once per submission, and each
+submission is graded through `grader.grading.pooled` (graded again once if it stopped the pool). It answers one JSON object per
 line on its original stdout (its own stdout goes to stderr, so nothing a library prints can
 corrupt the channel). It is a child subreaper: on SIGTERM, from the parent or from the
 kernel when the parent dies, it kills and reaps everything below it.
@@ -59,7 +61,8 @@ def worker_main(config: dict[str, Any]) -> None:
     from grader.check import find_reference
     from grader.course.config import load_course
     from grader.errors import ConfigError, GraderError
-    from grader.grading.runner import grade
+    from grader.grading.pooled import grade_pooled
+    from grader.sandbox.pool import WarmPool
 
     try:
         course = load_course(Path(config["course"]))
@@ -68,13 +71,17 @@ def worker_main(config: dict[str, Any]) -> None:
     except GraderError as error:
         _send(channel, {"error": error.message, "fatal": True})
         return
+    pool = WarmPool(course.limits)
     try:
+        # Both import TensorFlow at once, before the first submission arrives.
+        pool.start()
         reference.start()
         _send(channel, {"ready": True})
         while line := sys.stdin.readline():
             request = json.loads(line)
             try:
-                result = grade(
+                result = grade_pooled(
+                    pool=pool,
                     course=course,
                     submission_dir=Path(request["folder"]),
                     reference=reference,
@@ -90,6 +97,7 @@ def worker_main(config: dict[str, Any]) -> None:
                 _send(channel, {"error": f"internal error in the grader: {type(error).__name__}: {error}"})
             reap_children(block=False)
     finally:
+        pool.close()
         reference.close()
 
 

@@ -26,6 +26,7 @@ from grader.grading.compare import Mistake
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 from grader.sandbox.failures import SubmissionFailure
+from grader.sandbox.pool import WarmPool
 
 SUITES_DIR = Path(__file__).parent / "suites"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -182,17 +183,20 @@ def grade(
     exercise_ids: list[str] | None = None,
     time_limit_s: float | None = None,
     plots: bool = False,
+    pool: WarmPool | None = None,
 ) -> GradeResult:
     """Grade the modules in `submission_dir` against `course`; never raises for student faults.
 
     With `plots`, the result's `extra["plots"]` holds the data of the student's HTML report.
+    With `pool`, the student's code runs in that warm pool (see `grader.grading.pooled`, which
+    also grades again a submission whose pool stopped), else in a sandbox of its own.
     """
     started = time.monotonic()
     submission_dir = Path(submission_dir)
     if not submission_dir.is_dir():
         raise UsageError(f"{submission_dir} is not a folder. Pass the folder that holds your exercise modules.")
     exercises = select_exercises(course, exercise_ids)
-    student = StudentCalls(course, submission_dir, time_limit_s or course.limits.time_limit_s, reference)
+    student = StudentCalls(course, submission_dir, time_limit_s or course.limits.time_limit_s, reference, pool)
     plugin = GradingPlugin(course, exercises, student, reference)
     internal_errors: list[str] = []
     try:

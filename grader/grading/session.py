@@ -22,6 +22,7 @@ from grader.results import Limit
 from grader.sandbox.child import wire
 from grader.sandbox.factory import GradingSandbox, GradingWorker, open_sandbox
 from grader.sandbox.failures import FailureKind, SubmissionFailure
+from grader.sandbox.pool import WarmPool
 
 TIMEOUTS_BEFORE_GIVING_UP = 2
 # A student's call may take this multiple of the reference's time for the same probe on
@@ -259,14 +260,23 @@ class Reference:
 
 
 class StudentCalls:
-    """The student's sandbox and one `ExerciseCalls` per exercise."""
+    """The student's sandbox (its own, or one served by a warm pool) and one `ExerciseCalls` per exercise."""
 
     def __init__(
-        self, course: Course, submission_dir: Path, time_limit_s: float, reference: Reference | None = None
+        self,
+        course: Course,
+        submission_dir: Path,
+        time_limit_s: float,
+        reference: Reference | None = None,
+        pool: WarmPool | None = None,
     ) -> None:
         self.course = course
         self.reference = reference
-        self.sandbox = open_sandbox(submission_dir, list(course.modules), course.limits)
+        self.sandbox: GradingSandbox = (
+            open_sandbox(submission_dir, list(course.modules), course.limits)
+            if pool is None
+            else pool.sandbox(submission_dir, list(course.modules), course.limits)
+        )
         self.module_failures: dict[str, SubmissionFailure] = {}
         self.time_limit_s = time_limit_s
         self.exercises: dict[str, ExerciseCalls] = {}

@@ -5,8 +5,13 @@ input history, by the rule of `grader.intake.notebook`), grades the exercise wit
 grader (the same sandbox and suites as `grade check`), and raises `AssertionError` with the
 message and hint of a failed test, so that nbgrader scores the cell 0 and its feedback says
 why. Each exercise is graded once for given sources: its first test cell grades all of its
-tests, the next ones read the cached result. A passing test prints nothing at all (nbgrader
-scores any output on stderr as a failure).
+tests, the next ones read the cached result; a cell whose code changed is graded again. A
+passing test prints nothing at all (nbgrader scores any output on stderr as a failure).
+
+The test cells of one notebook share one warm sandbox (`grader.sandbox.pool`), started by the
+first test cell with the reference (under nbgrader's autograde or validate, already by the
+setup cell's import), and closed with the kernel (atexit): TensorFlow is imported once per
+notebook, and each exercise is still graded alone, in its own forked processes.
 
 Which course: `GRADER_NBGRADER_COURSE` when set (the course's nbgrader_config.py sets it, so
 that `nbgrader autograde` and `nbgrader validate` grade hidden tests against the reference
@@ -28,10 +33,11 @@ from pathlib import Path
 
 from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
-from grader.errors import UsageError
+from grader.errors import GraderError, UsageError
 from grader.grading.session import Reference
 from grader.intake.notebook import assemble
 from grader.results import PASSED, ExerciseResult, TestResult
+from grader.sandbox.pool import WarmPool
 
 ENV_COURSE = "GRADER_NBGRADER_COURSE"
 
@@ -93,15 +99,16 @@ def failure_text(exercise_id: str, test: TestResult) -> str:
 
 
 class KernelGrader:
-    """One per kernel: the course, the reference (kept warm), and the results by source."""
+    """One per kernel: the course, the reference and a sandbox pool (kept warm), and the results by source."""
 
     def __init__(self) -> None:
         self.course: Course | None = None
         self.reference: Reference | None = None
+        self.pool: WarmPool | None = None
         self.results: dict[tuple[str, str], ExerciseResult] = {}
 
-    def setup(self) -> tuple[Course, Reference]:
-        if self.course is None or self.reference is None:
+    def setup(self) -> tuple[Course, Reference, WarmPool]:
+        if self.course is None or self.reference is None or self.pool is None:
             from grader.check import find_course, find_reference
             from grader.course.config import load_course
 
@@ -110,19 +117,23 @@ class KernelGrader:
             self.reference = find_reference(course, None)
             self.course = course
             atexit.register(self.close)
-        return self.course, self.reference
+            # Both import TensorFlow now, side by side, once for every test cell of the notebook.
+            self.pool = WarmPool(course.limits).start()
+            self.reference.start()
+        return self.course, self.reference, self.pool
 
     def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
         """The exercise graded from these sources: once, then from the cache."""
-        from grader.grading.runner import grade
+        from grader.grading.pooled import grade_pooled
 
-        course, reference = self.setup()
+        course, reference, pool = self.setup()
         exercise = course.exercise(exercise_id)
         conversion = assemble(course, given_cells(course, sources), sources)
         key = (exercise_id, conversion.digest(exercise.module))
         if key not in self.results:
             with _silenced(), tempfile.TemporaryDirectory(prefix="grader-kernel-") as folder:
-                result = grade(
+                result = grade_pooled(
+                    pool=pool,
                     course=course,
                     submission_dir=conversion.write(Path(folder)),
                     reference=reference,
@@ -133,7 +144,7 @@ class KernelGrader:
 
     def failure(self, exercise_id: str, test_name: str, sources: Sequence[str] | None = None) -> str | None:
         """None when the test passes, else what the feedback shows."""
-        course, _ = self.setup()
+        course, _, _ = self.setup()
         result = self.exercise_result(exercise_id, history() if sources is None else sources)
         test = next((t for t in result.tests if t.name == test_name), None)
         if test is None:
@@ -146,6 +157,9 @@ class KernelGrader:
         return None if test.status == PASSED else failure_text(exercise_id, test)
 
     def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
         if self.reference is not None:
             self.reference.close()
             self.reference = None
@@ -153,6 +167,13 @@ class KernelGrader:
 
 
 SESSION = KernelGrader()
+
+if os.environ.get("NBGRADER_EXECUTION"):
+    # Under `nbgrader autograde` or `validate` every test cell will run: start the warm sandbox and the
+    # reference now (the setup cell imports this module), so that their TensorFlow imports overlap the
+    # notebook's own cells. A problem here is reported by the first test cell, which calls setup again.
+    with contextlib.suppress(GraderError, OSError):
+        SESSION.setup()
 
 
 def check(exercise_id: str, test_name: str) -> None:

@@ -17,6 +17,10 @@ SANDBOX_SUBMISSION = "/submission"
 # Memory-backed, size-capped writable areas of a bubblewrap sandbox.
 TMPFS_BYTES = 256 * 1024 * 1024
 SCRATCH_SLACK_BYTES = 64 * 1024 * 1024
+# A warm pool's /submission holds any submission: the slack and a few modules at the size limit.
+POOL_SCRATCH_BYTES = SCRATCH_SLACK_BYTES + 4 * 64 * 1024 * 1024
+# The folders a submission may write to inside a bubblewrap sandbox: a warm pool empties them after each one.
+SANDBOX_WRITABLE = ("/tmp", "/dev/shm", SANDBOX_SUBMISSION)
 ROOT_BWRAP_CAPABILITIES = ("CAP_SETUID", "CAP_SETGID", "CAP_KILL")
 
 
@@ -88,11 +92,14 @@ def gpu_binds() -> list[str]:
     return binds
 
 
-def bwrap_command(module_fds: dict[str, int], scratch_bytes: int, control_fd: int) -> list[str]:
+def bwrap_command(
+    module_fds: dict[str, int], scratch_bytes: int, control_fd: int, child_arguments: tuple[str, ...] = ()
+) -> list[str]:
     """The whole bubblewrap command: read-only system, private size-capped /tmp and /submission.
 
     The submission's modules are copied into the /submission tmpfs from open file descriptors
-    (`--file`), so the sandbox shares no writable folder with the host.
+    (`--file`), so the sandbox shares no writable folder with the host. A warm pool gets no
+    module here (they come later, over its control socket) and its `child_arguments`.
     """
     as_root = is_root()
     made: set[str] = set()
@@ -109,4 +116,12 @@ def bwrap_command(module_fds: dict[str, int], scratch_bytes: int, control_fd: in
     )
     for name, fd in sorted(module_fds.items()):
         command += ["--perms", "0666", "--file", str(fd), f"{SANDBOX_SUBMISSION}/{name}"]
-    return command + ["--chdir", SANDBOX_SUBMISSION, sys.executable, "-m", "gradechild", str(control_fd)]
+    return command + [
+        "--chdir",
+        SANDBOX_SUBMISSION,
+        sys.executable,
+        "-m",
+        "gradechild",
+        str(control_fd),
+        *child_arguments,
+    ]

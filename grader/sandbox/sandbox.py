@@ -95,19 +95,23 @@ class Sandbox:
             return None
         return fd
 
+    def _open_modules(self, fds: dict[str, int]) -> None:
+        """Fill `fds` with a read-only descriptor of each module that can be graded (the caller closes them)."""
+        self.refused = {}
+        for module in self.modules:
+            fd = self._open_module(module)
+            if fd is not None:
+                fds[f"{module}.py"] = fd
+
     def start(self) -> Sandbox:
         """Copy the submission and launch the zygote; returns at once (it imports in the background)."""
-        self.refused = {}
         if self.isolation.dedicated_uid:
             self.lease = UidLease()
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = parent_end
         fds: dict[str, int] = {}
         try:
-            for module in self.modules:
-                fd = self._open_module(module)
-                if fd is not None:
-                    fds[f"{module}.py"] = fd
+            self._open_modules(fds)
             if self.isolation.name == BUBBLEWRAP:
                 self._submission_path = SANDBOX_SUBMISSION
                 size = SCRATCH_SLACK_BYTES + sum(os.fstat(fd).st_size for fd in fds.values())
@@ -184,7 +188,7 @@ class Sandbox:
     def _ensure_ready(self) -> None:
         if self._ready:
             return
-        if self.process is None:
+        if self.control is None:
             self.start()
         try:
             message, _ = self._control_receive(STARTUP_TIMEOUT_S)

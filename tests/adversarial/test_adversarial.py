@@ -6,6 +6,12 @@ claimed yet (an exclusive file in the run's shared temporary folder), grades it,
 what it saw; the parametrized tests below only read those records. While grading, the parent
 holds secrets in its environment and listens on the loopback; around each grading it
 snapshots the files a submission could attack.
+
+The cases are graded as `grade batch` grades them: in a warm pool (one per isolation and xdist
+worker, `grader.sandbox.pool`) that serves them one after the other; after each case, the
+observer of `tests.pool_support` (an honest submission that looks for anything left) is graded
+next in the same pool, and must score full marks. GRADER_ADVERSARIAL_POOL=0 grades each case in
+a sandbox of its own instead, as `grade check` does (and grades no observer).
 """
 
 from __future__ import annotations
@@ -25,11 +31,13 @@ from typing import Any
 import pytest
 
 from grader.course.config import Course
+from grader.grading.pooled import grade_pooled
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.results import PASSED, GradeResult
 from grader.sandbox.child import foreign_os
 from grader.sandbox.isolation import PORTABLE, RLIMITS, detect_isolation, process_limit
+from grader.sandbox.pool import WarmPool
 from tests.adversarial.support import (
     CATEGORIES,
     ROOT,
@@ -45,6 +53,7 @@ from tests.adversarial.support import (
     snapshot,
 )
 from tests.conftest import run_grade
+from tests.pool_support import OBSERVED_EXERCISE, observer_submission
 
 CASES = load_cases()
 JOBS = [(case, isolation) for case in CASES for isolation in case.isolations]
@@ -54,6 +63,7 @@ WAIT_FOR_OTHERS_S = 900.0
 # as in test_end_to_end): the calibrated limits of the calls stay 10 s, and an import that never
 # ends costs 15 s instead of the default 60. Some runaway cases set a lower one of their own.
 TIME_LIMIT_S = 15.0
+IN_POOL = os.environ.get("GRADER_ADVERSARIAL_POOL", "1") != "0"
 
 
 @dataclass(frozen=True)
@@ -67,6 +77,8 @@ class Record:
     leftover_temporary: list[str]
     loopback_connections: int
     duration_s: float
+    # The observer graded next in the same pool: its result (None without the pool).
+    next_result: dict[str, Any] | None = None
 
 
 @functools.cache
@@ -132,7 +144,9 @@ class _Environment:
         detect_isolation.cache_clear()
 
 
-def _grade_one(case: Case, isolation: str, course: Course, reference: Reference, work: Path) -> Record:
+def _grade_one(
+    case: Case, isolation: str, course: Course, reference: Reference, work: Path, pool: WarmPool | None
+) -> Record:
     listener = socket.create_server(("127.0.0.1", 0))
     listener.setblocking(False)
     private_temporary = work / "tmp"
@@ -150,12 +164,35 @@ def _grade_one(case: Case, isolation: str, course: Course, reference: Reference,
         try:
             with _Environment(isolation):
                 limited = replace(course, limits=replace(course.limits, time_limit_s=case.time_limit_s or TIME_LIMIT_S))
-                result = grade(
-                    course=limited, submission_dir=submission, reference=reference, exercise_ids=list(case.exercises)
-                )
+                if pool is None:
+                    result = grade(
+                        course=limited,
+                        submission_dir=submission,
+                        reference=reference,
+                        exercise_ids=list(case.exercises),
+                    )
+                else:
+                    result = grade_pooled(
+                        pool=pool,
+                        course=limited,
+                        submission_dir=submission,
+                        reference=reference,
+                        exercise_ids=list(case.exercises),
+                    )
         finally:
             tempfile.tempdir = saved_tempdir
         duration = time.monotonic() - started
+        next_result = None
+        if pool is not None:
+            with _Environment(isolation):
+                observed = grade_pooled(
+                    pool=pool,
+                    course=course,
+                    submission_dir=observer_submission(work / "observer"),
+                    reference=reference,
+                    exercise_ids=[OBSERVED_EXERCISE],
+                )
+            next_result = observed.to_dict()
         connections = 0
         while True:
             try:
@@ -174,6 +211,7 @@ def _grade_one(case: Case, isolation: str, course: Course, reference: Reference,
             leftover_temporary=sorted(path.name for path in private_temporary.iterdir()),
             loopback_connections=connections,
             duration_s=round(duration, 1),
+            next_result=next_result,
         )
     finally:
         listener.close()
@@ -218,6 +256,7 @@ def records(
     order = [(job_id, job) for job_id, job in zip(JOB_IDS, JOBS) if job_id in selected]
     if os.environ.get("PYTEST_XDIST_WORKER", "gw0") != "gw0":
         order.reverse()  # Two workers start from opposite ends: fewer collisions on claims.
+    pools: dict[str, WarmPool] = {}
     for job_id, (case, isolation) in order:
         if _skip_reason(isolation):
             continue
@@ -225,13 +264,19 @@ def records(
             os.close(os.open(shared / f"{job_id}.claim", os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
             continue
+        if IN_POOL and isolation != PORTABLE and isolation not in pools:
+            # Started here, under the job's isolation but outside its private temporary folder.
+            with _Environment(isolation):
+                pools[isolation] = WarmPool(course.limits).start()
         try:
-            record = _grade_one(case, isolation, course, reference, work / job_id)
+            record = _grade_one(case, isolation, course, reference, work / job_id, pools.get(isolation))
             data = json.dumps(record.__dict__)
         except Exception as error:  # noqa: BLE001 - a grader crash is a finding: the tests report it.
             data = json.dumps({"crash": f"{type(error).__name__}: {error}"})
         (shared / f"{job_id}.tmp").write_text(data)
         os.replace(shared / f"{job_id}.tmp", shared / f"{job_id}.json")
+    for pool in pools.values():
+        pool.close()
     found: dict[str, Record] = {}
     deadline = time.monotonic() + WAIT_FOR_OTHERS_S
     for job_id, (_, isolation) in zip(JOB_IDS, JOBS):
@@ -369,6 +414,19 @@ def test_no_secret_left_the_parent(job: tuple[Case, str], records: dict[str, Rec
     case, isolation = job
     text = json.dumps(_record(records, f"{case.id}-{isolation}").result)
     assert not [name for name, secret in SECRETS.items() if secret in text]
+
+
+@pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)
+def test_next_submission_in_the_same_pool_sees_nothing(job: tuple[Case, str], records: dict[str, Record]) -> None:
+    """The observer graded next in the same warm pool saw nothing the case left and scored full marks."""
+    if not IN_POOL:
+        pytest.skip("GRADER_ADVERSARIAL_POOL=0: each case was graded in a sandbox of its own")
+    case, isolation = job
+    record = _record(records, f"{case.id}-{isolation}")
+    assert record.next_result is not None
+    observed = GradeResult.from_dict(record.next_result)
+    assert observed.internal_errors == ()
+    assert observed.score == observed.max_score, [test.message[:400] for _, test in observed.tests]
 
 
 @pytest.mark.parametrize("job", JOBS, ids=JOB_IDS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -13,12 +14,15 @@ from grader.batch.progress import TerminalProgress
 from grader.batch.run import run_batch
 from grader.course.config import Course
 from grader.errors import UsageError
+from grader.grading.runner import grade
+from grader.grading.session import Reference
 from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
 from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.processes import descendants
-from tests.conftest import SOLUTIONS, run_grade
+from tests.conftest import ROOT, SOLUTIONS, run_grade
 
 MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
+MUTANTS = ROOT / "tests" / "mutants"
 
 
 def solution_files() -> dict[str, bytes]:
@@ -250,3 +254,28 @@ def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> 
     with (tmp_path / "log").open("w") as log:
         TerminalProgress(log)(1, 4, "alice: ok")
     assert (tmp_path / "log").read_text() == ""
+
+
+def test_batch_in_warm_pools_grades_like_a_sandbox_per_submission(
+    tmp_path: Path, course: Course, reference: Reference
+) -> None:
+    """-j 2 (each worker's warm pool): the solutions, the sample submission and mutants get the results `grade check` gives."""
+    folders = {"solutions": SOLUTIONS, "sample": ROOT / "examples" / "sample_submission"}
+    for mutant in ("acceleration_returns_speed", "simple_dense_bias_unused", "split_validation_no_shuffle"):
+        folders[mutant] = tmp_path / "mutants" / mutant
+        shutil.copytree(SOLUTIONS, folders[mutant], ignore=shutil.ignore_patterns("__pycache__"))
+        for module in (MUTANTS / mutant).glob("*.py"):
+            shutil.copy(module, folders[mutant] / module.name)
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for student, folder in folders.items():
+        submission_zip(inputs, student, {f"{module}.py": (folder / f"{module}.py").read_bytes() for module in MODULES})
+    report = run_batch(inputs=[inputs], gradebook_path=tmp_path / "gb.sqlite", course=course, jobs=2, work_dir=tmp_path)
+    rows = {row.student: row for row in report.rows}
+    for student, folder in folders.items():
+        alone = grade(course=course, submission_dir=folder, reference=reference)
+        row = rows[student]
+        assert row.status == OK and row.result is not None, row.error
+        assert row.result["exercises"] == alone.to_dict()["exercises"], student
+    assert rows["solutions"].score == rows["solutions"].max_score
+    assert len({row.score for row in rows.values()}) > 2

@@ -3,7 +3,8 @@
 `GraderPlugin` lives on each Dask worker. It loads the course, computes its digest (see
 `grader.batch.cluster.digest`) and, on the first task, starts a warm grading process: the same
 `grader.batch.pool` worker as `grade batch -j N` (one `Reference` kept for the whole batch, each
-submission graded in its own sandboxes, a crash or overrun stopped with its process tree).
+submission graded in the warm sandbox pool of that process, a crash or overrun stopped with its
+process tree): TensorFlow is imported once per Dask worker, not once per submission.
 That process is started and driven by one thread the plugin owns, so it never depends on the
 life of Dask's executor threads (the grading process dies with the thread that started it).
 

@@ -1,4 +1,5 @@
-"""The zygote: imports TensorFlow once, then forks one worker per exercise on request.
+"""The zygote: imports TensorFlow once, then forks one worker per exercise on request
+(alone, for one submission; or forked per submission by the warm pool of `pool`).
 
 It talks to the parent over a SOCK_SEQPACKET control socket (file descriptor in argv[1]):
   {"op": "spawn", ...}  -> forks a worker; answers {"event": "spawned", "pid": N} with the
@@ -131,19 +132,19 @@ class Zygote:
         return status
 
 
-def main() -> None:
-    control = socket.socket(fileno=int(sys.argv[1]))
-    # Warm imports: the expensive part, done once for all workers. No op runs here.
-    import keras  # noqa: F401
-    import numpy  # noqa: F401
-    import tensorflow  # noqa: F401
-
-    from . import wire, worker
-
+def _become_subreaper() -> None:
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
     except (OSError, AttributeError):
         pass
+
+
+def serve(control: socket.socket) -> None:
+    """Answer "ready", then fork workers on request until the control socket closes; then end them all."""
+    from . import wire, worker
+
+    # Orphans come back here (the setting is not inherited: a submission's zygote sets it again).
+    _become_subreaper()
     zygote = Zygote()
     _reply(control, {"event": wire.Event.READY, "pid": os.getpid()})
     while True:
@@ -188,6 +189,23 @@ def main() -> None:
             _reply(control, {"event": wire.Event.FINISHED, "pid": pid, **zygote.finish(pid)})
     zygote.workers.clear()
     zygote.sweep()
+
+
+def main() -> None:
+    """`gradechild FD`: one submission's zygote. `gradechild FD pool ns|tree FOLDER...`: a warm pool
+    (`pool`) whose writable folders are FOLDER..., killing its whole PID namespace (ns) or its tree."""
+    control = socket.socket(fileno=int(sys.argv[1]))
+    # Warm imports: the expensive part, done once for all workers. No op runs here.
+    import keras  # noqa: F401
+    import numpy  # noqa: F401
+    import tensorflow  # noqa: F401
+
+    if sys.argv[2:3] == ["pool"]:
+        from .pool import pool_main
+
+        _become_subreaper()
+        pool_main(control, sys.argv[4:], whole_namespace=sys.argv[3] == "ns")
+    serve(control)
     os._exit(0)
 
 

@@ -38,6 +38,8 @@ class Op(enum.StrEnum):
 
     SPAWN = "spawn"  # fork a worker for one exercise
     FINISH = "finish"  # kill a worker and whatever escaped from it, reap it
+    OPEN = "open"  # (warm pool) fork a submission's zygote, its modules' descriptors attached
+    WIPE = "wipe"  # (warm pool) kill every process but the pool's, empty its writable folders
 
 
 class Event(enum.StrEnum):
@@ -47,6 +49,8 @@ class Event(enum.StrEnum):
     SPAWNED = "spawned"  # a worker was forked; its socket and output pipe come attached
     FINISHED = "finished"  # a worker was killed and reaped; its exit status comes along
     HELLO = "hello"  # a worker imported (or failed to import) the student's module
+    OPENED = "opened"  # (warm pool) a submission's zygote was forked; its control socket comes attached
+    WIPED = "wiped"  # (warm pool) the leftovers were killed and removed; what could not be removed comes along
 
 
 class WorkerExit(enum.IntEnum):
