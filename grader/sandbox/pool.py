@@ -40,7 +40,8 @@ from grader.sandbox.bwrap import (
     bwrap_command,
 )
 from grader.sandbox.child import wire
-from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, Isolation, child_environment, detect_isolation
+from grader.sandbox.factory import GradingSandbox, open_sandbox
+from grader.sandbox.isolation import BUBBLEWRAP, PORTABLE, RLIMITS, Isolation, child_environment, detect_isolation
 from grader.sandbox.output import OutputDrain, tail_text
 from grader.sandbox.pooled import PoolBroken, PooledSandbox
 from grader.sandbox.processes import kill_tree
@@ -77,7 +78,8 @@ class WarmPool:
 
     def start(self) -> WarmPool:
         """Launch the pool's zygote; returns at once (it imports TensorFlow in the background)."""
-        if self.process is not None:
+        if self.process is not None or self.isolation.name == PORTABLE:
+            # Nothing forks at the portable level: each exercise spawns its own interpreter.
             return self
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = parent_end
@@ -216,9 +218,11 @@ class WarmPool:
 
     # -- submissions -----------------------------------------------------------------------
 
-    def sandbox(self, submission_dir: Path, modules: list[str], limits: Limits | None = None) -> PooledSandbox:
+    def sandbox(self, submission_dir: Path, modules: list[str], limits: Limits | None = None) -> GradingSandbox:
         """The sandbox of one submission, served by this pool (opened by its `start`), under `limits`
-        (default: the pool's own)."""
+        (default: the pool's own); at the portable level, where nothing forks, a sandbox of its own."""
+        if self.isolation.name == PORTABLE:
+            return open_sandbox(submission_dir, modules, limits or self.limits, self.isolation)
         return PooledSandbox(self, submission_dir, modules, limits or self.limits)
 
     def open(self, fds: dict[str, int], uid: int | None) -> socket.socket:
