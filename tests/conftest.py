@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from grader.course.config import Course, load_course
+from grader.grading.reference_cache import ENV_CACHE_DIR
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.results import GradeResult
@@ -18,6 +20,19 @@ from grader.results import GradeResult
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The reference cache of this test process (its `grade` subprocesses too): never the repository's."""
+    folder = tmp_path_factory.mktemp("grade-cache")
+    saved = os.environ.get(ENV_CACHE_DIR)
+    os.environ[ENV_CACHE_DIR] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop(ENV_CACHE_DIR, None)
+    else:
+        os.environ[ENV_CACHE_DIR] = saved
 
 
 @pytest.fixture(scope="session")
