@@ -228,11 +228,12 @@ class ReferenceCache:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             handle = open(self.lock_path, "ab")  # noqa: SIM115 - held until unlock()
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            handle.close()
-            return False
         except OSError:
+            return False  # lock() says why, when an answer is missing
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
             return False
         self._lock_file = handle
         _HELD.add(self.digest)
@@ -274,6 +275,7 @@ class ReferenceCache:
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=f".{self.digest[:12]}.", delete=False) as out:
                 out.write(body)
+            os.chmod(out.name, 0o644)  # as readable as course.toml beside it, not private to this user
             os.replace(out.name, self.path)
         except OSError as error:
             self._warn(f"cannot be written ({error}); the answers will be recomputed next time")
