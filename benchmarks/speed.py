@@ -98,7 +98,7 @@ def shown(command: list[str], folder: Path) -> str:
         words = ["nbgrader", *command[3:]]
     else:
         words = ["python", *command[1:]] if command[0] == PYTHON else command
-    return shlex.join(word.replace(str(folder), "$TMP").replace(str(ROOT), ".") for word in words)
+    return shlex.join(words).replace(str(folder), "$TMP").replace(str(ROOT), ".")
 
 
 def floor_seconds() -> float:
@@ -244,7 +244,7 @@ def context() -> str:
     )
 
 
-def markdown(figures: list[Figure], header: str) -> str:
+def markdown(figures: list[Figure], header: str, footer: str) -> str:
     lines = [
         f"Measured by `benchmarks/speed.py` in one run ({header}):",
         "",
@@ -254,7 +254,7 @@ def markdown(figures: list[Figure], header: str) -> str:
     for f in figures:
         met = "" if f.met is None else ("yes" if f.met else "**no**")
         lines.append(f"| {f.label.strip()} | {f.value:.2f} {f.unit} | {f.target} | {met} | `{f.command}` |")
-    return "\n".join(lines) + "\n"
+    return "\n".join([*lines, "", footer]) + "\n"
 
 
 def write_markdown(path: Path, table: str) -> None:
@@ -296,9 +296,12 @@ def main() -> None:
             Path(folder),
             lambda figure: print(figure.line(), flush=True),
         )
-    print(f"$TMP was a temporary folder; load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    footer = (
+        f"$TMP was a temporary folder; load average after the run: {' '.join(f'{x:.2f}' for x in os.getloadavg())}."
+    )
+    print(footer)
     if arguments.markdown:
-        write_markdown(arguments.markdown, markdown(figures, header))
+        write_markdown(arguments.markdown, markdown(figures, header, footer))
     if arguments.json:
         arguments.json.write_text(json.dumps({"context": header, "figures": [asdict(f) for f in figures]}, indent=1))
 
