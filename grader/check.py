@@ -36,14 +36,14 @@ def find_course(start: Path, explicit: Path | None) -> Path:
 
 
 def find_reference(course: Course, solutions: Path | None) -> Reference:
-    """The reference solutions next to course.toml, or the release's store of expected values."""
+    """The reference solutions next to course.toml (with the course's reference cache), or the release's store of expected values."""
     course_dir = course.path.parent
     if solutions is not None:
         if not solutions.is_dir():
             raise UsageError(f"--solutions {solutions} is not a folder.")
-        return Reference(course, solutions)
+        return Reference.cached(course, solutions)
     if (course_dir / "solutions").is_dir():
-        return Reference(course, course_dir / "solutions")
+        return Reference.cached(course, course_dir / "solutions")
     store = course_dir / EXPECTED_STORE
     if store.is_file():
         return Reference.from_store(course, store)

@@ -23,6 +23,7 @@ if os.environ.get(foreign_os.ENV_VAR) == "1":
 import pytest  # noqa: E402 - after the double, so that the grader's modules import under it
 
 from grader.course.config import Course, load_course  # noqa: E402
+from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
 from grader.grading.runner import grade  # noqa: E402
 from grader.grading.session import Reference  # noqa: E402
 from grader.results import GradeResult  # noqa: E402
@@ -30,6 +31,19 @@ from grader.results import GradeResult  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def reference_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The reference cache of this test process (its `grade` subprocesses too): never the repository's."""
+    folder = tmp_path_factory.mktemp("grade-cache")
+    saved = os.environ.get(ENV_CACHE_DIR)
+    os.environ[ENV_CACHE_DIR] = str(folder)
+    yield folder
+    if saved is None:
+        os.environ.pop(ENV_CACHE_DIR, None)
+    else:
+        os.environ[ENV_CACHE_DIR] = saved
 
 
 @pytest.fixture(scope="session")

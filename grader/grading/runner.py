@@ -225,6 +225,8 @@ def grade(
         environment = student.environment()
     finally:
         student.close()
+        # What the reference computed goes to the course's cache now, for the next grading anywhere.
+        reference.flush()
     if plugin.missing:
         raise ConfigError(
             f"course.toml lists tests that no suite defines: {', '.join(plugin.missing)}."

@@ -4,8 +4,9 @@
 worker on first use, spawns a fresh one after a crash, remembers a module that failed to
 import (so each exercise that needs it fails at once with the same message), and stops
 calling an exercise whose code has already run out of time twice.
-`Reference` answers the same probes from the reference solutions, memoised, or from a
-store of expected values shipped with a student release.
+`Reference` answers the same probes from the reference solutions, memoised (and kept between
+runs in the course's reference cache, `grader.grading.reference_cache`), or from a store of
+expected values shipped with a student release.
 """
 
 from __future__ import annotations
@@ -13,11 +14,13 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import InternalError
+from grader.grading.reference_cache import ReferenceCache
 from grader.results import Limit
 from grader.sandbox.child import wire
 from grader.sandbox.factory import GradingSandbox, GradingWorker, open_sandbox
@@ -157,7 +160,11 @@ def probe_key(probe: str, args: dict[str, Any]) -> str:
 
 
 class Reference:
-    """The reference solutions answering the suites' probes, memoised by request."""
+    """The reference solutions answering the suites' probes, memoised by request.
+
+    With a `cache`, the answers and durations another run computed are used as they are, the
+    sandbox starts only when an answer is missing, and what was computed is saved by `flush()`.
+    """
 
     def __init__(
         self,
@@ -165,6 +172,7 @@ class Reference:
         solutions_dir: Path | None,
         store: dict[str, Any] | None = None,
         durations: dict[str, float] | None = None,
+        cache: ReferenceCache | None = None,
     ) -> None:
         self.course = course
         self.solutions_dir = solutions_dir
@@ -176,6 +184,41 @@ class Reference:
         self.busy_s = 0.0
         self.sandbox: GradingSandbox | None = None
         self.workers: dict[str, GradingWorker] = {}
+        # How many sandboxes this reference started (a warm cache starts none).
+        self.sandboxes_started = 0
+        self.cache = cache if solutions_dir is not None else None
+        self.unsaved: dict[str, Any] = {}
+        self.durations_changed = False
+        if self.cache is not None:
+            self._merge_cache()
+
+    @classmethod
+    def cached(cls, course: Course, solutions_dir: Path) -> Reference:
+        """The reference solutions in `solutions_dir`, with the course's reference cache."""
+        return cls(course, solutions_dir, cache=ReferenceCache.for_course(course, solutions_dir))
+
+    def _merge_cache(self) -> None:
+        assert self.cache is not None
+        answers, durations = self.cache.load()
+        self.memo.update(answers)
+        for key, value in durations.items():
+            self.durations[key] = max(value, self.durations.get(key, 0.0))
+
+    def _await_cache(self, found: Callable[[], bool]) -> None:
+        """Something is missing: wait for whoever computes this course's answers now, and read what they saved.
+
+        Keeps the lock (until `flush`) when it is still missing: this process computes it.
+        """
+        if self.cache is None or self.cache.locked:
+            return
+        self.cache.lock()
+        self._merge_cache()
+        if found() and not self.unsaved and not self.durations_changed:
+            self.cache.unlock()
+
+    def _record_duration(self, key: str, seconds: float) -> None:
+        self.durations[key] = max(self.durations.get(key, 0.0), seconds)
+        self.durations_changed = True
 
     @classmethod
     def from_store(cls, course: Course, path: Path) -> Reference:
@@ -194,6 +237,8 @@ class Reference:
         """Seconds the reference module took to import here (or in the release's store), if known."""
         key = import_key(exercise.module)
         if key not in self.durations and self.can_compute:
+            self._await_cache(lambda: key in self.durations)
+        if key not in self.durations and self.can_compute:
             try:
                 self._worker(exercise)
             except InternalError:
@@ -201,7 +246,7 @@ class Reference:
         return self.durations.get(key)
 
     def _worker(self, exercise: ExerciseSpec) -> GradingWorker:
-        self.start()
+        self._start_sandbox()
         assert self.sandbox is not None
         worker = self.workers.get(exercise.id)
         if worker is None or not worker.alive:
@@ -212,21 +257,44 @@ class Reference:
                     f"the reference solution {exercise.module}.py failed to import: {failure.message}"
                 ) from failure
             self.workers[exercise.id] = worker
-            key = import_key(exercise.module)
-            self.durations[key] = max(self.durations.get(key, 0.0), worker.import_s)
+            self._record_duration(import_key(exercise.module), worker.import_s)
         return worker
 
-    def start(self) -> None:
-        """Start the reference sandbox early so that its TensorFlow import overlaps the student's."""
+    def _start_sandbox(self) -> None:
         if self.solutions_dir is not None and self.sandbox is None:
             self.sandbox = open_sandbox(self.solutions_dir, list(self.course.modules), self.course.limits).start()
+            self.sandboxes_started += 1
+
+    def start(self) -> None:
+        """Start the reference sandbox early, so that its TensorFlow import overlaps the student's.
+
+        Not with a warm cache (its answers are likely all there), nor while another process
+        computes this course's answers (they will be read from the cache when it is done).
+        """
+        if self.cache is None:
+            self._start_sandbox()
+        elif not self.memo and self.cache.try_lock():
+            self._start_sandbox()
 
     def call(self, exercise: ExerciseSpec, probe: str, **args: Any) -> Any:
         key = probe_key(probe, args)
         if key not in self.memo:
+            self._await_cache(lambda: key in self.memo)
+        if key not in self.memo:
             self.memo[key] = self._compute(exercise, probe, args)
+            self.unsaved[key] = self.memo[key]
         self.recorded[key] = self.memo[key]
         return self.memo[key]
+
+    def flush(self) -> None:
+        """Save what this reference computed into the cache, and let other processes compute again."""
+        if self.cache is None:
+            return
+        if self.unsaved or self.durations_changed:
+            self.cache.save(self.unsaved, self.durations, added=len(self.unsaved))
+            self.unsaved.clear()
+            self.durations_changed = False
+        self.cache.unlock()
 
     def _compute(self, exercise: ExerciseSpec, probe: str, args: dict[str, Any]) -> Any:
         if self.solutions_dir is None:
@@ -240,7 +308,7 @@ class Reference:
                 probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args
             )
             elapsed = time.monotonic() - started
-            self.durations[probe] = max(self.durations.get(probe, 0.0), elapsed)
+            self._record_duration(probe, elapsed)
             self.busy_s += elapsed
             return value
         except SubmissionFailure as failure:
@@ -251,6 +319,7 @@ class Reference:
         path.write_bytes(wire.dumps({"expected": self.recorded, "durations": self.durations}))
 
     def close(self) -> None:
+        self.flush()
         for worker in self.workers.values():
             worker.finish()
         self.workers.clear()

@@ -22,6 +22,7 @@ from grader.course.config import Course, load_course
 from grader.course.exercisegen import drift
 from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
+from grader.grading.reference_cache import ReferenceCache
 from grader.grading.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
 from grader.grading.session import Reference
 from grader.release.files import render_pyproject, render_student_readme
@@ -158,7 +159,13 @@ def record_expected(
     `seed` lends the values and durations another recording already holds, so that only
     what is new gets computed. The returned reference's `recorded` holds every value used.
     """
-    reference = Reference(course, solutions, seed.recorded if seed else None, seed.durations if seed else None)
+    reference = Reference(
+        course,
+        solutions,
+        seed.recorded if seed else None,
+        seed.durations if seed else None,
+        cache=ReferenceCache.for_course(course, solutions),
+    )
     try:
         result = grade(course=course, submission_dir=solutions, reference=reference, exercise_ids=exercise_ids)
     finally:
