@@ -138,7 +138,7 @@ def main() -> None:
     import numpy  # noqa: F401
     import tensorflow  # noqa: F401
 
-    from . import wire, worker
+    from . import api, wire, worker  # noqa: F401 - api: what every pack imports
 
     try:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)

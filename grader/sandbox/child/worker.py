@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import importlib.util
 import linecache
 import os
 import resource
@@ -16,6 +17,7 @@ import socket
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any
 
@@ -182,6 +184,35 @@ def _import_student(sock: socket.socket, module_name: str, submission_dir: str, 
             done.set()
 
 
+def load_probes(path: str | None, exercise: str) -> dict[str, Callable[..., Any]]:
+    """The probes a worker answers: those of the exercise's pack (its `probes.py`, loaded by path,
+    the grader's trusted code), or the grader's own `environment` probe for a worker with no pack."""
+    from .environment import environment
+
+    if path is None:
+        return {"environment": environment}
+    spec = importlib.util.spec_from_file_location(f"gradepack_{exercise}_probes", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    probes = getattr(module, "PROBES", None)
+    if not isinstance(probes, dict) or not all(isinstance(name, str) and callable(f) for name, f in probes.items()):
+        raise TypeError(f"{path}: PROBES must be a dict of probe names to functions, found {type(probes).__name__}")
+    return dict(probes)
+
+
+def _pack_error(error: BaseException) -> str:
+    """A pack that failed to load, as text for the instructor: the exception and the pack's own frames."""
+    frames = [
+        _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith("probes.py")
+    ]
+    return f"{type(error).__name__}: {error}" + "".join(f"\n  {frame}" for frame in frames[-4:])
+
+
 def run(sock: socket.socket, request: dict[str, Any]) -> None:
     os.setpgid(0, 0)
     try:
@@ -190,10 +221,16 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
     except Exception:  # noqa: BLE001 - never run student code without its limits or as root.
         traceback.print_exc()
         os._exit(wire.WorkerExit.SETUP_FAILED)
-    from . import probes
+    from .api import Context
 
     submission_dir = request["submission_dir"]
     _configure_tensorflow()
+    try:
+        # Loaded before any student code runs: a broken pack is the course's fault, never the student's.
+        probes = load_probes(request.get("probes"), request["exercise"])
+    except BaseException as error:  # noqa: BLE001 - any failure of the pack's own code is reported.
+        wire.send(sock, {"event": wire.Event.HELLO, "import_error": None, "pack_error": _pack_error(error)})
+        return
     seed_everything(int(request["seed"]))
     try:
         module = (
@@ -205,14 +242,20 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
         wire.send(sock, {"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
         return
     wire.send(sock, {"event": wire.Event.HELLO, "import_error": None})
-    context = probes.Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
+    context = Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
     while True:
         message = wire.receive(sock)
         if message is None:
             return
-        probe = probes.PROBES.get(message.get("probe"))
+        probe = probes.get(message.get("probe"))
         if probe is None:
-            wire.send(sock, {"ok": False, "protocol_error": f"unknown probe {message.get('probe')!r}"})
+            wire.send(
+                sock,
+                {
+                    "ok": False,
+                    "protocol_error": f"no probe {message.get('probe')!r} in PROBES (it has: {', '.join(probes)})",
+                },
+            )
             continue
         try:
             value = probe(context, **message.get("args", {}))
