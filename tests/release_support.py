@@ -33,8 +33,8 @@ REGION = re.compile(r"^[ \t]*#\s*BEGIN SOLUTION\b.*?\n(.*?)^[ \t]*#\s*END SOLUTI
 # solution: `return loss`, `return outputs`.
 TRIVIAL_LENGTH = 16
 # Lines a solution shares with the trusted harness, which must call TensorFlow the standard
-# way too (grader/sandbox/child/probes/linear.py takes the gradient of square_loss under a tape). The test
-# checks that each still is in probes.py, so this list cannot go stale silently.
+# way too (grader/packs/square_loss/probes.py takes the gradient of square_loss under a tape). The test
+# checks that each still is in a pack's probes.py, so this list cannot go stale silently.
 HARNESS_IDIOMS = frozenset({"withtf.GradientTape()astape:"})
 
 

@@ -71,7 +71,7 @@ def worker_main(config: dict[str, Any]) -> None:
     except GraderError as error:
         _send(channel, {"error": error.message, "fatal": True})
         return
-    pool = WarmPool(course.limits)
+    pool = WarmPool(course.limits, probes=course.probe_files)
     try:
         # Both import TensorFlow at once, before the first submission arrives.
         pool.start()

@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import difflib
 import tomllib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from grader.course.packs import Pack, load_pack
 from grader.errors import ConfigError
 
-# The exercises of the student contract (DESIGN.md) and the modules that hold them.
-CONTRACT_MODULES: dict[str, str] = {
-    "square_loss": "linear_classifier",
-    "training_step": "linear_classifier",
-    "simple_dense": "simple_dense",
-    "acceleration": "gradients",
-    "split_validation": "validation",
-}
+# The course's own packs folder when course.toml does not name one (used when it exists).
+DEFAULT_PACKS_FOLDER = "packs"
 
 
 @dataclass(frozen=True)
@@ -55,6 +50,8 @@ class ExerciseSpec:
     rtol: float
     atol: float
     tests: tuple[TestSpec, ...]
+    # Its probes and suites (grader.course.packs); where they are is not part of the course's identity.
+    pack: Pack = field(compare=False)
     # Seeds of the hidden tests: with the instructor only, removed from a student release.
     hidden_seeds: tuple[int, ...] = ()
 
@@ -79,6 +76,8 @@ class Course:
     limits: Limits
     exercises: tuple[ExerciseSpec, ...]
     path: Path
+    # The course's own packs folder, if it has one (searched before the grader's packs).
+    packs_dir: Path | None = field(default=None, compare=False)
 
     @property
     def max_score(self) -> int:
@@ -88,6 +87,11 @@ class Course:
     def modules(self) -> tuple[str, ...]:
         """The student modules, in order of first appearance."""
         return tuple(dict.fromkeys(exercise.module for exercise in self.exercises))
+
+    @property
+    def probe_files(self) -> dict[str, Path]:
+        """Each exercise's pack probes.py: what the sandbox lets its workers load."""
+        return {exercise.id: exercise.pack.probes for exercise in self.exercises}
 
     def exercise(self, exercise_id: str) -> ExerciseSpec:
         for exercise in self.exercises:
@@ -177,29 +181,20 @@ def load_course(path: Path) -> Course:
     root.reject_unknown(["course", "limits", "exercises", "late"])
 
     course_table = _Reader(root.get("course", dict, what="a [course] table"), "course", path)
-    course_table.reject_unknown(["id", "version", "title", "deadline"])
+    course_table.reject_unknown(["id", "version", "title", "deadline", "packs"])
     limits = _read_limits(_Reader(root.get("limits", dict, {}), "limits", path), Limits())
 
     exercises_table = _Reader(
         root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path
     )
-    exercises = []
-    for exercise_id, table in exercises_table.table.items():
-        if exercise_id not in CONTRACT_MODULES:
-            raise ConfigError(
-                f"Unknown exercise 'exercises.{exercise_id}'.{_suggest(exercise_id, list(CONTRACT_MODULES))}"
-                f" The grader has suites for: {', '.join(CONTRACT_MODULES)}.",
-                path=path,
-                key=f"exercises.{exercise_id}",
-            )
-        exercises.append(_read_exercise(exercise_id, _Reader(table, f"exercises.{exercise_id}", path)))
-    missing = [exercise_id for exercise_id in CONTRACT_MODULES if exercise_id not in exercises_table.table]
-    if missing:
+    packs_dir = _packs_dir(course_table, path)
+    exercises = [
+        _read_exercise(exercise_id, _Reader(table, f"exercises.{exercise_id}", path), packs_dir)
+        for exercise_id, table in exercises_table.table.items()
+    ]
+    if not exercises:
         raise ConfigError(
-            f"Missing exercise(s): {', '.join(missing)}. Add an [exercises.{missing[0]}] table with its"
-            " module and tests.",
-            path=path,
-            key=f"exercises.{missing[0]}",
+            "[exercises] lists no exercise: add one [exercises.ID] table per exercise.", path=path, key="exercises"
         )
     return Course(
         id=course_table.get("id", str),
@@ -208,7 +203,22 @@ def load_course(path: Path) -> Course:
         limits=limits,
         exercises=tuple(exercises),
         path=path,
+        packs_dir=packs_dir,
     )
+
+
+def _packs_dir(reader: _Reader, path: Path) -> Path | None:
+    """The course's packs folder: `[course] packs` (relative to course.toml), else packs/ if it exists."""
+    named = reader.get("packs", str, None)
+    folder = (path.parent / (named or DEFAULT_PACKS_FOLDER)).resolve()
+    if named is not None and not folder.is_dir():
+        raise ConfigError(
+            f"'course.packs' is {named!r}, but {folder} is not a folder: create it, or fix the path"
+            " (relative to course.toml).",
+            path=path,
+            key="course.packs",
+        )
+    return folder if folder.is_dir() else None
 
 
 def _read_limits(reader: _Reader, default: Limits) -> Limits:
@@ -224,13 +234,13 @@ def _read_limits(reader: _Reader, default: Limits) -> Limits:
     return limits
 
 
-def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
+def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) -> ExerciseSpec:
     reader.reject_unknown(["module", "title", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
-    module = reader.get("module", str, what=f"the module that holds {exercise_id}")
-    if module != CONTRACT_MODULES[exercise_id]:
+    module = reader.get("module", str, what=f"the student module (file name without .py) that holds {exercise_id}")
+    if not module.isidentifier():
         raise ConfigError(
-            f"'{reader.where}.module' is {module!r}, but the student contract puts {exercise_id} in"
-            f" {CONTRACT_MODULES[exercise_id]!r}.",
+            f"'{reader.where}.module' is {module!r}, which is not a Python module name: give the file name"
+            " without .py (letters, digits and underscores).",
             path=reader.path,
             key=f"{reader.where}.module",
         )
@@ -256,9 +266,18 @@ def _read_exercise(exercise_id: str, reader: _Reader) -> ExerciseSpec:
             path=reader.path,
             key=f"{reader.where}.hidden_seeds",
         )
+    pack = load_pack(
+        exercise_id,
+        packs_dir,
+        reader.path,
+        public_tests=[test.name for test in tests if not test.hidden],
+        hidden_tests=[test.name for test in tests if test.hidden],
+        hidden_seeds=bool(hidden_seeds),
+    )
     return ExerciseSpec(
         id=exercise_id,
         module=module,
+        pack=pack,
         title=reader.get("title", str, exercise_id),
         seeds=tuple(seeds),
         rtol=float(reader.get("rtol", (int, float), 1e-5)),

@@ -48,6 +48,9 @@ def render_course_toml(course: Course) -> str:
         document = tomlkit.parse(course.path.read_text(encoding="utf-8"))
     except (OSError, tomlkit.exceptions.TOMLKitError) as error:
         raise ConfigError(f"cannot read the course file to write it back ({error})", path=course.path) from error
+    # A written course.toml finds the course's own packs in packs/ beside it, where they are copied.
+    if "packs" in document.get("course", {}):
+        _remove_key(_table(document, "course"), "packs")
     kept = {exercise.id: exercise for exercise in course.exercises}
     exercises = _table(document, "exercises")
     for exercise_id in [key for key in exercises if key not in kept]:

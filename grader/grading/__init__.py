@@ -4,7 +4,8 @@ submission → intake → sandbox → plain data → **grading** → result → 
 runs the suites with pytest in the parent (its plugin records each outcome), `session`
 and the reference answer the suites' probes, `compare` explains numeric mismatches.
 
-The suites in `suites/` import what they need from this package only: the typed fixtures
+The exercise packs' suites (`grader/packs/<id>/suite.py`, and a course's own packs; see
+`grader.course.packs`) import what they need from this package: the typed fixtures
 (`ExerciseCalls` as `student`, `BoundReference` as `reference`, `ExerciseSpec` as `spec`),
 the comparisons, and `SubmissionFailure` with its `FailureKind`, the student-fault failure
 that a probe raises when the student's code could not answer.

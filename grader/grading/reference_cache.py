@@ -43,9 +43,10 @@ CACHE_DIR_NAME = ".grade-cache"
 ENV_CACHE_DIR = "GRADER_CACHE_DIR"
 FORMAT = 1
 GRADER_DIR = Path(__file__).resolve().parents[1]
-# Every file under these folders of the grader package is digested (with the solution modules):
-# the sandbox child and its probes compute the answers, the suites choose the inputs.
-DIGESTED_FOLDERS: tuple[str, ...] = ("sandbox/child", "grading/suites")
+# Every file under these folders of the grader package is digested (with the solution modules and
+# each exercise's pack): the sandbox child and the packs' probes compute the answers, the packs'
+# suites choose the inputs, and the suites' helpers (datasets, compare) live in grading/.
+DIGESTED_FOLDERS: tuple[str, ...] = ("sandbox/child", "grading")
 VERSIONED: dict[str, tuple[str, ...]] = {
     "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tf-nightly"),
     "keras": ("keras",),
@@ -63,13 +64,17 @@ class ReferenceCacheWarning(UserWarning):
 def digested_files(course: Course, solutions_dir: Path, grader_dir: Path = GRADER_DIR) -> list[tuple[str, Path]]:
     """Every file the reference's answers depend on, each with the label it is hashed under.
 
-    The one list to extend when answers come to depend on another file (probes and suites in packs).
+    The one list to extend when answers come to depend on another file.
     """
     files = [(f"solutions/{module}.py", solutions_dir / f"{module}.py") for module in course.modules]
     for folder in DIGESTED_FOLDERS:
         for path in sorted((grader_dir / folder).rglob("*")):
             if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
                 files.append((f"grader/{path.relative_to(grader_dir).as_posix()}", path))
+    for exercise in course.exercises:
+        for path in sorted(exercise.pack.folder.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo"):
+                files.append((f"packs/{exercise.id}/{path.relative_to(exercise.pack.folder).as_posix()}", path))
     return files
 
 

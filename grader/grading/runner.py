@@ -1,8 +1,8 @@
 """Grade one submission: run the trusted suites with pytest, in this process, against
 the student's sandbox, and turn pytest's outcomes into a `GradeResult`.
 
-Suites live in `grader/grading/suites/test_<exercise>.py`; a test function `test_<name>` is the test
-`<name>` of `course.toml`. A test passes, fails with a student-facing message (a `Mistake`
+Suites live in each exercise's pack (`suite.py`, and `hidden_suite.py` for hidden tests; see
+`grader.course.packs`); a test function `test_<name>` is the test `<name>` of `course.toml`. A test passes, fails with a student-facing message (a `Mistake`
 or a `SubmissionFailure`), or errors: any other exception is a bug of the grader, reported as
 such, and makes the exit code 3. Nothing fails open.
 """
@@ -21,17 +21,17 @@ from typing import Any
 import pytest
 
 from grader.course.config import Course, ExerciseSpec
-from grader.errors import ConfigError, GraderError, UsageError
+from grader.errors import ConfigError, GraderError, InternalError, UsageError
 from grader.grading.compare import Mistake
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 from grader.sandbox.failures import SubmissionFailure
 from grader.sandbox.pool import WarmPool
 
-SUITES_DIR = Path(__file__).parent / "suites"
+# The runner's own pytest configuration, never a pytest.ini found near a submission or a pack.
+PYTEST_INI = Path(__file__).parent / "pytest.ini"
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MESSAGE_LIMIT = 1500
-HIDDEN_SUITES_DIR = SUITES_DIR / "hidden"
 
 
 class BoundReference:
@@ -45,11 +45,6 @@ class BoundReference:
         """The reference's answer to a probe (plain data, memoised)."""
         answer: dict[str, Any] = self._reference.call(self._exercise, probe, **args)
         return answer
-
-
-def _split_node(item: pytest.Item) -> tuple[str, str]:
-    module = Path(str(item.fspath)).stem
-    return module.removeprefix("test_"), item.name.removeprefix("test_")
 
 
 def readable(message: str) -> str:
@@ -74,9 +69,19 @@ class GradingPlugin:
         self.reference_calls = reference
         self.outcomes: dict[tuple[str, str], TestResult] = {}
         self.missing: list[str] = []
+        # A pack found broken while its tests ran (a probe its probes.py lacks): exit code 2 after the run.
+        self.config_errors: list[ConfigError] = []
+        self.suites = {path.resolve(): exercise.id for exercise in exercises for path in suite_files([exercise])}
+
+    def _split_node(self, item: pytest.Item) -> tuple[str, str]:
+        """(exercise id, test name) of a collected test, from the pack suite that defines it."""
+        exercise_id = self.suites.get(Path(str(item.fspath)).resolve())
+        if exercise_id is None:
+            raise InternalError(f"pytest collected {item.nodeid}, which is in no exercise pack's suite")
+        return exercise_id, item.name.removeprefix("test_")
 
     def _exercise(self, request: pytest.FixtureRequest) -> ExerciseSpec:
-        return self.exercises[_split_node(request.node)[0]]
+        return self.exercises[self._split_node(request.node)[0]]
 
     @pytest.fixture
     def spec(self, request: pytest.FixtureRequest) -> ExerciseSpec:
@@ -85,7 +90,7 @@ class GradingPlugin:
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> ExerciseCalls:
         calls = self.student_calls.for_exercise(self._exercise(request))
-        exercise_id, name = _split_node(request.node)
+        exercise_id, name = self._split_node(request.node)
         calls.recording = not self.exercises[exercise_id].test(name).hidden  # hidden tests draw nothing
         return calls
 
@@ -97,18 +102,18 @@ class GradingPlugin:
         self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
     ) -> None:
         wanted = {(exercise.id, test.name) for exercise in self.exercises.values() for test in exercise.tests}
-        found = {_split_node(item) for item in items}
+        found = {self._split_node(item) for item in items}
         self.missing = sorted(f"{exercise}::{name}" for exercise, name in wanted - found)
         if self.missing:
             items[:] = []
             return
-        items[:] = [item for item in items if _split_node(item) in wanted]
+        items[:] = [item for item in items if self._split_node(item) in wanted]
 
     @pytest.hookimpl(hookwrapper=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, Any, None]:
         outcome = yield
         report = outcome.get_result()
-        exercise_id, name = _split_node(item)
+        exercise_id, name = self._split_node(item)
         key = (exercise_id, name)
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.outcomes[key] = self._result(exercise_id, name, report, call)
@@ -132,6 +137,8 @@ class GradingPlugin:
                 not_implemented=error.not_implemented,
                 **common,
             )
+        if isinstance(error, ConfigError):
+            self.config_errors.append(error)
         if isinstance(error, GraderError):
             detail = error.message
         else:
@@ -160,12 +167,14 @@ def _quiet_pytest() -> Iterator[None]:
 
 
 def suite_files(exercises: list[ExerciseSpec]) -> list[Path]:
+    """The suites the exercises' tests are in: each pack's suite.py, and its hidden_suite.py when
+    the course lists hidden tests of that exercise (a student release has neither)."""
     files = []
     for exercise in exercises:
-        for folder in (SUITES_DIR, HIDDEN_SUITES_DIR):
-            path = folder / f"test_{exercise.id}.py"
-            if path.is_file():
-                files.append(path)
+        files.append(exercise.pack.suite)
+        hidden = exercise.pack.hidden_suite
+        if hidden is not None and any(test.hidden for test in exercise.tests):
+            files.append(hidden)
     return files
 
 
@@ -206,11 +215,11 @@ def grade(
             "-p",
             "no:cacheprovider",
             "--rootdir",
-            str(SUITES_DIR),
+            str(PYTEST_INI.parent),
             "-c",
-            str(SUITES_DIR / "pytest.ini"),
+            str(PYTEST_INI),
             "--confcutdir",
-            str(SUITES_DIR),
+            str(PYTEST_INI.parent),
             "--import-mode",
             "importlib",
             "-q",
@@ -225,12 +234,12 @@ def grade(
         environment = student.environment()
     finally:
         student.close()
-        # What the reference computed goes to the course's cache now, for the next grading anywhere.
-        reference.flush()
+    if plugin.config_errors:
+        raise plugin.config_errors[0]
     if plugin.missing:
         raise ConfigError(
             f"course.toml lists tests that no suite defines: {', '.join(plugin.missing)}."
-            " Remove them from course.toml or add the test functions to grader/grading/suites.",
+            " Remove them from course.toml or add the test functions to the exercise's pack suite.",
             path=course.path,
         )
     if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):

@@ -50,12 +50,16 @@ def exercise_seed(exercise: ExerciseSpec) -> int:
     return int(exercise.seeds[0]) if exercise.seeds else 0
 
 
-def describe_probe(probe: str) -> str:
+def qualified(exercise: ExerciseSpec, probe: str) -> str:
+    """A probe's name across the course ("training_step.train"): the key of memos and durations."""
+    return f"{exercise.id}.{probe}"
+
+
+def describe_probe(exercise: ExerciseSpec, probe: str) -> str:
     """What a probe does, in a student's words: "running training_step (train)"."""
-    function, _, purpose = probe.partition(".")
-    if purpose in ("", "call"):
-        return f"running {function}"
-    return f"running {function} ({purpose.replace('_', ' ')})"
+    if probe == "call":
+        return f"running {exercise.id}"
+    return f"running {exercise.id} ({probe.replace('_', ' ')})"
 
 
 class ExerciseCalls:
@@ -115,7 +119,7 @@ class ExerciseCalls:
         limit = self.time_limit(probe, args)
         worker = self._worker()
         try:
-            answer: dict[str, Any] = worker.call(probe, limit, describe_probe(probe), **args)
+            answer: dict[str, Any] = worker.call(probe, limit, describe_probe(self.exercise, probe), **args)
             if self.recording:
                 self.answers.append((probe, args, answer))
             return answer
@@ -135,10 +139,10 @@ class ExerciseCalls:
         """The calibrated limit for one call: a multiple of the reference's own time here."""
         if self.reference is None:
             return self.time_limit_s
-        duration = self.reference.duration(probe)
+        duration = self.reference.duration(self.exercise, probe)
         if duration is None and self.reference.can_compute:
             self.reference.call(self.exercise, probe, **args)
-            duration = self.reference.duration(probe)
+            duration = self.reference.duration(self.exercise, probe)
         if duration is None:
             return self.time_limit_s
         return min(self.time_limit_s, max(TIME_LIMIT_FLOOR_S, TIME_LIMIT_MULTIPLE * duration))
@@ -230,8 +234,12 @@ class Reference:
     def can_compute(self) -> bool:
         return self.solutions_dir is not None
 
-    def duration(self, probe: str) -> float | None:
-        return self.durations.get(probe)
+    def duration(self, exercise: ExerciseSpec, probe: str) -> float | None:
+        return self.durations.get(qualified(exercise, probe))
+
+    def expected(self, exercise: ExerciseSpec, probe: str, args: dict[str, Any]) -> Any:
+        """The reference's answer already computed for this request, or None (never computes)."""
+        return self.memo.get(probe_key(qualified(exercise, probe), args))
 
     def import_duration(self, exercise: ExerciseSpec) -> float | None:
         """Seconds the reference module took to import here (or in the release's store), if known."""
@@ -262,7 +270,9 @@ class Reference:
 
     def _start_sandbox(self) -> None:
         if self.solutions_dir is not None and self.sandbox is None:
-            self.sandbox = open_sandbox(self.solutions_dir, list(self.course.modules), self.course.limits).start()
+            self.sandbox = open_sandbox(
+                self.solutions_dir, list(self.course.modules), self.course.limits, probes=self.course.probe_files
+            ).start()
             self.sandboxes_started += 1
 
     def start(self) -> None:
@@ -277,7 +287,7 @@ class Reference:
             self._start_sandbox()
 
     def call(self, exercise: ExerciseSpec, probe: str, **args: Any) -> Any:
-        key = probe_key(probe, args)
+        key = probe_key(qualified(exercise, probe), args)
         if key not in self.memo:
             self._await_cache(lambda: key in self.memo)
         if key not in self.memo:
@@ -299,20 +309,24 @@ class Reference:
     def _compute(self, exercise: ExerciseSpec, probe: str, args: dict[str, Any]) -> Any:
         if self.solutions_dir is None:
             raise InternalError(
-                f"no expected value for {probe} in this release; rebuild the release with `grade release`"
+                f"no expected value for {qualified(exercise, probe)} in this release; rebuild the release with"
+                " `grade release`"
             )
         worker = self._worker(exercise)
         try:
             started = time.monotonic()
+            name = qualified(exercise, probe)
             value = worker.call(
-                probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {probe}", **args
+                probe, max(self.course.limits.time_limit_s, 60.0), f"running the reference {name}", **args
             )
             elapsed = time.monotonic() - started
-            self._record_duration(probe, elapsed)
+            self._record_duration(name, elapsed)
             self.busy_s += elapsed
             return value
         except SubmissionFailure as failure:
-            raise InternalError(f"the reference solution failed on {probe}: {failure.message}") from failure
+            raise InternalError(
+                f"the reference solution failed on {qualified(exercise, probe)}: {failure.message}"
+            ) from failure
 
     def save_store(self, path: Path) -> None:
         """Write every expected value used so far, for a release."""
@@ -342,7 +356,7 @@ class StudentCalls:
         self.course = course
         self.reference = reference
         self.sandbox: GradingSandbox = (
-            open_sandbox(submission_dir, list(course.modules), course.limits)
+            open_sandbox(submission_dir, list(course.modules), course.limits, probes=course.probe_files)
             if pool is None
             else pool.sandbox(submission_dir, list(course.modules), course.limits)
         )

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from grader.course.config import Course, load_course
+from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
+from grader.course.packs import copy_course_packs
 from grader.course.writer import render_course_toml
 from grader.errors import UsageError
 from grader.nbgrader.notebook import build_notebook
@@ -83,6 +84,7 @@ def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path
 
     (folder / EXPECTED_STORE).parent.mkdir(parents=True, exist_ok=True)
     (folder / "course.toml").write_text(render_course_toml(course.without_hidden_tests()), encoding="utf-8")
+    packs = copy_course_packs(course.packs_dir, folder / DEFAULT_PACKS_FOLDER, hidden=False)
     students = load_course(folder / "course.toml")
     reference = Reference(students, solutions_dir)
     try:
@@ -91,7 +93,7 @@ def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path
         reference.save_store(folder / EXPECTED_STORE)
     finally:
         reference.close()
-    return [folder / "course.toml", folder / EXPECTED_STORE]
+    return [folder / "course.toml", folder / EXPECTED_STORE, *([packs] if packs is not None else [])]
 
 
 def build_course_dir(

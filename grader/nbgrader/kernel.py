@@ -118,7 +118,7 @@ class KernelGrader:
             self.course = course
             atexit.register(self.close)
             # Both import TensorFlow now, side by side, once for every test cell of the notebook.
-            self.pool = WarmPool(course.limits).start()
+            self.pool = WarmPool(course.limits, probes=course.probe_files).start()
             self.reference.start()
         return self.course, self.reference, self.pool
 

@@ -1,6 +1,7 @@
 """`grade release`: the student starter repository, and optionally the Gradescope autograder.
 
-The release holds the stubs (`exercises/`), the grader package with the public suites only,
+The release holds the stubs (`exercises/`), the grader package and the course's own packs
+(`packs/`) with the public suites only (no pack's `hidden_suite.py`),
 a `course.toml` without hidden tests or hidden seeds, `.grader/expected.json` (what the
 public suites ask of the reference, and the reference's durations that calibrate time
 limits), a `pyproject.toml`, a student README and the GitHub Classroom workflow. No solution
@@ -18,12 +19,13 @@ from pathlib import Path
 
 import grader
 from grader.check import EXPECTED_STORE, require_full_marks
-from grader.course.config import Course, load_course
+from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.exercisegen import drift
+from grader.course.packs import HIDDEN_SUITE_FILE, copy_course_packs
 from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
 from grader.grading.reference_cache import ReferenceCache
-from grader.grading.runner import HIDDEN_SUITES_DIR, SUITES_DIR, grade
+from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
@@ -177,10 +179,13 @@ def record_expected(
 
 
 def _package_ignore(hidden: bool) -> Callable[[str, list[str]], set[str]]:
+    """What a copy of the grader or of a packs folder leaves out: caches, and without `hidden` every
+    pack's hidden_suite.py (wherever it is: the hidden tests never reach students)."""
+
     def ignore(folder: str, names: list[str]) -> set[str]:
         skipped = {name for name in names if name == "__pycache__" or name.endswith((".pyc", ".pyo"))}
-        if not hidden and Path(folder).resolve() == SUITES_DIR.resolve():
-            skipped.add(HIDDEN_SUITES_DIR.name)
+        if not hidden:
+            skipped |= {name for name in names if name == HIDDEN_SUITE_FILE}
         return skipped
 
     return ignore
@@ -191,6 +196,8 @@ def write_course_tree(dest: Path, course: Course, reference: Reference, *, hidde
     if not hidden and any(test.hidden for exercise in course.exercises for test in exercise.tests):
         raise InternalError("a student release was about to include hidden tests")
     shutil.copytree(PACKAGE_DIR, dest / "grader", ignore=_package_ignore(hidden))
+    # The course's own packs, where the written course.toml (no `packs` key) finds them.
+    copy_course_packs(course.packs_dir, dest / DEFAULT_PACKS_FOLDER, hidden=hidden)
     (dest / "course.toml").write_text(render_course_toml(course), encoding="utf-8")
     written = load_course(dest / "course.toml")
     if replace(written, path=course.path) != course:

@@ -73,5 +73,6 @@ def render_student_readme(course: Course) -> str:
         course_id=course.id,
         course_version=course.version,
         exercise_rows="\n".join(rows),
+        first_exercise=course.exercises[0].id,
         archive_suffix=ARCHIVE_SUFFIX,
     )

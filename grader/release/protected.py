@@ -10,7 +10,8 @@ import hashlib
 import json
 from pathlib import Path
 
-PROTECTED = (".github/workflows", "grader", "course.toml", ".grader")
+# `packs`: the course's own exercise packs, when it has some.
+PROTECTED = (".github/workflows", "grader", "packs", "course.toml", ".grader")
 RECORD = Path(".grader") / "protected.json"
 FORMAT = "keras-intro-grader/protected"
 SKIPPED_PARTS = ("__pycache__",)

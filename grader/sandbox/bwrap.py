@@ -1,14 +1,17 @@
 """The bubblewrap command line of a sandbox: what the sandboxed child can see, and nothing more.
 
 A read-only system and Python prefix (with the grader itself masked), a private size-capped
-/tmp, the child package mounted alone at `SANDBOX_ROOT`, and a /submission tmpfs holding a
-copy of the submission's modules, made from open file descriptors.
+/tmp, the child package mounted alone at `SANDBOX_ROOT`, each exercise pack's `probes.py`
+alone (never its suites) at `SANDBOX_ROOT/packs/<exercise>/probes.py`, and a /submission
+tmpfs holding a copy of the submission's modules, made from open file descriptors.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 CHILD_PACKAGE = Path(__file__).parent / "child"
@@ -82,6 +85,15 @@ def python_binds() -> list[str]:
     return binds
 
 
+def _probes_binds(probes: Mapping[str, Path], made: set[str]) -> list[str]:
+    """Each pack's probes.py, read-only, alone: the suites (hidden tests) stay outside."""
+    binds: list[str] = []
+    for exercise, path in sorted(probes.items()):
+        destination = sandbox_probes_path(SANDBOX_ROOT, exercise)
+        binds += _open_parents(destination, made) + ["--ro-bind", str(Path(path).resolve()), destination]
+    return binds
+
+
 def gpu_binds() -> list[str]:
     devices = sorted(str(path) for path in Path("/dev").glob("nvidia*"))
     if not devices:
@@ -92,8 +104,26 @@ def gpu_binds() -> list[str]:
     return binds
 
 
+def sandbox_probes_path(root: str, exercise: str) -> str:
+    """Where a pack's probes.py is inside the sandbox (bubblewrap) or its scratch folder (rlimits)."""
+    return f"{root}/packs/{exercise}/probes.py"
+
+
+def copy_probes(probes: Mapping[str, Path], root: Path) -> None:
+    """Copy each pack's probes.py alone (never its suites) under `root`, where `sandbox_probes_path` finds it:
+    the scratch folder of the levels without bubblewrap."""
+    for exercise, path in probes.items():
+        copy = Path(sandbox_probes_path(str(root), exercise))
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, copy)
+
+
 def bwrap_command(
-    module_fds: dict[str, int], scratch_bytes: int, control_fd: int, child_arguments: tuple[str, ...] = ()
+    module_fds: dict[str, int],
+    scratch_bytes: int,
+    control_fd: int,
+    probes: Mapping[str, Path] | None = None,
+    child_arguments: tuple[str, ...] = (),
 ) -> list[str]:
     """The whole bubblewrap command: read-only system, private size-capped /tmp and /submission.
 
@@ -112,6 +142,7 @@ def bwrap_command(
         + python_binds()
         + _open_parents(f"{SANDBOX_ROOT}/gradechild", made)
         + ["--ro-bind", str(CHILD_PACKAGE), f"{SANDBOX_ROOT}/gradechild"]
+        + _probes_binds(probes or {}, made)
         + ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", SANDBOX_SUBMISSION]
     )
     for name, fd in sorted(module_fds.items()):

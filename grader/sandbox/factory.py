@@ -7,6 +7,7 @@ both fit them.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -49,10 +50,16 @@ class GradingSandbox(Protocol):
 
 
 def open_sandbox(
-    submission_dir: Path, modules: list[str], limits: Limits, isolation: Isolation | None = None
+    submission_dir: Path,
+    modules: list[str],
+    limits: Limits,
+    isolation: Isolation | None = None,
+    *,
+    probes: Mapping[str, Path] | None = None,
 ) -> GradingSandbox:
-    """A sandbox (not started) for `submission_dir`: spawned interpreters at the portable level, a zygote otherwise."""
+    """A sandbox (not started) for `submission_dir`, whose workers load the packs' `probes` (exercise -> probes.py):
+    spawned interpreters at the portable level, a zygote otherwise."""
     level = isolation or detect_isolation()
     if level.name == PORTABLE:
-        return PortableSandbox(submission_dir, modules, limits, level)
-    return Sandbox(submission_dir, modules, limits, level)
+        return PortableSandbox(submission_dir, modules, limits, level, probes=probes)
+    return Sandbox(submission_dir, modules, limits, level, probes=probes)

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +39,7 @@ from grader.sandbox.bwrap import (
     SANDBOX_SUBMISSION,
     SANDBOX_WRITABLE,
     bwrap_command,
+    copy_probes,
 )
 from grader.sandbox.child import wire
 from grader.sandbox.factory import GradingSandbox, open_sandbox
@@ -54,8 +56,13 @@ WIPE_TIMEOUT_S = 120.0
 class WarmPool:
     """One warm zygote that serves submissions one after the other."""
 
-    def __init__(self, limits: Limits, isolation: Isolation | None = None) -> None:
+    def __init__(
+        self, limits: Limits, isolation: Isolation | None = None, probes: Mapping[str, Path] | None = None
+    ) -> None:
         self.limits = limits
+        # Each exercise's pack probes.py (`Course.probe_files`): mounted (or copied) once for the pool's life.
+        self.probes = {exercise: Path(path).resolve() for exercise, path in (probes or {}).items()}
+        self.probes_root = SANDBOX_ROOT
         self.isolation = isolation or detect_isolation()
         self.process: subprocess.Popen[bytes] | None = None
         self.control: socket.socket | None = None
@@ -87,7 +94,8 @@ class WarmPool:
             if self.isolation.name == BUBBLEWRAP:
                 self.folder, self.home, self.folders = SANDBOX_SUBMISSION, "/tmp", SANDBOX_WRITABLE
                 arguments = ("pool", "ns", *self.folders)
-                command = bwrap_command({}, POOL_SCRATCH_BYTES, child_end.fileno(), arguments)
+                self.probes_root = SANDBOX_ROOT
+                command = bwrap_command({}, POOL_SCRATCH_BYTES, child_end.fileno(), self.probes, arguments)
                 environment, cwd = child_environment("/tmp", SANDBOX_ROOT), "/"
             else:
                 command, environment, cwd = self._prepare_scratch(child_end.fileno())
@@ -120,6 +128,8 @@ class WarmPool:
         shutil.copytree(
             CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
         )
+        self.probes_root = str(self.scratch / "gradekit")
+        copy_probes(self.probes, self.scratch / "gradekit")
         if self.isolation.dedicated_uid:
             os.chmod(self.scratch, 0o711)
         self.folder, self.home, self.folders = str(workspace), str(home), (str(workspace), str(home))
@@ -222,7 +232,7 @@ class WarmPool:
         """The sandbox of one submission, served by this pool (opened by its `start`), under `limits`
         (default: the pool's own); at the portable level, where nothing forks, a sandbox of its own."""
         if self.isolation.name == PORTABLE:
-            return open_sandbox(submission_dir, modules, limits or self.limits, self.isolation)
+            return open_sandbox(submission_dir, modules, limits or self.limits, self.isolation, probes=self.probes)
         return PooledSandbox(self, submission_dir, modules, limits or self.limits)
 
     def open(self, fds: dict[str, int], uid: int | None) -> socket.socket:

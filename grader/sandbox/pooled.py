@@ -33,7 +33,7 @@ class PooledSandbox(Sandbox):
     """One submission's sandbox inside a `WarmPool`: a forked zygote instead of a new process."""
 
     def __init__(self, pool: WarmPool, submission_dir: Path, modules: list[str], limits: Limits) -> None:
-        super().__init__(submission_dir, modules, limits, pool.isolation)
+        super().__init__(submission_dir, modules, limits, pool.isolation, probes=pool.probes)
         self.pool = pool
         self._opened = False
 
@@ -50,6 +50,7 @@ class PooledSandbox(Sandbox):
             # A pool that cannot start at all raises InternalError here (the machine's problem, not this submission's).
             self.control = self.pool.open(fds, self.lease.uid if self.lease is not None else None)
             self._submission_path = self.pool.folder
+            self._probes_root = self.pool.probes_root
             self._opened = True
         except PoolBroken as broken:
             self._opened = True

@@ -20,12 +20,13 @@ import stat
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from grader.course.config import Limits
-from grader.errors import InternalError
-from grader.sandbox.bwrap import CHILD_PACKAGE
+from grader.errors import ConfigError, InternalError
+from grader.sandbox.bwrap import CHILD_PACKAGE, copy_probes, sandbox_probes_path
 from grader.sandbox.child import foreign_os, wire
 from grader.sandbox.child.spawned import DOUBLE_FLAG
 from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
@@ -52,9 +53,16 @@ class PortableSandbox:
     """A scratch copy of one submission's modules and a spare spawned interpreter."""
 
     def __init__(
-        self, submission_dir: Path, modules: list[str], limits: Limits, isolation: Isolation | None = None
+        self,
+        submission_dir: Path,
+        modules: list[str],
+        limits: Limits,
+        isolation: Isolation | None = None,
+        probes: Mapping[str, Path] | None = None,
     ) -> None:
         self.submission_dir = Path(submission_dir)
+        # Each exercise's pack probes.py, copied alone into the scratch folder (never the suites).
+        self.probes = {exercise: Path(path).resolve() for exercise, path in (probes or {}).items()}
         self.modules = list(modules)
         self.limits = limits
         self.isolation = isolation or detect_isolation()
@@ -103,6 +111,7 @@ class PortableSandbox:
             shutil.copytree(
                 CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
             )
+            copy_probes(self.probes, self.scratch / "gradekit")
             for module in self.modules:
                 self._copy_module(module, workspace)
             self._start_spare()
@@ -191,6 +200,9 @@ class PortableSandbox:
             "file_size_limit_mb": FILE_SIZE_LIMIT_MB,
             "seed": int(seed),
             "import_time_limit_s": import_limit_s,
+            "probes": (
+                sandbox_probes_path(str(self.scratch / "gradekit"), exercise) if exercise in self.probes else None
+            ),
         }
         worker = PortableWorker(process, self.limits)
         self.workers[worker.pid] = worker
@@ -211,6 +223,13 @@ class PortableSandbox:
         if hello.get("event") != wire.Event.HELLO:
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
+        if hello.get("pack_error"):
+            worker.finish()
+            raise ConfigError(
+                f"the exercise pack's probes failed to load in the sandbox: {hello['pack_error']}."
+                " Fix this file (it must import only what the sandbox has: gradechild.api, TensorFlow, Keras, NumPy).",
+                path=self.probes.get(exercise),
+            )
         if hello.get("import_error"):
             worker.finish()
             raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)

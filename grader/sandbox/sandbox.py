@@ -20,12 +20,21 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from grader.course.config import Limits
-from grader.errors import InternalError
-from grader.sandbox.bwrap import CHILD_PACKAGE, SANDBOX_ROOT, SANDBOX_SUBMISSION, SCRATCH_SLACK_BYTES, bwrap_command
+from grader.errors import ConfigError, InternalError
+from grader.sandbox.bwrap import (
+    CHILD_PACKAGE,
+    SANDBOX_ROOT,
+    SANDBOX_SUBMISSION,
+    SCRATCH_SLACK_BYTES,
+    bwrap_command,
+    copy_probes,
+    sandbox_probes_path,
+)
 from grader.sandbox.child import wire
 from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
 from grader.sandbox.isolation import (
@@ -50,13 +59,23 @@ IMPORT_LIMIT_MARGIN_S = 5.0
 
 
 class Sandbox:
-    """The isolation for one submission: a scratch copy of its modules and a zygote."""
+    """The isolation for one submission: a scratch copy of its modules and a zygote.
+
+    `probes` maps each exercise to its pack's probes.py on the host; a worker spawned for an
+    exercise loads that file (and nothing else of the pack) inside the sandbox."""
 
     def __init__(
-        self, submission_dir: Path, modules: list[str], limits: Limits, isolation: Isolation | None = None
+        self,
+        submission_dir: Path,
+        modules: list[str],
+        limits: Limits,
+        isolation: Isolation | None = None,
+        probes: Mapping[str, Path] | None = None,
     ) -> None:
         self.submission_dir = Path(submission_dir)
         self.modules = list(modules)
+        self.probes = {exercise: Path(path).resolve() for exercise, path in (probes or {}).items()}
+        self._probes_root = SANDBOX_ROOT
         self.limits = limits
         self.isolation = isolation or detect_isolation()
         self.scratch: Path | None = None
@@ -115,7 +134,8 @@ class Sandbox:
             if self.isolation.name == BUBBLEWRAP:
                 self._submission_path = SANDBOX_SUBMISSION
                 size = SCRATCH_SLACK_BYTES + sum(os.fstat(fd).st_size for fd in fds.values())
-                command = bwrap_command(fds, size, child_end.fileno())
+                self._probes_root = SANDBOX_ROOT
+                command = bwrap_command(fds, size, child_end.fileno(), self.probes)
                 environment = child_environment("/tmp", SANDBOX_ROOT)
                 cwd = "/"
             else:
@@ -150,6 +170,9 @@ class Sandbox:
         shutil.copytree(
             CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
         )
+        # Each pack's probes.py alone, never its suites.
+        self._probes_root = str(self.scratch / "gradekit")
+        copy_probes(self.probes, Path(self._probes_root))
         for name, fd in fds.items():
             with os.fdopen(os.dup(fd), "rb") as source, open(workspace / name, "wb") as target:
                 shutil.copyfileobj(source, target)
@@ -268,6 +291,7 @@ class Sandbox:
             "keep_read_access": self.isolation.name == RLIMITS,
             "seed": int(seed),
             "import_time_limit_s": import_limit_s,
+            "probes": sandbox_probes_path(self._probes_root, exercise) if exercise in self.probes else None,
         }
         self.control.send(json.dumps(request).encode("utf-8"))
         message, fds = self._control_receive(CONTROL_TIMEOUT_S)
@@ -276,6 +300,7 @@ class Sandbox:
                 os.close(fd)
             raise SubmissionFailure(f"the sandbox could not start a worker: {message!r}", kind=FailureKind.SANDBOX)
         worker = Worker(self, int(message["pid"]), socket.socket(fileno=fds[0]), fds[1])
+        worker.probes_path = self.probes.get(exercise)
         # The worker answers by itself when the import runs out; this is the backstop.
         limit = import_limit_s + IMPORT_LIMIT_MARGIN_S
         started = time.monotonic()
@@ -284,6 +309,13 @@ class Sandbox:
         if hello.get("event") != wire.Event.HELLO:
             worker.finish()
             raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
+        if hello.get("pack_error"):
+            worker.finish()
+            raise ConfigError(
+                f"the exercise pack's probes failed to load in the sandbox: {hello['pack_error']}."
+                " Fix this file (it must import only what the sandbox has: gradechild.api, TensorFlow, Keras, NumPy).",
+                path=self.probes.get(exercise),
+            )
         if hello.get("import_error"):
             worker.finish()
             raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)

@@ -12,10 +12,11 @@ import select
 import signal
 import socket
 import time
+from pathlib import Path
 from typing import Any, Protocol
 
 from grader.course.config import Limits
-from grader.errors import InternalError
+from grader.errors import ConfigError
 from grader.results import Limit
 from grader.sandbox.child import wire
 from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
@@ -44,6 +45,8 @@ class Worker:
         self.alive = True
         # Seconds the worker took to import the student's module (set by `Sandbox.spawn`).
         self.import_s = 0.0
+        # The host path of the pack's probes.py this worker loaded (set by `Sandbox.spawn`), for messages.
+        self.probes_path: Path | None = None
 
     def finish(self) -> dict[str, Any]:
         if not self.alive:
@@ -169,7 +172,11 @@ class Worker:
         if isinstance(message.get("error"), dict):
             raise student_error(message["error"], during, self.sandbox.limits.memory_limit_mb)
         if "protocol_error" in message:
-            raise InternalError(f"the sandbox did not know a probe: {message['protocol_error']}")
+            raise ConfigError(
+                f"the exercise pack's probes.py answers {message['protocol_error']}: add the probe to"
+                " PROBES, or fix the name its suite calls",
+                path=self.probes_path,
+            )
         self.finish()
         raise SubmissionFailure(
             f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL

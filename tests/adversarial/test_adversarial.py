@@ -267,7 +267,7 @@ def records(
         if IN_POOL and isolation != PORTABLE and isolation not in pools:
             # Started here, under the job's isolation but outside its private temporary folder.
             with _Environment(isolation):
-                pools[isolation] = WarmPool(course.limits).start()
+                pools[isolation] = WarmPool(course.limits, probes=course.probe_files).start()
         try:
             record = _grade_one(case, isolation, course, reference, work / job_id, pools.get(isolation))
             data = json.dumps(record.__dict__)

@@ -98,4 +98,5 @@ def test_course_test_without_suite_is_a_config_error(tmp_path: Path) -> None:
         "check", str(SOLUTIONS), "--course", str(path), "--solutions", str(SOLUTIONS), "--exercise", "acceleration"
     )
     assert completed.returncode == 2
-    assert "acceleration::invented_test" in completed.stderr
+    assert "packs/acceleration/suite.py" in completed.stderr
+    assert "lists the public test acceleration.invented_test" in completed.stderr

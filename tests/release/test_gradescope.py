@@ -76,7 +76,7 @@ def test_zip_has_gradescope_layout_and_every_test(built: Built, course: Course) 
         "course/course.toml",
         "course/pyproject.toml",
         "course/.grader/expected.json",
-        "course/grader/grading/suites/hidden/test_square_loss.py",
+        "course/grader/packs/square_loss/hidden_suite.py",
     } <= set(names)
     assert not [
         name for name in names if "solutions/" in name or "__pycache__" in name or name.startswith("course/exercises/")

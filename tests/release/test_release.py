@@ -14,8 +14,8 @@ import pytest
 
 from grader.check import EXPECTED_STORE
 from grader.course.config import Course, load_course
+from grader.course.packs import BUILTIN_PACKS
 from grader.course.writer import render_course_toml
-from grader.grading.runner import SUITES_DIR
 from grader.grading.session import Reference
 from grader.release.build import ReleaseError, build_release
 from tests.release_support import (
@@ -85,11 +85,12 @@ def test_release_has_the_student_layout(built: Built, course: Course) -> None:
     )
     for module in (release / "exercises").glob("*.py"):
         assert module.read_text() == (EXERCISES / module.name).read_text()
-    suites = release / "grader" / "grading" / "suites"
-    assert sorted(path.name for path in suites.glob("test_*.py")) == sorted(
-        path.name for path in SUITES_DIR.glob("test_*.py")
+    packs = release / "grader" / "packs"
+    assert sorted(str(path.relative_to(packs)) for path in packs.glob("*/suite.py")) == sorted(
+        str(path.relative_to(BUILTIN_PACKS)) for path in BUILTIN_PACKS.glob("*/suite.py")
     )
-    assert not (suites / "hidden").exists()
+    assert (BUILTIN_PACKS / "square_loss" / "hidden_suite.py").is_file()
+    assert not list(release.rglob("hidden_suite.py"))
     top = sorted(path.name for path in release.iterdir())
     assert top == [
         ".github",
@@ -119,9 +120,8 @@ def test_solution_scan_would_see_a_leak(built: Built, tmp_path: Path) -> None:
 
 
 def test_harness_idioms_are_really_in_the_harness() -> None:
-    """Each solution line the scan lets pass is really used by the trusted harness (grader/sandbox/child/probes/)."""
-    folder = ROOT / "grader" / "sandbox" / "child" / "probes"
-    probes = squash("\n".join(path.read_text() for path in sorted(folder.glob("*.py"))))
+    """Each solution line the scan lets pass is really used by the trusted harness (the packs' probes.py)."""
+    probes = squash("\n".join(path.read_text() for path in sorted((ROOT / "grader" / "packs").glob("*/probes.py"))))
     solution_lines = {line for _, lines in solution_regions() for line in lines}
     for idiom in HARNESS_IDIOMS:
         assert idiom in probes and idiom in solution_lines, idiom

@@ -27,7 +27,7 @@ EXERCISES = ["split_validation", "square_loss"]
 
 @pytest.fixture(scope="module")
 def pool(course: Course) -> Iterator[WarmPool]:
-    with WarmPool(course.limits) as warm:
+    with WarmPool(course.limits, probes=course.probe_files) as warm:
         yield warm
 
 

@@ -22,6 +22,8 @@ from tests.conftest import ROOT, SOLUTIONS
 SAMPLE = ROOT / "examples" / "sample_submission"
 PORTABLE = {"GRADER_ISOLATION": "portable", "GRADER_FOREIGN_OS_DOUBLE": "1"}
 
+SPLIT_PROBES = Path(__file__).resolve().parents[2] / "grader" / "packs" / "split_validation" / "probes.py"
+
 
 def run_python(code: str, environment: dict[str, str], cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     """`code` in a fresh interpreter, the double installed first when GRADER_FOREIGN_OS_DOUBLE=1."""
@@ -178,11 +180,14 @@ def test_memory_watchdog_stops_a_growing_tree(tmp_path: Path) -> None:
         from grader.sandbox.failures import SubmissionFailure
         import numpy as np
         from grader.sandbox.portable import PortableSandbox
-        with PortableSandbox(Path({str(submission)!r}), ["validation"], Limits(memory_limit_mb=512)) as sandbox:
+        probes = {{"split_validation": Path({str(SPLIT_PROBES)!r})}}
+        with PortableSandbox(
+            Path({str(submission)!r}), ["validation"], Limits(memory_limit_mb=512), probes=probes
+        ) as sandbox:
             worker = sandbox.spawn("split_validation", "validation", seed=0)
             try:
                 worker.call(
-                    "split_validation.call", 60.0, "running split_validation",
+                    "call", 60.0, "running split_validation",
                     inputs=np.zeros((4, 2)), targets=np.zeros(4), validation_fraction=0.5, seed=0,
                 )
             except SubmissionFailure as failure:

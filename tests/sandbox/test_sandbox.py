@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from grader.course.config import Limits
+from grader.course.packs import BUILTIN_PACKS
 from grader.results import GradeResult
 from grader.sandbox.bwrap import SCRATCH_SLACK_BYTES, TMPFS_BYTES
 from grader.sandbox.child import wire
@@ -22,6 +23,9 @@ from grader.sandbox.sandbox import Sandbox
 from grader.sandbox.uids import UID_BASE, UID_COUNT
 from grader.sandbox.worker import Worker
 from tests.conftest import SOLUTIONS, submission_with
+
+# The split_validation pack's probes, the only ones these workers load.
+SPLIT_PROBES = {"split_validation": BUILTIN_PACKS / "split_validation" / "probes.py"}
 
 REFERENCE_VALIDATION = (SOLUTIONS / "validation.py").read_text()
 
@@ -144,7 +148,7 @@ def _sandbox(tmp_path: Path, source: str, isolation: Isolation) -> Sandbox:
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "validation.py").write_text(source)
-    return Sandbox(folder, ["validation"], Limits(), isolation).start()
+    return Sandbox(folder, ["validation"], Limits(), isolation, probes=SPLIT_PROBES).start()
 
 
 def _split_arguments() -> dict[str, object]:
@@ -158,7 +162,7 @@ def _split_arguments() -> dict[str, object]:
 
 def _report(worker: Worker) -> dict[str, object]:
     with pytest.raises(SubmissionFailure) as failure:
-        worker.call("split_validation.call", 30.0, "reporting", **_split_arguments())
+        worker.call("call", 30.0, "reporting", **_split_arguments())
     text = failure.value.message
     return json.loads(text[text.index("<<REPORT") + len("<<REPORT") : text.index("REPORT>>")])
 
@@ -232,7 +236,7 @@ def test_escaped_daemon_dies_with_its_worker_and_close_leaves_nothing(isolation_
         assert sandbox.lease is not None
         uid = sandbox.lease.uid
         worker = sandbox.spawn("split_validation", "validation", seed=0)
-        worker.call("split_validation.call", 30.0, "splitting", **_split_arguments())
+        worker.call("call", 30.0, "splitting", **_split_arguments())
         assert len(_alive(uid)) >= 2, "the worker and its daemon run as the sandbox's uid"
         worker.finish()
         assert _alive(uid) == [], "the daemon outlived its worker"
@@ -265,7 +269,7 @@ def test_module_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "validation.py").symlink_to(SOLUTIONS / "validation.py")
-    with Sandbox(folder, ["validation"], Limits()) as sandbox:
+    with Sandbox(folder, ["validation"], Limits(), probes=SPLIT_PROBES) as sandbox:
         with pytest.raises(SubmissionFailure) as failure:
             sandbox.spawn("split_validation", "validation", seed=0)
     assert failure.value.kind == "missing"
@@ -289,7 +293,32 @@ def test_half_sent_answer_cannot_hang_the_parent(tmp_path: Path) -> None:
         worker = sandbox.spawn("split_validation", "validation", seed=0)
         started = time.monotonic()
         with pytest.raises(SubmissionFailure) as failure:
-            worker.call("split_validation.call", 3.0, "splitting", **_split_arguments())
+            worker.call("call", 3.0, "splitting", **_split_arguments())
         elapsed = time.monotonic() - started
     assert failure.value.limit == "time", failure.value.message
     assert elapsed < 3.0 + 10.0
+
+
+PACKS_LISTING_MODULE = """
+import json, os
+
+def split_validation(inputs, targets, validation_fraction=0.3, seed=None):
+    root = os.path.join(os.environ["PYTHONPATH"], "packs")
+    listing = sorted(os.path.relpath(os.path.join(folder, name), root) for folder, _, names in os.walk(root) for name in names)
+    raise RuntimeError("<<REPORT" + json.dumps({"listing": listing, "suite_visible": os.path.exists(SUITE)}) + "REPORT>>")
+"""
+
+
+@pytest.mark.parametrize("isolation_name", [BUBBLEWRAP, RLIMITS])
+def test_sandbox_holds_the_packs_probes_and_never_their_suites(isolation_name: str, tmp_path: Path) -> None:
+    """The child finds each pack's probes.py alone (bubblewrap: bound read-only; rlimits: copied), no suite beside it."""
+    suite = BUILTIN_PACKS / "split_validation" / "suite.py"
+    source = PACKS_LISTING_MODULE.replace("SUITE)", f"{str(suite)!r})")
+    sandbox = _sandbox(tmp_path, source, _isolation(isolation_name))
+    try:
+        report = _report(sandbox.spawn("split_validation", "validation", seed=0))
+    finally:
+        sandbox.close()
+    assert report["listing"] == ["split_validation/probes.py"]
+    if isolation_name == BUBBLEWRAP:
+        assert report["suite_visible"] is False

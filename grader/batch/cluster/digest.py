@@ -91,7 +91,8 @@ def _files(root: Path) -> list[Path]:
 
 
 def course_digest(course: Course, solutions: Path | None) -> str:
-    """course.toml's bytes and the reference's files (the solution modules, or the store of expected values)."""
+    """course.toml's bytes, the reference's files (the solution modules, or the store of expected values)
+    and the course's own packs."""
     digest = hashlib.sha256(b"course.toml\0" + course.path.read_bytes())
     reference = reference_path(course, solutions)
     if reference.is_dir():
@@ -101,6 +102,9 @@ def course_digest(course: Course, solutions: Path | None) -> str:
         )
     else:
         digest.update(b"store\0" + reference.read_bytes())
+    if course.packs_dir is not None:
+        # The course's own exercise packs grade as much as course.toml does.
+        digest.update(b"packs\0" + _tree_digest(course.packs_dir, _files(course.packs_dir)).encode())
     return digest.hexdigest()
 
 

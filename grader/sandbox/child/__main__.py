@@ -200,6 +200,8 @@ def main() -> None:
     import numpy  # noqa: F401
     import tensorflow  # noqa: F401
 
+    from . import api  # noqa: F401 - what every pack's probes import
+
     if sys.argv[2:3] == ["pool"]:
         from .pool import pool_main
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import ctypes
 import importlib
+import importlib.util
 import linecache
 import os
 import socket
 import sys
 import threading
 import traceback
+from collections.abc import Callable
 from types import ModuleType
 from typing import Any, Protocol
 
@@ -205,6 +207,35 @@ def _import_student(channel: Channel, module_name: str, submission_dir: str, lim
             done.set()
 
 
+def load_probes(path: str | None, exercise: str) -> dict[str, Callable[..., Any]]:
+    """The probes a worker answers: those of the exercise's pack (its `probes.py`, loaded by path,
+    the grader's trusted code), or the grader's own `environment` probe for a worker with no pack."""
+    from .environment import environment
+
+    if path is None:
+        return {"environment": environment}
+    spec = importlib.util.spec_from_file_location(f"gradepack_{exercise}_probes", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    probes = getattr(module, "PROBES", None)
+    if not isinstance(probes, dict) or not all(isinstance(name, str) and callable(f) for name, f in probes.items()):
+        raise TypeError(f"{path}: PROBES must be a dict of probe names to functions, found {type(probes).__name__}")
+    return dict(probes)
+
+
+def _pack_error(error: BaseException) -> str:
+    """A pack that failed to load, as text for the instructor: the exception and the pack's own frames."""
+    frames = [
+        _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
+        for frame in traceback.extract_tb(error.__traceback__)
+        if frame.filename.endswith("probes.py")
+    ]
+    return f"{type(error).__name__}: {error}" + "".join(f"\n  {frame}" for frame in frames[-4:])
+
+
 def run(sock: socket.socket, request: dict[str, Any]) -> None:
     """A forked worker (bubblewrap, rlimits): its own process group, limits, privileges dropped, then serve."""
     os.setpgid(0, 0)
@@ -218,13 +249,19 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
 
 
 def serve(channel: Channel, request: dict[str, Any]) -> None:
-    """Import the student's module for one exercise, then answer probe requests until the parent hangs up.
+    """Load the exercise's pack, import the student's module, then answer probe requests until the parent hangs up.
 
     Shared by the forked workers and the spawned ones of the portable level (`child.spawned`)."""
-    from . import probes
+    from .api import Context
 
     submission_dir = request["submission_dir"]
     _configure_tensorflow()
+    try:
+        # Loaded before any student code runs: a broken pack is the course's fault, never the student's.
+        probes = load_probes(request.get("probes"), request["exercise"])
+    except BaseException as error:  # noqa: BLE001 - any failure of the pack's own code is reported.
+        channel.send({"event": wire.Event.HELLO, "import_error": None, "pack_error": _pack_error(error)})
+        return
     seed_everything(int(request["seed"]))
     try:
         module = (
@@ -236,14 +273,19 @@ def serve(channel: Channel, request: dict[str, Any]) -> None:
         channel.send({"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
         return
     channel.send({"event": wire.Event.HELLO, "import_error": None})
-    context = probes.Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
+    context = Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
     while True:
         message = channel.receive()
         if message is None:
             return
-        probe = probes.PROBES.get(message.get("probe"))
+        probe = probes.get(message.get("probe"))
         if probe is None:
-            channel.send({"ok": False, "protocol_error": f"unknown probe {message.get('probe')!r}"})
+            channel.send(
+                {
+                    "ok": False,
+                    "protocol_error": f"no probe {message.get('probe')!r} in PROBES (it has: {', '.join(probes)})",
+                }
+            )
             continue
         try:
             value = probe(context, **message.get("args", {}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from grader.grading import BoundReference, ExerciseCalls, ExerciseSpec, check_close, shape_text, value_of
-from grader.grading.suites.test_square_loss import diagnose
+from grader.packs.square_loss.suite import diagnose
 
 
 def test_matches_reference_on_hidden_inputs(
@@ -17,10 +17,8 @@ def test_matches_reference_on_hidden_inputs(
         shape = (int(rng.integers(50, 200)), int(rng.integers(1, 8)))
         targets = (rng.normal(size=shape) * 100).astype(np.float32)
         predictions = (rng.normal(size=shape) * 100).astype(np.float32)
-        expected = value_of(
-            reference.call("square_loss.call", targets=targets, predictions=predictions), "the reference"
-        )
-        got = value_of(student.call("square_loss.call", targets=targets, predictions=predictions), "square_loss")
+        expected = value_of(reference.call("call", targets=targets, predictions=predictions), "the reference")
+        got = value_of(student.call("call", targets=targets, predictions=predictions), "square_loss")
         check_close(
             got,
             expected,

@@ -23,7 +23,7 @@ from grader.grading import (
     required,
     value_of,
 )
-from grader.grading.suites.datasets import linear_accuracy, linear_loss, point_clouds
+from grader.grading.datasets import linear_accuracy, linear_loss, point_clouds
 
 CONVERGENCE_LEARNING_RATE = 0.02
 CONVERGENCE_STEPS = 150
@@ -85,8 +85,8 @@ def test_returns_loss_before_update(student: ExerciseCalls, reference: BoundRefe
     for index, seed in enumerate(spec.seeds):
         # The learning rate goes by position, then by keyword (with the student's own parameter names).
         arguments = dict(_step_inputs(seed), keywords=index % 2 == 1)
-        got = student.call("training_step.one_step", **arguments)
-        expected = reference.call("training_step.one_step", **arguments)
+        got = student.call("one_step", **arguments)
+        expected = reference.call("one_step", **arguments)
         with noting(got.get("notes") or []):
             _check_loss_before_update(arguments, got, expected, spec)
 
@@ -120,8 +120,8 @@ def test_one_step_matches_gradient_descent(
     """After one step, W and b equal W0 - learning_rate * gradient, for the learning rate passed."""
     for index, seed in enumerate(spec.seeds):
         arguments = dict(_step_inputs(seed), keywords=index % 2 == 0)
-        got = student.call("training_step.one_step", **arguments)
-        expected = reference.call("training_step.one_step", **arguments)
+        got = student.call("one_step", **arguments)
+        expected = reference.call("one_step", **arguments)
         with noting(got.get("notes") or []):
             _check_one_step(arguments, got, expected, spec)
 
@@ -138,7 +138,7 @@ def _check_one_step(
 def test_updates_variables_in_place(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """The caller's own Variables W and b change, and no new tf.Variable is made."""
     arguments = _step_inputs(spec.seeds[0])
-    got = student.call("training_step.one_step", **arguments)
+    got = student.call("one_step", **arguments)
     check_gradient_step(got)
     hint = "Update the Variables you were given in place, with W.assign_sub(...) and b.assign_sub(...)."
     if required(got, "variables_created", "the count of Variables training_step created"):
@@ -154,8 +154,8 @@ def test_updates_variables_in_place(student: ExerciseCalls, spec: ExerciseSpec) 
 def test_works_inside_tf_function(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """Wrapped in tf.function, training_step gives the same loss and update as it does eagerly."""
     arguments = _step_inputs(spec.seeds[-1])
-    eager = student.call("training_step.one_step", **arguments)
-    graph = student.call("training_step.one_step", use_tf_function=True, **arguments)
+    eager = student.call("one_step", **arguments)
+    graph = student.call("one_step", use_tf_function=True, **arguments)
     check_gradient_step(eager)
     check_gradient_step(graph)
     hint = "Inside tf.function, use TensorFlow ops only: no .numpy(), no Python floats of tensors, no new Variables."
@@ -197,8 +197,8 @@ def check_convergence(student: ExerciseCalls, reference: BoundReference, seed: i
         "learning_rate": CONVERGENCE_LEARNING_RATE,
         "steps": CONVERGENCE_STEPS,
     }
-    got = student.call("training_step.train", **arguments)
-    expected = reference.call("training_step.train", **arguments)
+    got = student.call("train", **arguments)
+    expected = reference.call("train", **arguments)
     with noting(got.get("notes") or []):
         _check_trained(inputs, targets, arguments, got, expected, seed)
 

@@ -88,11 +88,9 @@ def check_values(student: ExerciseCalls, reference: BoundReference, spec: Exerci
     for index, (seed, shape) in enumerate(cases):
         targets, predictions = _inputs(seed, shape)
         form = FORMS[index % len(FORMS)]
-        got = value_of(
-            student.call("square_loss.call", targets=targets, predictions=predictions, form=form), "square_loss"
-        )
+        got = value_of(student.call("call", targets=targets, predictions=predictions, form=form), "square_loss")
         expected = value_of(
-            reference.call("square_loss.call", targets=targets, predictions=predictions, form=form), "the reference"
+            reference.call("call", targets=targets, predictions=predictions, form=form), "the reference"
         )
         check_close(
             got,
@@ -107,7 +105,7 @@ def check_values(student: ExerciseCalls, reference: BoundReference, spec: Exerci
 def test_returns_scalar_float32_tensor(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """The loss is a scalar float32 tf.Tensor."""
     targets, predictions = _inputs(spec.seeds[0], (16, 1))
-    described = student.call("square_loss.call", targets=targets, predictions=predictions)
+    described = student.call("call", targets=targets, predictions=predictions)
     if described.get("kind") == "none":
         fail("square_loss returned None: return the loss (did you forget `return`?).")
     if described.get("kind") not in ("tensor", "variable"):
@@ -150,8 +148,8 @@ def test_gradient_matches_reference(student: ExerciseCalls, reference: BoundRefe
     """The gradient of the loss with respect to the predictions equals the reference's."""
     for seed in spec.seeds:
         targets, predictions = _inputs(seed, _shapes(seed, "column"))
-        got = student.call("square_loss.gradient", targets=targets, predictions=predictions)
-        expected = reference.call("square_loss.gradient", targets=targets, predictions=predictions)
+        got = student.call("gradient", targets=targets, predictions=predictions)
+        expected = reference.call("gradient", targets=targets, predictions=predictions)
         if got["gradient"].get("kind") == "none":
             fail(
                 "GradientTape found no gradient of your loss with respect to the predictions: the loss must be"
@@ -173,9 +171,9 @@ def test_symmetric_in_arguments(student: ExerciseCalls, reference: BoundReferenc
     """square_loss(a, b) equals square_loss(b, a), and both equal the reference."""
     for seed in spec.seeds:
         first, second = _inputs(seed, _shapes(seed, "column"))
-        forward = value_of(student.call("square_loss.call", targets=first, predictions=second), "square_loss(a, b)")
-        backward = value_of(student.call("square_loss.call", targets=second, predictions=first), "square_loss(b, a)")
-        expected = value_of(reference.call("square_loss.call", targets=first, predictions=second), "the reference")
+        forward = value_of(student.call("call", targets=first, predictions=second), "square_loss(a, b)")
+        backward = value_of(student.call("call", targets=second, predictions=first), "square_loss(b, a)")
+        expected = value_of(reference.call("call", targets=first, predictions=second), "the reference")
         check_close(
             backward,
             forward,

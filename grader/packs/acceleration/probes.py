@@ -1,4 +1,5 @@
-"""Probes of `gradients.py`: acceleration, on positions built from plain-data expressions."""
+"""Probes of `acceleration(position, time)` in gradients.py (run inside the sandbox), on positions
+built from plain-data expressions."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
+from gradechild.api import Context, call_student, describe, recording_usage
 
-from .common import ACCELERATION, Context, call_student, describe, recording_usage
+ACCELERATION = ("position", "time")
 
 
 def build_expression(node: list[Any]) -> Callable[[tf.Tensor], tf.Tensor]:
@@ -58,5 +60,4 @@ def acceleration_curve(context: Context, expression: list[Any], times: list[floa
     return {"values": np.array(values, dtype=np.float64)}
 
 
-# ----------------------------------------------------------------------------------------
-# split_validation
+PROBES: dict[str, Callable[..., Any]] = {"call": acceleration_call, "curve": acceleration_curve}

@@ -1,4 +1,6 @@
-"""Probes of `linear_classifier.py`: square_loss and training_step."""
+"""Probes of `training_step(inputs, targets, W, b, learning_rate)` in linear_classifier.py (run
+inside the sandbox): graded alone, with the course's own model and a library mean squared error
+standing in for the student's `model` and `square_loss`."""
 
 from __future__ import annotations
 
@@ -8,45 +10,11 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
+from gradechild.api import Binding, Context, describe, recording_usage, student_function, substitute
 
-from ..calling import Binding, substitute
-from .common import (
-    MODEL,
-    SQUARE_LOSS,
-    TRAINING_STEP,
-    Context,
-    call_student,
-    describe,
-    recording_usage,
-    student_function,
-)
-
-
-def square_loss_call(
-    context: Context, targets: np.ndarray, predictions: np.ndarray, form: str = "tensor"
-) -> dict[str, Any]:
-    """form: "tensor" (tf.constant, positional), "numpy" (the arrays themselves) or "keyword" (tensors by keyword)."""
-    if form == "numpy":
-        values = {"targets": targets, "predictions": predictions}
-    else:
-        values = {"targets": tf.constant(targets), "predictions": tf.constant(predictions)}
-    loss = call_student(context, "square_loss", SQUARE_LOSS, values, keywords=form == "keyword")
-    return describe(loss)
-
-
-def square_loss_gradient(context: Context, targets: np.ndarray, predictions: np.ndarray) -> dict[str, Any]:
-    predictions_tensor = tf.constant(predictions)
-    with tf.GradientTape() as tape:
-        tape.watch(predictions_tensor)
-        loss = call_student(
-            context, "square_loss", SQUARE_LOSS, {"targets": tf.constant(targets), "predictions": predictions_tensor}
-        )
-    gradient = tape.gradient(loss, predictions_tensor)
-    return {"loss": describe(loss), "gradient": describe(gradient)}
-
-
-# ----------------------------------------------------------------------------------------
-# training_step: graded alone, with the course's own model and a library mean squared error.
+SQUARE_LOSS = ("targets", "predictions")
+MODEL = ("inputs", "W", "b")
+TRAINING_STEP = ("inputs", "targets", "W", "b", "learning_rate")
 
 
 def _mean_squared_error(targets: tf.Tensor, predictions: tf.Tensor) -> tf.Tensor:
@@ -167,5 +135,4 @@ def _loss_number(loss: Any) -> float:
         return float("nan")
 
 
-# ----------------------------------------------------------------------------------------
-# SimpleDense
+PROBES: dict[str, Callable[..., Any]] = {"one_step": training_step_one_step, "train": training_step_train}

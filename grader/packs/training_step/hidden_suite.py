@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grader.grading import BoundReference, ExerciseCalls, ExerciseSpec
-from grader.grading.suites.test_training_step import check_convergence
+from grader.packs.training_step.suite import check_convergence
 
 
 def test_converges_from_hidden_seeds(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:

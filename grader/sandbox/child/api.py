@@ -1,5 +1,10 @@
-"""What every probe shares: the context, calling the student's code through its own
-signature, counting library usage, and describing a returned value as plain data.
+"""The packs' library inside the sandbox: what every pack's `probes.py` imports.
+
+A pack's probes run in the sandboxed child, where this package is importable as
+`gradechild`, so a `probes.py` starts with `from gradechild.api import Context, call_student,
+describe`. It holds the context a probe receives, calling the student's code through its own
+signature (`call_student`, `Binding`, `substitute`), counting library usage while the
+student's code runs, and describing a returned value as plain data.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from ..calling import Binding, ContractMismatch
+from .calling import Binding, ContractMismatch, substitute
 
 
 @dataclass
@@ -46,14 +51,6 @@ def call_student(
     """Call the student's `name` with the contract's values, through the student's own signature."""
     function = student_function(context, name)
     return Binding.of(function, contract, name).call(function, values, keywords=keywords)
-
-
-SQUARE_LOSS = ("targets", "predictions")
-MODEL = ("inputs", "W", "b")
-TRAINING_STEP = ("inputs", "targets", "W", "b", "learning_rate")
-SIMPLE_DENSE = ("units", "activation")
-ACCELERATION = ("position", "time")
-SPLIT_VALIDATION = ("inputs", "targets", "validation_fraction", "seed")
 
 
 def _library_type(kind: type) -> bool:
@@ -130,22 +127,13 @@ def describe(value: Any) -> dict[str, Any]:
     return info
 
 
-# ----------------------------------------------------------------------------------------
-# square_loss
-
-
-def environment(context: Context) -> dict[str, Any]:
-    import platform
-
-    gpus = tf.config.list_physical_devices("GPU")
-    device = "CPU"
-    if gpus:
-        details = tf.config.experimental.get_device_details(gpus[0])
-        device = f"GPU: {details.get('device_name', gpus[0].name)}"
-    return {
-        "python": platform.python_version(),
-        "tensorflow": tf.__version__,
-        "keras": keras.__version__,
-        "numpy": np.__version__,
-        "device": device,
-    }
+__all__ = [
+    "Binding",
+    "Context",
+    "ContractMismatch",
+    "call_student",
+    "describe",
+    "recording_usage",
+    "student_function",
+    "substitute",
+]

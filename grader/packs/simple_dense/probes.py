@@ -1,4 +1,4 @@
-"""Probes of `simple_dense.py`: the SimpleDense layer, called, trained and randomised."""
+"""Probes of the `SimpleDense` layer in simple_dense.py (run inside the sandbox): called, trained and randomised."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
+from gradechild.api import Context, call_student, describe
 
-from .common import SIMPLE_DENSE, Context, call_student, describe
+SIMPLE_DENSE = ("units", "activation")
 
 ACTIVATIONS: dict[str, Callable[[tf.Tensor], tf.Tensor]] = {
     "relu": tf.nn.relu,
@@ -92,5 +93,8 @@ def simple_dense_call_randomized(
     return {"trainable": _weights(layer), "outputs": outputs, "sublayers": sublayers(layer)}
 
 
-# ----------------------------------------------------------------------------------------
-# acceleration: position functions built from a small expression tree sent by the parent.
+PROBES: dict[str, Callable[..., Any]] = {
+    "call": simple_dense_call,
+    "fit": simple_dense_fit,
+    "call_randomized": simple_dense_call_randomized,
+}

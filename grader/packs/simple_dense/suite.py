@@ -26,7 +26,7 @@ from grader.grading import (
     shape_text,
     value_of,
 )
-from grader.grading.suites.datasets import point_clouds
+from grader.grading.datasets import point_clouds
 
 HINT_INIT = (
     "You created the weights in __init__: create them in build(input_shape), which Keras runs on the first call,"
@@ -160,7 +160,7 @@ def _diagnose(x: np.ndarray, W: np.ndarray, b: np.ndarray, activation: str | Non
 
 def _check_formula(student: ExerciseCalls, spec: ExerciseSpec, activation: str | None) -> None:
     cases = _cases(spec)
-    for case, result in zip(cases, _call_all(student, "simple_dense.call_randomized", cases, activation)):
+    for case, result in zip(cases, _call_all(student, "call_randomized", cases, activation)):
         d, units = case["batches"][0].shape[1], case["units"]
         W, b = _kernel_and_bias(result, d, units)
         for batch, described in zip(case["batches"], result["outputs"]):
@@ -182,12 +182,12 @@ def test_no_weights_before_first_call(student: ExerciseCalls, spec: ExerciseSpec
     for case in _cases(spec):
         units, arguments = case["units"], dict(case, batches=case["batches"][:1], activation=None)
         try:
-            count = _own_layer(student.call("simple_dense.call", **arguments))["weights_before_call"]
+            count = _own_layer(student.call("call", **arguments))["weights_before_call"]
         except SubmissionFailure as failure:
             if failure.not_implemented or failure.kind != FailureKind.EXCEPTION:
                 raise
             # The call itself fails: other tests grade that; count the weights without calling.
-            count = student.call("simple_dense.call", **dict(arguments, batches=[]))["weights_before_call"]
+            count = student.call("call", **dict(arguments, batches=[]))["weights_before_call"]
         if count:
             fail(
                 f"SimpleDense({units}) has {count} weight(s) before it was ever called; a layer must have none until"
@@ -199,7 +199,7 @@ def test_no_weights_before_first_call(student: ExerciseCalls, spec: ExerciseSpec
 def test_weight_shapes_after_first_call(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """After a call on (batch, d) inputs there are exactly two trainable weights, of shapes (d, units) and (units,), for several d."""
     cases = [dict(case, batches=case["batches"][:1]) for case in _cases(spec)]
-    for case, result in zip(cases, _call_all(student, "simple_dense.call", cases, None)):
+    for case, result in zip(cases, _call_all(student, "call", cases, None)):
         d, units = case["batches"][0].shape[1], case["units"]
         shapes = sorted((tuple(weight["shape"]) for weight in result["trainable"]), key=len, reverse=True)
         if shapes == [(d, units), (units,)]:
@@ -226,9 +226,7 @@ def test_initial_weight_values(student: ExerciseCalls, spec: ExerciseSpec) -> No
     """
     for seed in spec.seeds:
         batch = np.random.default_rng(seed).normal(size=(2, 64)).astype(np.float32)
-        result = _own_layer(
-            student.call("simple_dense.call", units=128, activation=None, batches=[batch], seed=int(seed))
-        )
+        result = _own_layer(student.call("call", units=128, activation=None, batches=[batch], seed=int(seed)))
         kernels = [weight["value"] for weight in result["trainable"] if len(weight["shape"]) == 2]
         if not kernels:
             fail(
@@ -274,9 +272,7 @@ def test_trains_inside_sequential(student: ExerciseCalls, spec: ExerciseSpec) ->
     epochs = 3
     for seed in spec.seeds:
         inputs, targets = point_clouds(seed)
-        fitted = _own_layer(
-            student.call("simple_dense.fit", inputs=inputs, targets=targets, epochs=epochs, seed=int(seed))
-        )
+        fitted = _own_layer(student.call("fit", inputs=inputs, targets=targets, epochs=epochs, seed=int(seed)))
         losses = np.asarray(fitted["losses"])
         where = f"fitting Sequential([SimpleDense(16, activation=tf.nn.relu), SimpleDense(1)]) for {epochs} epochs on the point clouds of seed {seed}"
         if losses.shape != (epochs,) or not np.isfinite(losses).all():

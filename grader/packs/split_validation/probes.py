@@ -1,4 +1,5 @@
-"""Probes of `validation.py`: split_validation, with the seed in every form the contract allows."""
+"""Probes of `split_validation(inputs, targets, validation_fraction, seed)` in validation.py (run
+inside the sandbox), with the seed in every form the contract allows."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
+from gradechild.api import Context, call_student, describe
 
-from .common import SPLIT_VALIDATION, Context, call_student, describe
+SPLIT_VALIDATION = ("inputs", "targets", "validation_fraction", "seed")
 
 SEED_FORMS: dict[str, Callable[[int | None], Any]] = {
     "int": lambda seed: None if seed is None else int(seed),
@@ -49,3 +51,6 @@ def split_validation_call(
         "val_inputs": describe(val_inputs),
         "val_targets": describe(val_targets),
     }
+
+
+PROBES: dict[str, Callable[..., Any]] = {"call": split_validation_call}

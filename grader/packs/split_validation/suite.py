@@ -56,7 +56,7 @@ def _split(
     seed_form: str = "int",
 ) -> dict[str, Any]:
     return student.call(
-        "split_validation.call",
+        "call",
         inputs=inputs,
         targets=targets,
         validation_fraction=fraction,

@@ -1,1 +1,0 @@
-"""The grading suites: trusted pytest files, one per exercise, run in the parent process."""

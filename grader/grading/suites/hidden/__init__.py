@@ -1,1 +1,0 @@
-"""Hidden tests: run by instructors and `grade batch`, never shipped in a student release."""

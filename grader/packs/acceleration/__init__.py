@@ -1,0 +1,1 @@
+"""The acceleration exercise pack."""

@@ -1,0 +1,1 @@
+"""The simple_dense exercise pack."""

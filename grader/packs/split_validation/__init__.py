@@ -1,0 +1,1 @@
+"""The split_validation exercise pack."""

@@ -1,0 +1,1 @@
+"""The square_loss exercise pack."""
