@@ -72,13 +72,25 @@ def test_digest_changes_with_a_solution_a_seed_a_probe_or_a_version(tmp_path: Pa
 
     grader_copy = copy_grader(tmp_path / "grader")
     assert digest(course, grader_dir=grader_copy) == original
-    probe = grader_copy / "sandbox" / "child" / "probes" / "linear.py"
-    probe.write_text(probe.read_text() + "\n# edited\n")
+    child = grader_copy / "sandbox" / "child" / "api.py"
+    child.write_text(child.read_text() + "\n# edited\n")
     assert digest(course, grader_dir=grader_copy) != original
-    probe.write_text(probe.read_text().removesuffix("\n# edited\n"))
-    suite = grader_copy / "grading" / "suites" / "test_square_loss.py"
-    suite.write_text(suite.read_text() + "\n# edited\n")
+    child.write_text(child.read_text().removesuffix("\n# edited\n"))
+    helper = grader_copy / "grading" / "datasets.py"
+    helper.write_text(helper.read_text() + "\n# edited\n")
     assert digest(course, grader_dir=grader_copy) != original
+    helper.write_text(helper.read_text().removesuffix("\n# edited\n"))
+
+    # The course's own copy of a pack (found before the grader's) hashes the same until its probes or suite change.
+    shutil.copytree(GRADER_DIR / "packs" / "square_loss", course.path.parent / "packs" / "square_loss")
+    course = load_course(course.path)
+    assert digest(course) == original
+    for name in ("probes.py", "suite.py"):
+        path = course.path.parent / "packs" / "square_loss" / name
+        path.write_text(path.read_text() + "\n# edited\n")
+        assert digest(course) != original, name
+        path.write_text(path.read_text().removesuffix("\n# edited\n"))
+    assert digest(course) == original
 
     assert digest(course, environment=versions()) == original
     assert digest(course, environment={**versions(), "tensorflow": "tensorflow==0.0.1"}) != original
