@@ -1,4 +1,7 @@
-"""Shared fixtures: the course, one reference per test process, and a grading helper.
+"""Shared fixtures: the course, one reference per test process, a warm pool, and a grading helper.
+
+The suites' gradings go through one warm pool per test process (`grade_pooled`, as `grade
+batch` grades), and the `grade` commands the tests run share one reference cache per run (xdist workers included).
 
 With GRADER_FOREIGN_OS_DOUBLE=1, the foreign-OS double (no fork, `resource` or /proc for the
 grader's code) is installed before any other grader module is imported, and the portable
@@ -23,10 +26,11 @@ if os.environ.get(foreign_os.ENV_VAR) == "1":
 import pytest  # noqa: E402 - after the double, so that the grader's modules import under it
 
 from grader.course.config import Course, load_course  # noqa: E402
+from grader.grading.pooled import grade_pooled  # noqa: E402
 from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
-from grader.grading.runner import grade  # noqa: E402
 from grader.grading.session import Reference  # noqa: E402
 from grader.results import GradeResult  # noqa: E402
+from grader.sandbox.pool import WarmPool  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -35,8 +39,11 @@ EXERCISES = ROOT / "exercises"
 
 @pytest.fixture(scope="session", autouse=True)
 def reference_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """The reference cache of this test process (its `grade` subprocesses too): never the repository's."""
-    folder = tmp_path_factory.mktemp("grade-cache")
+    """The reference cache of this run, shared by its xdist workers and their `grade` subprocesses: never the
+    repository's."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "grade-cache"
+    folder.mkdir(exist_ok=True)
     saved = os.environ.get(ENV_CACHE_DIR)
     os.environ[ENV_CACHE_DIR] = str(folder)
     yield folder
@@ -53,16 +60,28 @@ def course() -> Course:
 
 @pytest.fixture(scope="session")
 def reference(course: Course) -> Iterator[Reference]:
-    """The reference solutions, started once per test process; its answers are memoised."""
+    """The reference solutions, started once per test process; its answers are memoised (not cached: a test
+    process holding the cache's lock between its own calls would stall the other worker's gradings)."""
     shared = Reference(course, SOLUTIONS)
     yield shared
     shared.close()
 
 
 @pytest.fixture(scope="session")
-def grade_folder(course: Course, reference: Reference) -> Callable[..., GradeResult]:
+def warm_pool(course: Course) -> Iterator[WarmPool]:
+    """One warm pool per test process, which the suites' gradings go through (at the portable level, where
+    nothing forks, it hands out a sandbox of each submission's own)."""
+    pool = WarmPool(course.limits, probes=course.probe_files)
+    yield pool
+    pool.close()
+
+
+@pytest.fixture(scope="session")
+def grade_folder(course: Course, reference: Reference, warm_pool: WarmPool) -> Callable[..., GradeResult]:
     def run(folder: Path, exercise_ids: list[str] | None = None) -> GradeResult:
-        return grade(course=course, submission_dir=folder, reference=reference, exercise_ids=exercise_ids)
+        return grade_pooled(
+            pool=warm_pool, course=course, submission_dir=folder, reference=reference, exercise_ids=exercise_ids
+        )
 
     return run
 
