@@ -38,6 +38,21 @@ def test_bundled_course_loads_with_100_points() -> None:
     assert set(chapter.values()) <= set(course.modules)
 
 
+def test_functions_must_be_python_names(tmp_path: Path) -> None:
+    """An exercise's `functions` is a list of Python names; anything else is refused with the value received."""
+    path = write(
+        tmp_path,
+        COURSE.replace('functions = ["dense_forward", "collapse_linear_layers"]', 'functions = ["dense forward"]'),
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_course(path)
+    assert caught.value.key == "exercises.perceptron.functions"
+    assert "['dense forward']" in caught.value.message
+    course = load_course(ROOT / "course.toml")
+    assert course.exercise("perceptron").functions == ("dense_forward", "collapse_linear_layers")
+    assert course.exercise("square_loss").functions == ()
+
+
 def test_unknown_key_names_it_and_the_closest_valid_key(tmp_path: Path) -> None:
     """A misspelt key is refused with its value and the closest valid key."""
     path = write(tmp_path, COURSE.replace("rtol = 1e-5\natol = 1e-6", "rtoll = 1e-5\natol = 1e-6", 1))
