@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.course.config import Course
 from grader.results import FAILED, PASSED, GradeResult
 from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
 
@@ -20,20 +21,20 @@ def comparable(result: GradeResult) -> dict:
     return data
 
 
-def test_solutions_score_full_marks(solutions_result: GradeResult) -> None:
-    """The reference solutions pass every test, hidden ones included: 100/100."""
+def test_solutions_score_full_marks(solutions_result: GradeResult, course: Course) -> None:
+    """The reference solutions pass every test, hidden ones included: full marks."""
     failures = [(e.id, t.name, t.message) for e, t in solutions_result.tests if t.status != PASSED]
     assert failures == []
-    assert solutions_result.score == solutions_result.max_score == 100
+    assert solutions_result.score == solutions_result.max_score == course.max_score
     assert solutions_result.return_code == 0
     assert solutions_result.isolation in ("bubblewrap", "rlimits")
     assert set(solutions_result.environment) >= {"python", "tensorflow", "keras", "numpy", "device"}
 
 
-def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., GradeResult]) -> None:
+def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., GradeResult], course: Course) -> None:
     """exercises/ scores 0; every test says "not implemented yet", nothing crashes."""
     result = grade_folder(EXERCISES)
-    assert result.score == 0 and result.max_score == 100
+    assert result.score == 0 and result.max_score == course.max_score
     assert result.internal_errors == ()
     for exercise, test in result.tests:
         assert test.status == FAILED, (exercise.id, test.name)

@@ -86,7 +86,7 @@ def test_zip_has_gradescope_layout_and_every_test(built: Built, course: Course) 
 def test_zip_holds_hidden_tests_but_no_solution_code(unpacked: Path, course: Course) -> None:
     """The autograder carries the hidden tests and seeds (it is private) but no body of any solution region."""
     written = load_course(unpacked / "course" / "course.toml")
-    assert written.max_score == course.max_score == 100
+    assert written.max_score == course.max_score
     assert [exercise.hidden_seeds for exercise in written.exercises] == [
         exercise.hidden_seeds for exercise in course.exercises
     ]
