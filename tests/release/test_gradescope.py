@@ -100,8 +100,10 @@ def test_scripts_are_valid_bash(unpacked: Path) -> None:
         assert done.returncode == 0, (name, done.stderr)
 
 
-def test_run_autograder_grades_a_repository_submission(unpacked: Path, autograder_bin: Path, tmp_path: Path) -> None:
-    """A submitted repository with gradients.py a stub: 85/100, hidden tests after_published with no message."""
+def test_run_autograder_grades_a_repository_submission(
+    unpacked: Path, autograder_bin: Path, tmp_path: Path, course: Course
+) -> None:
+    """A submitted repository with gradients.py a stub: all but acceleration's 15, hidden tests after_published with no message."""
     root = tmp_path / "autograder"
     repository = root / "submission"
     shutil.copytree(EXERCISES, repository / "exercises")
@@ -111,8 +113,11 @@ def test_run_autograder_grades_a_repository_submission(unpacked: Path, autograde
     (repository / "README.md").write_text("my work\n")
     done, results = run_autograder(unpacked, autograder_bin, root)
     assert done.returncode == 0, done.stderr
-    assert results["score"] == 85 == sum(test["score"] for test in results["tests"])
-    assert len(results["tests"]) == 27 and all(set(test) >= TEST_FIELDS for test in results["tests"])
+    expected_score = course.max_score - course.exercise("acceleration").max_score
+    assert results["score"] == expected_score == sum(test["score"] for test in results["tests"])
+    assert len(results["tests"]) == sum(len(exercise.tests) for exercise in course.exercises) and all(
+        set(test) >= TEST_FIELDS for test in results["tests"]
+    )
     by_name = {test["name"]: test for test in results["tests"]}
     hidden = [test for test in results["tests"] if test["visibility"] == "after_published"]
     assert {test["name"] for test in hidden} == {

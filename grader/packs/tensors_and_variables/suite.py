@@ -160,8 +160,15 @@ def _update_hint(case: dict[str, Any], got: np.ndarray) -> str:
     corner_first[0, 0] = corner + increment[0, 0]
     mistakes.append((corner_first, "You set entry [0, 0] before adding the increment: set it last, after assign_add."))
     no_corner = values + increment
-    mistakes.append((no_corner, "Entry [0, 0] is not corner_value: set it with variable[0, 0].assign(corner_value)."))
-    mistakes.append((values, "The increment was not added: call variable.assign_add(increment) after the assign."))
+    mistakes.append(
+        (
+            no_corner,
+            "Entry [0, 0] is not corner_value: set it last, with a slice assignment as in the notes' v[0, 0].assign(3.).",
+        )
+    )
+    mistakes.append(
+        (values, "The increment was not added: add it in place with the Variable's assign_add, after the assign.")
+    )
     for wrong, hint in mistakes:
         if np.shape(got) == np.shape(wrong) and is_close(got, wrong):
             return hint
