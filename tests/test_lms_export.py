@@ -14,6 +14,7 @@ from class_factory import DEADLINE, GeneratedClass, make_class
 from conftest import run_grade
 
 from grader.batch.gradebook import Gradebook
+from grader.course.config import load_course
 
 CANVAS_IDENTITY = ["Student", "ID", "SIS User ID", "SIS Login ID", "Section"]
 
@@ -91,7 +92,7 @@ def test_canvas_csv_round_trips(generated: GeneratedClass, tmp_path: Path) -> No
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"Student,ID,") and b"\r\n" in out.read_bytes()
     name, points, grades = read_canvas(out.read_text(encoding="utf-8"))
-    assert name == "Keras intro (4711)" and points == 100
+    assert name == "Keras intro (4711)" and points == load_course(generated.course_path).max_score
     expected = expected_grades(generated)
     by_id = {str(5000 + number): student for number, student in enumerate(generated.students, start=1)}
     assert {by_id[key]: (float(value) if value else None) for key, value in grades.items()} == expected

@@ -6,13 +6,13 @@ key, so an instructor can fix the file without reading this module.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from grader.course.assignments import ASSIGNMENT_POINTS, Assignment, read_assignments
 from grader.course.packs import Pack, load_pack
+from grader.course.tables import TableReader, suggest
 from grader.errors import ConfigError
 
 # The course's own packs folder when course.toml does not name one (used when it exists).
@@ -54,6 +54,9 @@ class ExerciseSpec:
     pack: Pack = field(compare=False)
     # Seeds of the hidden tests: with the instructor only, removed from a student release.
     hidden_seeds: tuple[int, ...] = ()
+    # The functions or classes the students write for it, when it is not one named after the
+    # exercise (`square_loss`, `SimpleDense`): course.toml's `functions = [...]`.
+    functions: tuple[str, ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -78,6 +81,8 @@ class Course:
     path: Path
     # The course's own packs folder, if it has one (searched before the grader's packs).
     packs_dir: Path | None = field(default=None, compare=False)
+    # [assignments.NAME] tables, in the file's order; empty when the course declares none.
+    assignments: tuple[Assignment, ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -98,71 +103,46 @@ class Course:
             if exercise.id == exercise_id:
                 return exercise
         raise ConfigError(
-            f"There is no exercise {exercise_id!r}.{_suggest(exercise_id, [e.id for e in self.exercises])}"
+            f"There is no exercise {exercise_id!r}.{suggest(exercise_id, [e.id for e in self.exercises])}"
             f" The exercises are: {', '.join(e.id for e in self.exercises)}.",
             path=self.path,
             key=exercise_id,
         )
 
     def without_hidden_tests(self) -> Course:
-        """The course as students see it: hidden tests removed."""
+        """The course as students see it: hidden tests removed. The public points of an assignment
+        no longer add to 100, so each assignment scales them to 100 (`points = 100`)."""
         exercises = tuple(
             replace(exercise, tests=tuple(t for t in exercise.tests if not t.hidden), hidden_seeds=())
             for exercise in self.exercises
         )
-        return replace(self, exercises=exercises)
+        assignments = tuple(replace(assignment, points=ASSIGNMENT_POINTS) for assignment in self.assignments)
+        return replace(self, exercises=exercises, assignments=assignments)
 
+    def assignment(self, name: str) -> Assignment:
+        for assignment in self.assignments:
+            if assignment.name == name:
+                return assignment
+        names = [assignment.name for assignment in self.assignments]
+        raise ConfigError(
+            f"There is no assignment {name!r}.{suggest(name, names)}"
+            + (f" The assignments are: {', '.join(names)}." if names else " course.toml declares no [assignments].")
+            + " Pass one of them to --assignment, or leave --assignment out for the whole course.",
+            path=self.path,
+            key=f"assignments.{name}",
+        )
 
-def _suggest(received: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(received, valid, n=1, cutoff=0.5)
-    return f" Did you mean {close[0]!r}?" if close else ""
+    def exercise_ids_of(self, name: str | None) -> tuple[str, ...]:
+        """The exercises of one assignment (none for None)."""
+        return self.assignment(name).exercises if name is not None else ()
 
-
-class _Reader:
-    """Reads one table of the TOML document, recording which keys were used."""
-
-    def __init__(self, table: Any, where: str, path: Path) -> None:
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"[{where}] must be a table, received {type(table).__name__} {table!r}.", path=path, key=where
-            )
-        self.table = table
-        self.where = where
-        self.path = path
-
-    def _key(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., what: str = "") -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise ConfigError(
-                    f"Missing key {self._key(key)!r}: add it{(' (' + what + ')') if what else ''}.",
-                    path=self.path,
-                    key=self._key(key),
-                )
-            return default
-        value = self.table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        # bool is an int in Python; a TOML `true` is never a valid number here.
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            names = " or ".join(k.__name__ for k in kinds)
-            raise ConfigError(
-                f"{self._key(key)!r} must be {names}, received {type(value).__name__} {value!r}.",
-                path=self.path,
-                key=self._key(key),
-            )
-        return value
-
-    def reject_unknown(self, valid: list[str]) -> None:
-        for key in self.table:
-            if key not in valid:
-                raise ConfigError(
-                    f"Unknown key {self._key(key)!r} (value {self.table[key]!r}).{_suggest(key, valid)}"
-                    f" Valid keys here: {', '.join(valid)}.",
-                    path=self.path,
-                    key=self._key(key),
-                )
+    def for_assignment(self, name: str | None) -> Course:
+        """The course restricted to one assignment's exercises (the whole course for None)."""
+        if name is None:
+            return self
+        assignment = self.assignment(name)
+        exercises = tuple(exercise for exercise in self.exercises if exercise.id in assignment.exercises)
+        return replace(self, exercises=exercises, assignments=(assignment,))
 
 
 def load_course(path: Path) -> Course:
@@ -176,20 +156,20 @@ def load_course(path: Path) -> Course:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"Not valid TOML: {error}. Fix the syntax at that place.", path=path) from error
-    root = _Reader(document, "", path)
+    root = TableReader(document, "", path)
     # [late] and course.deadline are read by grader.report.late (grade report, grade export).
-    root.reject_unknown(["course", "limits", "exercises", "late"])
+    root.reject_unknown(["course", "limits", "exercises", "assignments", "late"])
 
-    course_table = _Reader(root.get("course", dict, what="a [course] table"), "course", path)
+    course_table = TableReader(root.get("course", dict, what="a [course] table"), "course", path)
     course_table.reject_unknown(["id", "version", "title", "deadline", "packs"])
-    limits = _read_limits(_Reader(root.get("limits", dict, {}), "limits", path), Limits())
+    limits = _read_limits(TableReader(root.get("limits", dict, {}), "limits", path), Limits())
 
-    exercises_table = _Reader(
+    exercises_table = TableReader(
         root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path
     )
     packs_dir = _packs_dir(course_table, path)
     exercises = [
-        _read_exercise(exercise_id, _Reader(table, f"exercises.{exercise_id}", path), packs_dir)
+        _read_exercise(exercise_id, TableReader(table, f"exercises.{exercise_id}", path), packs_dir)
         for exercise_id, table in exercises_table.table.items()
     ]
     if not exercises:
@@ -204,10 +184,14 @@ def load_course(path: Path) -> Course:
         exercises=tuple(exercises),
         path=path,
         packs_dir=packs_dir,
+        assignments=read_assignments(
+            TableReader(root.get("assignments", dict, {}), "assignments", path),
+            {exercise.id: exercise.max_score for exercise in exercises},
+        ),
     )
 
 
-def _packs_dir(reader: _Reader, path: Path) -> Path | None:
+def _packs_dir(reader: TableReader, path: Path) -> Path | None:
     """The course's packs folder: `[course] packs` (relative to course.toml), else packs/ if it exists."""
     named = reader.get("packs", str, None)
     folder = (path.parent / (named or DEFAULT_PACKS_FOLDER)).resolve()
@@ -221,7 +205,7 @@ def _packs_dir(reader: _Reader, path: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _read_limits(reader: _Reader, default: Limits) -> Limits:
+def _read_limits(reader: TableReader, default: Limits) -> Limits:
     reader.reject_unknown(["time_limit_s", "memory_limit_mb", "output_limit_kb"])
     limits = Limits(
         time_limit_s=float(reader.get("time_limit_s", (int, float), default.time_limit_s)),
@@ -234,8 +218,8 @@ def _read_limits(reader: _Reader, default: Limits) -> Limits:
     return limits
 
 
-def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) -> ExerciseSpec:
-    reader.reject_unknown(["module", "title", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
+def _read_exercise(exercise_id: str, reader: TableReader, packs_dir: Path | None) -> ExerciseSpec:
+    reader.reject_unknown(["module", "title", "functions", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
     module = reader.get("module", str, what=f"the student module (file name without .py) that holds {exercise_id}")
     if not module.isidentifier():
         raise ConfigError(
@@ -244,14 +228,22 @@ def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) ->
             path=reader.path,
             key=f"{reader.where}.module",
         )
+    functions = reader.get("functions", list, [], what="the names of the functions the students write")
+    if not all(isinstance(name, str) and name.isidentifier() for name in functions):
+        raise ConfigError(
+            f"'{reader.where}.functions' must be a list of Python names (the functions or classes the students"
+            f" write for {exercise_id}), received {functions!r}.",
+            path=reader.path,
+            key=f"{reader.where}.functions",
+        )
     seeds = _read_seeds(reader, "seeds", required=True)
     hidden_seeds = _read_seeds(reader, "hidden_seeds", required=False)
-    tests_reader = _Reader(
+    tests_reader = TableReader(
         reader.get("tests", dict, what="a table of test name = { points = N }"), f"{reader.where}.tests", reader.path
     )
     tests = []
     for name, table in tests_reader.table.items():
-        test_reader = _Reader(table, f"{tests_reader.where}.{name}", reader.path)
+        test_reader = TableReader(table, f"{tests_reader.where}.{name}", reader.path)
         test_reader.reject_unknown(["points", "hidden"])
         points = test_reader.get("points", int)
         if points < 0:
@@ -284,10 +276,11 @@ def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) ->
         atol=float(reader.get("atol", (int, float), 1e-6)),
         tests=tuple(tests),
         hidden_seeds=tuple(hidden_seeds),
+        functions=tuple(functions),
     )
 
 
-def _read_seeds(reader: _Reader, key: str, *, required: bool) -> list[int]:
+def _read_seeds(reader: TableReader, key: str, *, required: bool) -> list[int]:
     seeds = reader.get(key, list, ... if required else [], what="a list of integer seeds")
     if (required and not seeds) or not all(isinstance(seed, int) and not isinstance(seed, bool) for seed in seeds):
         raise ConfigError(

@@ -65,9 +65,11 @@ def unreadable(course: Course, problem: str) -> Conversion:
 
 
 def _placeholder(exercise: ExerciseSpec, message: str) -> str:
-    """Both names of the exercise, each raising `message` when used."""
-    function, cls = symbols(exercise.id)
+    """Both names of the exercise (or each of its `functions`), each raising `message` when used."""
     raising = f"raise NotImplementedError({message!r})"
+    if exercise.functions:
+        return "\n\n\n".join(f"def {name}(*args, **kwargs):\n    {raising}\n" for name in exercise.functions)
+    function, cls = symbols(exercise)
     return (
         f"def {function}(*args, **kwargs):\n    {raising}\n\n\n"
         f"class {cls}:\n    def __init__(self, *args, **kwargs):\n        {raising}\n"
@@ -143,24 +145,32 @@ def assemble(
             modules[module] = unreadable(course, problem).modules[module]
             missing += [e.id for e in course.exercises if e.module == module]
             continue
-        parts, used = [str(given[module])], set()
+        parts, used = [str(given[module])], set[int]()
         for exercise in (e for e in course.exercises if e.module == module):
             visible = parsed[: (limits or {}).get(exercise.id, len(parsed))]
-            index = next(
-                (i for i in reversed(range(len(visible))) if visible[i].names & set(symbols(exercise.id))), None
-            )
-            if index is None:
+            # The last cell that defines the exercise (its function or its class), or each of its
+            # `functions`: an exercise's functions may be written in separate cells.
+            groups = [(name,) for name in exercise.functions] if exercise.functions else [symbols(exercise)]
+            indexes = [
+                next((i for i in reversed(range(len(visible))) if visible[i].names & set(group)), None)
+                for group in groups
+            ]
+            if None in indexes:
+                wanted = " and ".join(
+                    " or ".join(sorted(group)) for group, index in zip(groups, indexes, strict=True) if index is None
+                )
                 problem = (
-                    f"{notebook} has no code cell that defines {' or '.join(sorted(set(symbols(exercise.id))))}"
+                    f"{notebook} has no code cell that defines {wanted}"
                     f" above the tests of {exercise.id}: run its solution cell ({exercise.id}) first, or copy the"
                     " cell back from the released notebook if it was deleted or renamed"
                 )
                 out_messages.append(problem)
                 missing.append(exercise.id)
                 parts.append(_placeholder(exercise, problem))
-            elif index not in used:
-                used.add(index)
-                parts.append(visible[index].kept)
+            else:
+                for index in sorted({i for i in indexes if i is not None} - used):
+                    used.add(index)
+                    parts.append(visible[index].kept)
         modules[module] = "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
     return Conversion(modules, tuple(out_messages), tuple(missing))
 

@@ -279,3 +279,27 @@ def test_batch_in_warm_pools_grades_like_a_sandbox_per_submission(
         assert row.result["exercises"] == alone.to_dict()["exercises"], student
     assert rows["solutions"].score == rows["solutions"].max_score
     assert len({row.score for row in rows.values()}) > 2
+
+
+def test_batch_of_one_assignment_grades_its_exercises_only(tmp_path: Path, course: Course) -> None:
+    """`grade batch --assignment` grades that assignment's exercises and records its grade out of 100; a typo exits 2."""
+    zips = tmp_path / "zips"
+    zips.mkdir()
+    submission_zip(zips, "alice", solution_files())
+    gradebook = tmp_path / "gb.sqlite"
+    typo = run_grade("batch", str(zips), "--gradebook", str(gradebook), "--assignment", "kera")
+    assert typo.returncode == 2 and "Did you mean 'keras'" in typo.stderr
+    done = run_grade(
+        "batch", str(zips), "--gradebook", str(gradebook), "--assignment", "tensors_and_gradients", "-j", "1"
+    )
+    assert done.returncode == 0, done.stderr
+    with Gradebook(gradebook, create=False) as book:
+        (row,) = book.latest()
+    chosen = [
+        exercise for exercise in course.exercises if exercise.id in course.assignment("tensors_and_gradients").exercises
+    ]
+    points = sum(exercise.max_score for exercise in chosen)
+    assert row.status == OK and (row.score, row.max_score) == (points, points)
+    assert row.result is not None
+    assert [exercise["id"] for exercise in row.result["exercises"]] == [exercise.id for exercise in chosen]
+    assert row.result["extra"]["assignments"][0]["grade"] == 100.0

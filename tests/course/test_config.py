@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -20,17 +21,37 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_bundled_course_loads_with_100_points() -> None:
-    """The bundled course.toml loads, has the five exercises of the contract and 100 points."""
+    """The bundled course.toml loads: the five exercises of the contract (100 points) first, then the chapter's."""
     course = load_course(ROOT / "course.toml")
-    assert [e.id for e in course.exercises] == [
+    ids = [e.id for e in course.exercises]
+    assert ids[:5] == [
         "square_loss",
         "training_step",
         "simple_dense",
         "acceleration",
         "split_validation",
     ]
-    assert course.max_score == 100
-    assert course.modules == ("linear_classifier", "simple_dense", "gradients", "validation")
+    assert sum(e.max_score for e in course.exercises[:5]) == 100
+    assert course.modules[:4] == ("linear_classifier", "simple_dense", "gradients", "validation")
+    # The chapter's exercises (issue 12), each in a module of its own.
+    chapter = {"tensors_and_variables": "tensors", "first_derivative": "derivatives", "perceptron": "perceptron"}
+    assert {e.id: e.module for e in course.exercises if e.id in chapter} == chapter
+    assert set(chapter.values()) <= set(course.modules)
+
+
+def test_functions_must_be_python_names(tmp_path: Path) -> None:
+    """An exercise's `functions` is a list of Python names; anything else is refused with the value received."""
+    path = write(
+        tmp_path,
+        COURSE.replace('functions = ["dense_forward", "collapse_linear_layers"]', 'functions = ["dense forward"]'),
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_course(path)
+    assert caught.value.key == "exercises.perceptron.functions"
+    assert "['dense forward']" in caught.value.message
+    course = load_course(ROOT / "course.toml")
+    assert course.exercise("perceptron").functions == ("dense_forward", "collapse_linear_layers")
+    assert course.exercise("square_loss").functions == ()
 
 
 def test_unknown_key_names_it_and_the_closest_valid_key(tmp_path: Path) -> None:
@@ -65,10 +86,13 @@ def test_boolean_is_not_a_number(tmp_path: Path) -> None:
 
 
 def test_course_may_grade_a_subset_of_the_packs(tmp_path: Path) -> None:
-    """A course.toml without one of the chapter's exercises loads: a course grades the exercises it lists."""
+    """A course.toml without one of the chapter's exercises (and its assignment) loads: a course grades what it lists."""
     start = COURSE.index("[exercises.acceleration]")
     end = COURSE.index("[exercises.split_validation]")
-    course = load_course(write(tmp_path, COURSE[:start] + COURSE[end:]))
+    text = COURSE[:start] + COURSE[end:]
+    # Out of its assignment too (the others of that assignment stay).
+    text = re.sub(r'"acceleration",\s*|,\s*"acceleration"', "", text, count=1)
+    course = load_course(write(tmp_path, text))
     assert "acceleration" not in [exercise.id for exercise in course.exercises]
 
 

@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.course.config import Course
 from grader.results import FAILED, PASSED, GradeResult
 from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
 
@@ -20,20 +21,20 @@ def comparable(result: GradeResult) -> dict:
     return data
 
 
-def test_solutions_score_full_marks(solutions_result: GradeResult) -> None:
-    """The reference solutions pass every test, hidden ones included: 100/100."""
+def test_solutions_score_full_marks(solutions_result: GradeResult, course: Course) -> None:
+    """The reference solutions pass every test, hidden ones included: full marks."""
     failures = [(e.id, t.name, t.message) for e, t in solutions_result.tests if t.status != PASSED]
     assert failures == []
-    assert solutions_result.score == solutions_result.max_score == 100
+    assert solutions_result.score == solutions_result.max_score == course.max_score
     assert solutions_result.return_code == 0
     assert solutions_result.isolation in ("bubblewrap", "rlimits", "portable")
     assert set(solutions_result.environment) >= {"python", "tensorflow", "keras", "numpy", "device"}
 
 
-def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., GradeResult]) -> None:
+def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., GradeResult], course: Course) -> None:
     """exercises/ scores 0; every test says "not implemented yet", nothing crashes."""
     result = grade_folder(EXERCISES)
-    assert result.score == 0 and result.max_score == 100
+    assert result.score == 0 and result.max_score == course.max_score
     assert result.internal_errors == ()
     for exercise, test in result.tests:
         assert test.status == FAILED, (exercise.id, test.name)
@@ -100,3 +101,14 @@ def test_course_test_without_suite_is_a_config_error(tmp_path: Path) -> None:
     assert completed.returncode == 2
     assert "packs/acceleration/suite.py" in completed.stderr
     assert "lists the public test acceleration.invented_test" in completed.stderr
+
+
+def test_check_one_assignment_grades_its_exercises_and_scales_to_100() -> None:
+    """`grade check --assignment keras` grades simple_dense and split_validation only, and gives the grade out of 100."""
+    completed = run_grade("check", str(SOLUTIONS), "--assignment", "keras", "--format", "json")
+    assert completed.returncode == 0, completed.stderr
+    result = json.loads(completed.stdout)
+    assert [exercise["id"] for exercise in result["exercises"]] == ["simple_dense", "split_validation"]
+    assert result["extra"]["assignments"] == [
+        {"name": "keras", "title": "Keras", "points": 35, "max_points": 35, "grade": 100.0, "max_grade": 100}
+    ]

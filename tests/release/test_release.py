@@ -26,6 +26,7 @@ from tests.release_support import (
     Built,
     build,
     fresh_venv,
+    public_points,
     solution_leaks,
     solution_regions,
     squash,
@@ -103,7 +104,9 @@ def test_release_has_the_student_layout(built: Built, course: Course) -> None:
         "pyproject.toml",
     ]
     assert not list(release.rglob("__pycache__")) and not list(release.rglob("*.pyc"))
-    assert "94 points" in built.stdout and "hidden points left out: 6" in built.stdout
+    public = public_points(course)
+    assert f"{public} points" in built.stdout
+    assert f"hidden points left out: {course.max_score - public}" in built.stdout
 
 
 def test_release_contains_no_solution_region_body(built: Built) -> None:
@@ -146,7 +149,9 @@ def test_release_course_is_the_course_without_hidden_tests(built: Built, course:
     """The release's course.toml reads back as the instructor's course minus hidden tests and seeds."""
     released = load_course(built.release / "course.toml")
     assert replace(released, path=course.path) == course.without_hidden_tests()
-    assert released.max_score == 94 and all(not exercise.hidden_seeds for exercise in released.exercises)
+    public = sum(test.points for exercise in course.exercises for test in exercise.tests if not test.hidden)
+    assert released.max_score == public < course.max_score
+    assert all(not exercise.hidden_seeds for exercise in released.exercises)
 
 
 def test_course_toml_round_trips_with_hidden_tests(course: Course, tmp_path: Path) -> None:
@@ -165,20 +170,23 @@ def test_expected_store_has_values_and_durations(built: Built, course: Course) -
     assert probes <= set(store.durations) and all(seconds > 0 for seconds in store.durations.values())
 
 
-def test_fresh_venv_stubs_score_zero(release_bin: Path, built: Built, tmp_path: Path) -> None:
+def test_fresh_venv_stubs_score_zero(release_bin: Path, built: Built, tmp_path: Path, course: Course) -> None:
     """Installed in a fresh venv, the release grades its own stubs: 0 points, every test 'not implemented yet'."""
     code, result = grade_json(release_bin, student_copy(built, tmp_path, solved=False))
-    assert code == 1 and result["score"] == 0 and result["max_score"] == 94
+    assert code == 1 and result["score"] == 0 and result["max_score"] == public_points(course)
     assert result["internal_errors"] == []
     tests = [test for exercise in result["exercises"] for test in exercise["tests"]]
-    assert len(tests) == 25 and all(test["message"].startswith("not implemented yet") for test in tests)
+    public_tests = sum(1 for exercise in course.exercises for test in exercise.tests if not test.hidden)
+    assert len(tests) == public_tests and all(test["message"].startswith("not implemented yet") for test in tests)
 
 
-def test_fresh_venv_solutions_earn_full_public_marks(release_bin: Path, built: Built, tmp_path: Path) -> None:
+def test_fresh_venv_solutions_earn_full_public_marks(
+    release_bin: Path, built: Built, tmp_path: Path, course: Course
+) -> None:
     """Installed in a fresh venv, the release gives the solution modules every public point, from its store alone."""
     code, result = grade_json(release_bin, student_copy(built, tmp_path, solved=True))
     assert code == 0, result
-    assert result["score"] == result["max_score"] == 94 and result["internal_errors"] == []
+    assert result["score"] == result["max_score"] == public_points(course) and result["internal_errors"] == []
     where = subprocess.run(
         [str(release_bin / "python"), "-c", "import grader; print(grader.__file__)"],
         cwd=tmp_path,
@@ -230,3 +238,19 @@ def test_release_without_solutions_says_what_to_do(tmp_path: Path) -> None:
     shutil.rmtree(folder / "solutions")
     with pytest.raises(ReleaseError, match="--solutions"):
         build_release(folder / "course.toml", tmp_path / "out")
+
+
+def test_release_of_one_assignment_holds_its_exercises_only(tmp_path: Path) -> None:
+    """`--assignment` releases one assignment: its stubs, its exercises and assignment in course.toml, scaled to 100."""
+    course = load_course(ROOT / "course.toml")
+    assignment = course.assignment("tensors_and_gradients")
+    release = build_release(ROOT / "course.toml", tmp_path / "release", assignment=assignment.name)
+    modules = sorted(f"{exercise.module}.py" for exercise in course.exercises if exercise.id in assignment.exercises)
+    assert sorted(path.name for path in (release.path / "exercises").glob("*.py")) == modules
+    assert modules == ["derivatives.py", "gradients.py", "tensors.py"]
+    written = load_course(release.path / "course.toml")
+    assert sorted(exercise.id for exercise in written.exercises) == sorted(assignment.exercises)
+    assert [(named.name, named.points) for named in written.assignments] == [(assignment.name, 100)]
+    assert not list(release.path.rglob("hidden_suite.py"))
+    points = sum(exercise.max_score for exercise in course.exercises if exercise.id in assignment.exercises)
+    assert release.reference_result.score == release.reference_result.max_score == points

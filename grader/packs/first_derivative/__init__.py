@@ -1,0 +1,1 @@
+"""The first_derivative exercise pack."""

@@ -1,0 +1,1 @@
+"""The tensors_and_variables exercise pack."""
