@@ -40,6 +40,11 @@ def symbols(exercise_id: str) -> tuple[str, str]:
     return exercise_id, "".join(part.capitalize() for part in exercise_id.split("_"))
 
 
+def exercise_symbols(exercise: ExerciseSpec) -> tuple[str, ...]:
+    """The names that define an exercise: those course.toml's `functions` lists, else `symbols` of its id."""
+    return exercise.functions or symbols(exercise.id)
+
+
 def docstring_markdown(doc: str) -> str:
     """A Google-style docstring as markdown: sections in bold, arguments as a list."""
     out: list[str] = []
@@ -101,9 +106,9 @@ def _nbgrader_markers(text: str) -> str:
 
 
 def _exercise_markdown(
-    node: ast.FunctionDef | ast.ClassDef, exercise: ExerciseSpec, number: int, lines: list[str]
+    node: ast.FunctionDef | ast.ClassDef, exercise: ExerciseSpec, number: int, lines: list[str], *, heading: bool = True
 ) -> str:
-    parts = [f"### Exercise {number}: {exercise.title} ({exercise.max_score} points)"]
+    parts = [f"### Exercise {number}: {exercise.title} ({exercise.max_score} points)"] if heading else []
     if isinstance(node, ast.ClassDef):
         parts += [f"Complete the class `{node.name}`.", docstring_markdown(ast.get_docstring(node) or "")]
         for method in (n for n in node.body if isinstance(n, ast.FunctionDef)):
@@ -138,7 +143,7 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
             end += 1  # Indented comments after the last statement (# END SOLUTION) belong to it.
         text = "\n".join(lines[previous:end]).strip("\n")
         previous = end
-        exercise = next((e for e in exercises if getattr(node, "name", None) in symbols(e.id)), None)
+        exercise = next((e for e in exercises if getattr(node, "name", None) in exercise_symbols(e)), None)
         if exercise is None:
             if any(_REGION.match(line) for line in text.splitlines()):
                 raise ConfigError(
@@ -155,12 +160,19 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
             given.append((separator if given else "") + text)
             continue
         assert isinstance(node, (ast.FunctionDef, ast.ClassDef))
-        markdown = _exercise_markdown(node, exercise, first_number + exercises.index(exercise), lines)
+        earlier = found.get(exercise.id)
+        number = first_number + exercises.index(exercise)
+        markdown = _exercise_markdown(node, exercise, number, lines, heading=earlier is None)
+        if earlier is not None:
+            # An exercise of several functions is one solution cell, its functions in the module's order.
+            markdown = f"{earlier.markdown}\n\n{markdown}"
+            text = f"{earlier.solution}\n\n\n{text}"
         found[exercise.id] = ExerciseCode(exercise, markdown, _nbgrader_markers(text))
     absent = [e.id for e in exercises if e.id not in found]
     if absent:
         raise ConfigError(
-            f"no function or class defines {', '.join(absent)} (looked for {', '.join(n for e in absent for n in symbols(e))}).",
+            f"no function or class defines {', '.join(absent)} (looked for"
+            f" {', '.join(n for e in exercises if e.id in absent for n in exercise_symbols(e))}).",
             path=path,
         )
     heading, _, rest = docstring_markdown(doc).partition("\n")

@@ -54,6 +54,9 @@ class ExerciseSpec:
     pack: Pack = field(compare=False)
     # Seeds of the hidden tests: with the instructor only, removed from a student release.
     hidden_seeds: tuple[int, ...] = ()
+    # The functions (or classes) the students write for it, when they are not named after the
+    # exercise: an exercise of several functions lists them (course.toml's `functions`).
+    functions: tuple[str, ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -235,7 +238,7 @@ def _read_limits(reader: _Reader, default: Limits) -> Limits:
 
 
 def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) -> ExerciseSpec:
-    reader.reject_unknown(["module", "title", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
+    reader.reject_unknown(["module", "title", "functions", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
     module = reader.get("module", str, what=f"the student module (file name without .py) that holds {exercise_id}")
     if not module.isidentifier():
         raise ConfigError(
@@ -243,6 +246,14 @@ def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) ->
             " without .py (letters, digits and underscores).",
             path=reader.path,
             key=f"{reader.where}.module",
+        )
+    functions = reader.get("functions", list, [], what="the names of the functions or classes the students write")
+    if not all(isinstance(name, str) and name.isidentifier() for name in functions):
+        raise ConfigError(
+            f"'{reader.where}.functions' must be a list of Python names (the functions or classes the students"
+            f" write), received {functions!r}.",
+            path=reader.path,
+            key=f"{reader.where}.functions",
         )
     seeds = _read_seeds(reader, "seeds", required=True)
     hidden_seeds = _read_seeds(reader, "hidden_seeds", required=False)
@@ -284,6 +295,7 @@ def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) ->
         atol=float(reader.get("atol", (int, float), 1e-6)),
         tests=tuple(tests),
         hidden_seeds=tuple(hidden_seeds),
+        functions=tuple(functions),
     )
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.course.cells import SETUP_ID, canonical_cells, given_id, grade_cell_id, symbols
+from grader.course.cells import SETUP_ID, canonical_cells, exercise_symbols, given_id, grade_cell_id
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import UsageError
 
@@ -65,12 +65,13 @@ def unreadable(course: Course, problem: str) -> Conversion:
 
 
 def _placeholder(exercise: ExerciseSpec, message: str) -> str:
-    """Both names of the exercise, each raising `message` when used."""
-    function, cls = symbols(exercise.id)
+    """Every name of the exercise, each raising `message` when used (as a function, and as a class for CamelCase)."""
     raising = f"raise NotImplementedError({message!r})"
-    return (
-        f"def {function}(*args, **kwargs):\n    {raising}\n\n\n"
-        f"class {cls}:\n    def __init__(self, *args, **kwargs):\n        {raising}\n"
+    return "\n\n".join(
+        f"class {name}:\n    def __init__(self, *args, **kwargs):\n        {raising}\n"
+        if name[:1].isupper()
+        else f"def {name}(*args, **kwargs):\n    {raising}\n"
+        for name in exercise_symbols(exercise)
     )
 
 
@@ -146,19 +147,22 @@ def assemble(
         parts, used = [str(given[module])], set()
         for exercise in (e for e in course.exercises if e.module == module):
             visible = parsed[: (limits or {}).get(exercise.id, len(parsed))]
-            index = next(
-                (i for i in reversed(range(len(visible))) if visible[i].names & set(symbols(exercise.id))), None
-            )
-            if index is None:
+            # The last cell that defines each of the exercise's names, in the notebook's order.
+            found = {
+                next((i for i in reversed(range(len(visible))) if name in visible[i].names), None)
+                for name in exercise_symbols(exercise)
+            }
+            indices = sorted(i for i in found if i is not None)
+            if not indices:
                 problem = (
-                    f"{notebook} has no code cell that defines {' or '.join(sorted(set(symbols(exercise.id))))}"
+                    f"{notebook} has no code cell that defines {' or '.join(sorted(set(exercise_symbols(exercise))))}"
                     f" above the tests of {exercise.id}: run its solution cell ({exercise.id}) first, or copy the"
                     " cell back from the released notebook if it was deleted or renamed"
                 )
                 out_messages.append(problem)
                 missing.append(exercise.id)
                 parts.append(_placeholder(exercise, problem))
-            elif index not in used:
+            for index in (i for i in indices if i not in used):
                 used.add(index)
                 parts.append(visible[index].kept)
         modules[module] = "\n\n\n".join(part.strip("\n") for part in parts) + "\n"

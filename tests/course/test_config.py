@@ -20,17 +20,22 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_bundled_course_loads_with_100_points() -> None:
-    """The bundled course.toml loads, has the five exercises of the contract and 100 points."""
+    """The bundled course.toml loads: the five exercises of the contract (100 points) first, then the chapter's."""
     course = load_course(ROOT / "course.toml")
-    assert [e.id for e in course.exercises] == [
+    ids = [e.id for e in course.exercises]
+    assert ids[:5] == [
         "square_loss",
         "training_step",
         "simple_dense",
         "acceleration",
         "split_validation",
     ]
-    assert course.max_score == 100
-    assert course.modules == ("linear_classifier", "simple_dense", "gradients", "validation")
+    assert sum(e.max_score for e in course.exercises[:5]) == 100
+    assert course.modules[:4] == ("linear_classifier", "simple_dense", "gradients", "validation")
+    # The chapter's exercises (issue 12), each in a module of its own.
+    chapter = {"keras_model": "keras_models", "sequential_add_pop": "sequential", "layer_shapes": "layer_shapes"}
+    assert {e.id: e.module for e in course.exercises if e.id in chapter} == chapter
+    assert set(chapter.values()) <= set(course.modules)
 
 
 def test_unknown_key_names_it_and_the_closest_valid_key(tmp_path: Path) -> None:

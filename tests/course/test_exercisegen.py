@@ -24,6 +24,9 @@ GRADED = {
     "simple_dense": {"SimpleDense.build", "SimpleDense.call"},
     "gradients": {"acceleration"},
     "validation": {"split_validation"},
+    "keras_models": {"build_model", "train_and_evaluate"},
+    "sequential": {"stack_dense_layers", "remove_last_layer"},
+    "layer_shapes": {"dense_output_shape", "lstm_output_shape"},
 }
 
 
