@@ -42,7 +42,7 @@ def test_notebook_is_valid_nbformat_4_with_valid_nbgrader_metadata(notebook: dic
 
 
 def test_one_locked_test_cell_per_course_test_with_its_points(notebook: dict[str, Any], course: Course) -> None:
-    """Each course.toml test is one locked grade cell worth its points (100 in all); hidden ones between markers."""
+    """Each course.toml test is one locked grade cell worth its points (the course's in all); hidden ones between markers."""
     graded = {
         grade_id: cell for grade_id, cell in nbgrader_cells(notebook).items() if cell["metadata"]["nbgrader"]["grade"]
     }
@@ -53,7 +53,7 @@ def test_one_locked_test_cell_per_course_test_with_its_points(notebook: dict[str
         assert meta["locked"] and meta["points"] == test.points
         assert ("### BEGIN HIDDEN TESTS" in cell["source"]) == test.hidden
         assert f'check("{grade_id.split("-")[0]}", "{test.name}")' in cell["source"]
-    assert sum(cell["metadata"]["nbgrader"]["points"] for cell in graded.values()) == 100
+    assert sum(cell["metadata"]["nbgrader"]["points"] for cell in graded.values()) == course.max_score
 
 
 def test_release_keeps_the_task_and_hides_solutions_and_hidden_tests(notebook: dict[str, Any], course: Course) -> None:
