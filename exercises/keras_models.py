@@ -53,8 +53,9 @@ def train_and_evaluate(model, inputs, targets, val_inputs, val_targets, epochs=5
 
     Returns:
         A dict of plain Python data:
-        `"history"`: `history.history`, a dict from each name (`"loss"`, `"val_loss"`, the
-        metric and `"val_"` + the metric) to a list of `epochs` Python floats;
+        `"history"`: the `.history` of the `History` that `fit` returns, a dict from each
+        name (`"loss"`, `"val_loss"`, the metric and `"val_"` + the metric) to a list of
+        `epochs` Python floats;
         `"evaluation"`: the list that `model.evaluate` returns (the loss, then the metric);
         `"classes"`: a list of `num_val_samples` Python ints, 0 or 1.
 

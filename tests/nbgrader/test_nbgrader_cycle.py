@@ -62,10 +62,10 @@ def by_exercise(course: Course, cells: dict[str, float]) -> dict[str, float]:
 
 
 def test_reference_scores_full_marks_in_nbgrader_gradebook(cycle: dict[str, Any], course: Course) -> None:
-    """The reference typed into the released notebook scores 100/100 in gradebook.db, one cell per test."""
+    """The reference typed into the released notebook scores full marks in gradebook.db, one cell per test."""
     cells = cycle["nbgrader"]["reference"]
     assert len(cells) == sum(len(e.tests) for e in course.exercises)
-    assert sum(cells.values()) == course.max_score == 100
+    assert sum(cells.values()) == course.max_score
 
 
 def test_released_notebook_unchanged_scores_zero(cycle: dict[str, Any]) -> None:
@@ -113,8 +113,8 @@ def test_grade_batch_gives_the_same_points_per_exercise(cycle: dict[str, Any], c
 
 
 def test_grade_check_of_the_notebook_matches_autograde(cycle: dict[str, Any], course: Course) -> None:
-    """`grade check NOTEBOOK.ipynb` scores the reference notebook 100, timed next to autograde."""
-    assert cycle["check"]["score"] == cycle["check"]["max_score"] == 100
+    """`grade check NOTEBOOK.ipynb` scores the reference notebook full marks, timed next to autograde."""
+    assert cycle["check"]["score"] == cycle["check"]["max_score"] == course.max_score
     times = cycle["times"]
     assert times["nbgrader autograde reference"] > 0 and times["grade check reference"] > 0
 

@@ -139,22 +139,30 @@ def test_gpu_workflow_runs_on_the_self_hosted_labels(course: Course) -> None:
     assert steps(gpu)[0]["run"] == steps(hosted)[0]["run"] and steps(gpu)[1] == steps(hosted)[1]
 
 
-def test_grading_step_gives_the_full_score_with_the_solutions(built: Built, release_bin: Path, tmp_path: Path) -> None:
-    """The workflow's grading step on the release with the solutions: every runner passes, 94 points both ways."""
+def test_grading_step_gives_the_full_score_with_the_solutions(
+    built: Built, release_bin: Path, tmp_path: Path, course: Course
+) -> None:
+    """The workflow's grading step on the release with the solutions: every runner passes, every public point both ways."""
     runners = graded_runners(built, release_bin, tmp_path)
     assert all(results["status"] == "pass" for _, results in runners)
-    assert classroom_total(runners) == sum(table_score(results) for _, results in runners) == 94
+    public = course.without_hidden_tests().max_score
+    assert classroom_total(runners) == sum(table_score(results) for _, results in runners) == public
     assert all(results["environment"]["device"] for _, results in runners)  # where it ran is recorded
 
 
-def test_one_broken_exercise_loses_exactly_its_points(built: Built, release_bin: Path, tmp_path: Path) -> None:
-    """With gradients.py left a stub, the acceleration runners score 0, every other runner full, 94 - 15 in all."""
+def test_one_broken_exercise_loses_exactly_its_points(
+    built: Built, release_bin: Path, tmp_path: Path, course: Course
+) -> None:
+    """With gradients.py left a stub, the acceleration runners score 0, every other runner full: all public points but 15."""
     runners = graded_runners(built, release_bin, tmp_path, broken="gradients.py")
     for name, results in runners:
         expected = 0 if name.startswith("acceleration_") else results["max_score"]
         assert sum(test["score"] for test in results["tests"]) == expected, name
         assert results["status"] == ("fail" if name.startswith("acceleration_") else "pass")
-    assert classroom_total(runners) == sum(table_score(results) for _, results in runners) == 79
+    lost = course.exercise("acceleration").max_score
+    assert lost == 15
+    public = course.without_hidden_tests().max_score
+    assert classroom_total(runners) == sum(table_score(results) for _, results in runners) == public - lost
 
 
 def unequal_result() -> GradeResult:

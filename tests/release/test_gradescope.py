@@ -86,7 +86,7 @@ def test_zip_has_gradescope_layout_and_every_test(built: Built, course: Course) 
 def test_zip_holds_hidden_tests_but_no_solution_code(unpacked: Path, course: Course) -> None:
     """The autograder carries the hidden tests and seeds (it is private) but no body of any solution region."""
     written = load_course(unpacked / "course" / "course.toml")
-    assert written.max_score == course.max_score == 100
+    assert written.max_score == course.max_score
     assert [exercise.hidden_seeds for exercise in written.exercises] == [
         exercise.hidden_seeds for exercise in course.exercises
     ]
@@ -100,8 +100,10 @@ def test_scripts_are_valid_bash(unpacked: Path) -> None:
         assert done.returncode == 0, (name, done.stderr)
 
 
-def test_run_autograder_grades_a_repository_submission(unpacked: Path, autograder_bin: Path, tmp_path: Path) -> None:
-    """A submitted repository with gradients.py a stub: 85/100, hidden tests after_published with no message."""
+def test_run_autograder_grades_a_repository_submission(
+    unpacked: Path, autograder_bin: Path, tmp_path: Path, course: Course
+) -> None:
+    """A submitted repository with gradients.py a stub: all points but acceleration's 15, hidden tests after_published with no message."""
     root = tmp_path / "autograder"
     repository = root / "submission"
     shutil.copytree(EXERCISES, repository / "exercises")
@@ -111,8 +113,10 @@ def test_run_autograder_grades_a_repository_submission(unpacked: Path, autograde
     (repository / "README.md").write_text("my work\n")
     done, results = run_autograder(unpacked, autograder_bin, root)
     assert done.returncode == 0, done.stderr
-    assert results["score"] == 85 == sum(test["score"] for test in results["tests"])
-    assert len(results["tests"]) == 27 and all(set(test) >= TEST_FIELDS for test in results["tests"])
+    assert results["score"] == course.max_score - 15 == sum(test["score"] for test in results["tests"])
+    assert len(results["tests"]) == sum(len(e.tests) for e in course.exercises) and all(
+        set(test) >= TEST_FIELDS for test in results["tests"]
+    )
     by_name = {test["name"]: test for test in results["tests"]}
     hidden = [test for test in results["tests"] if test["visibility"] == "after_published"]
     assert {test["name"] for test in hidden} == {

@@ -103,7 +103,8 @@ def test_release_has_the_student_layout(built: Built, course: Course) -> None:
         "pyproject.toml",
     ]
     assert not list(release.rglob("__pycache__")) and not list(release.rglob("*.pyc"))
-    assert "94 points" in built.stdout and "hidden points left out: 6" in built.stdout
+    hidden = course.max_score - public_points(course)
+    assert f"{public_points(course)} points" in built.stdout and f"hidden points left out: {hidden}" in built.stdout
 
 
 def test_release_contains_no_solution_region_body(built: Built) -> None:
@@ -142,11 +143,20 @@ def test_release_contains_no_hidden_test_or_seed(built: Built, course: Course) -
             assert not re.search(rf"(?<![\w.+/=-]){seed}(?![\w.])", text), f"hidden seed {seed} in {name}"
 
 
+def public_points(course: Course) -> int:
+    """The points of the public tests (the release's maximum): the course's, less its hidden tests'."""
+    points = course.without_hidden_tests().max_score
+    assert 0 < points < course.max_score
+    return points
+
+
 def test_release_course_is_the_course_without_hidden_tests(built: Built, course: Course) -> None:
     """The release's course.toml reads back as the instructor's course minus hidden tests and seeds."""
     released = load_course(built.release / "course.toml")
     assert replace(released, path=course.path) == course.without_hidden_tests()
-    assert released.max_score == 94 and all(not exercise.hidden_seeds for exercise in released.exercises)
+    assert released.max_score == public_points(course) and all(
+        not exercise.hidden_seeds for exercise in released.exercises
+    )
 
 
 def test_course_toml_round_trips_with_hidden_tests(course: Course, tmp_path: Path) -> None:
@@ -165,20 +175,24 @@ def test_expected_store_has_values_and_durations(built: Built, course: Course) -
     assert probes <= set(store.durations) and all(seconds > 0 for seconds in store.durations.values())
 
 
-def test_fresh_venv_stubs_score_zero(release_bin: Path, built: Built, tmp_path: Path) -> None:
+def test_fresh_venv_stubs_score_zero(release_bin: Path, built: Built, tmp_path: Path, course: Course) -> None:
     """Installed in a fresh venv, the release grades its own stubs: 0 points, every test 'not implemented yet'."""
     code, result = grade_json(release_bin, student_copy(built, tmp_path, solved=False))
-    assert code == 1 and result["score"] == 0 and result["max_score"] == 94
+    assert code == 1 and result["score"] == 0 and result["max_score"] == public_points(course)
     assert result["internal_errors"] == []
     tests = [test for exercise in result["exercises"] for test in exercise["tests"]]
-    assert len(tests) == 25 and all(test["message"].startswith("not implemented yet") for test in tests)
+    assert len(tests) == sum(len(e.tests) for e in course.without_hidden_tests().exercises) and all(
+        test["message"].startswith("not implemented yet") for test in tests
+    )
 
 
-def test_fresh_venv_solutions_earn_full_public_marks(release_bin: Path, built: Built, tmp_path: Path) -> None:
+def test_fresh_venv_solutions_earn_full_public_marks(
+    release_bin: Path, built: Built, tmp_path: Path, course: Course
+) -> None:
     """Installed in a fresh venv, the release gives the solution modules every public point, from its store alone."""
     code, result = grade_json(release_bin, student_copy(built, tmp_path, solved=True))
     assert code == 0, result
-    assert result["score"] == result["max_score"] == 94 and result["internal_errors"] == []
+    assert result["score"] == result["max_score"] == public_points(course) and result["internal_errors"] == []
     where = subprocess.run(
         [str(release_bin / "python"), "-c", "import grader; print(grader.__file__)"],
         cwd=tmp_path,

@@ -181,7 +181,10 @@ def test_validation_loss_is_on_validation_data(student: ExerciseCalls, spec: Exe
         history = history_of(answer)
         if "val_loss" not in history:
             fail(f"train_and_evaluate's history has no 'val_loss' (keys {sorted(history)}).", hint=HINT_VALIDATION_DATA)
-        got = float(np.asarray(history["val_loss"])[-1])
+        losses = np.asarray(history["val_loss"]).ravel()
+        if losses.size == 0:
+            fail("train_and_evaluate's history['val_loss'] is empty; expected one validation loss per epoch.")
+        got = float(losses[-1])
         expected = float(answer["evaluate_validation"][0])
         if not is_close(got, expected, rtol=1e-3, atol=1e-5):
             fail(

@@ -47,7 +47,7 @@ def answers(student: ExerciseCalls, spec: ExerciseSpec) -> list[tuple[dict[str, 
         if not answer["is_sequential"]:
             fail(
                 f"stack_dense_layers returned a {answer['python_type']}; expected a keras.Sequential model.",
-                hint="Start from model = keras.Sequential(), add the layers to it, and return it.",
+                hint="Start from an empty keras.Sequential(), add the layers to it, and return that model.",
             )
         pairs.append((arguments, answer))
     return pairs

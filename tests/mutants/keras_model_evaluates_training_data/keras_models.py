@@ -55,8 +55,9 @@ def train_and_evaluate(model, inputs, targets, val_inputs, val_targets, epochs=5
 
     Returns:
         A dict of plain Python data:
-        `"history"`: `history.history`, a dict from each name (`"loss"`, `"val_loss"`, the
-        metric and `"val_"` + the metric) to a list of `epochs` Python floats;
+        `"history"`: the `.history` of the `History` that `fit` returns, a dict from each
+        name (`"loss"`, `"val_loss"`, the metric and `"val_"` + the metric) to a list of
+        `epochs` Python floats;
         `"evaluation"`: the list that `model.evaluate` returns (the loss, then the metric);
         `"classes"`: a list of `num_val_samples` Python ints, 0 or 1.
 
@@ -64,7 +65,7 @@ def train_and_evaluate(model, inputs, targets, val_inputs, val_targets, epochs=5
     after training" in the course notes.
     """
     # BEGIN SOLUTION: Fit with validation_data, evaluate, predict, and return plain data.
-    history = model.fit(
+    trained = model.fit(
         inputs,
         targets,
         epochs=epochs,
@@ -76,7 +77,7 @@ def train_and_evaluate(model, inputs, targets, val_inputs, val_targets, epochs=5
     scores = model.predict(val_inputs, verbose=0)
     classes = (scores[:, 0] >= 0.5).astype(np.int64)
     return {
-        "history": {name: [float(value) for value in values] for name, values in history.history.items()},
+        "history": {name: [float(value) for value in values] for name, values in trained.history.items()},
         "evaluation": [float(value) for value in evaluation],
         "classes": [int(value) for value in classes],
     }
