@@ -72,15 +72,16 @@ def check(
     exercise_ids: list[str] | None = None,
     students_view: bool = False,
     plots: bool = False,
+    assignment: str | None = None,
 ) -> GradeResult:
-    """Grade the exercise modules in `path`."""
+    """Grade the exercise modules in `path` (only those of `assignment`, if given)."""
     if not path.exists():
         raise UsageError(
             f"{path} does not exist. Pass the folder that holds your exercise modules (default ./exercises)."
         )
     if path.is_file():
         raise UsageError(f"{path} is a file; pass the folder that holds it ({path.parent}).")
-    course = load_course(find_course(path, course_path))
+    course = load_course(find_course(path, course_path)).for_assignment(assignment)
     if students_view:
         course = course.without_hidden_tests()
     reference = find_reference(course, solutions)
@@ -96,6 +97,7 @@ def check_notebook(
     course_path: Path | None = None,
     solutions: Path | None = None,
     exercise_ids: list[str] | None = None,
+    assignment: str | None = None,
 ) -> GradeResult:
     """`grade check NOTEBOOK.ipynb`: the notebook's code through the same sandbox and suites."""
     if not path.is_file():
@@ -110,7 +112,7 @@ def check_notebook(
                 course=course,
                 submission_dir=conversion.write(Path(folder)),
                 reference=reference,
-                exercise_ids=exercise_ids,
+                exercise_ids=(exercise_ids or []) + list(course.exercise_ids_of(assignment)),
             )
     finally:
         reference.close()

@@ -33,6 +33,9 @@ def cli() -> None:
     help="The reference solutions (default: solutions/ beside course.toml).",
 )
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
+@click.option(
+    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
+)
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--html", "html_path", type=click.Path(path_type=Path), help="Also write an HTML report with plots to this file."
@@ -42,6 +45,7 @@ def check_command(
     course_path: Path | None,
     solutions: Path | None,
     exercise_ids: tuple[str, ...],
+    assignment: str | None,
     output_format: str,
     html_path: Path | None,
 ) -> None:
@@ -53,7 +57,11 @@ def check_command(
         from grader.check import check_notebook
 
         result = check_notebook(
-            path=path, course_path=course_path, solutions=solutions, exercise_ids=list(exercise_ids)
+            path=path,
+            course_path=course_path,
+            solutions=solutions,
+            exercise_ids=list(exercise_ids),
+            assignment=assignment,
         )
     else:
         result = check(
@@ -62,6 +70,7 @@ def check_command(
             solutions=solutions,
             exercise_ids=list(exercise_ids),
             plots=html_path is not None,
+            assignment=assignment,
         )
     for warning in result.warnings:
         click.echo(f"warning: {warning}", err=True)
@@ -156,6 +165,9 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
 )
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
 @click.option(
+    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
+)
+@click.option(
     "--timeout",
     "timeout_s",
     type=click.FloatRange(min=1.0),
@@ -180,6 +192,7 @@ def batch_command(
     course_path: Path | None,
     solutions: Path | None,
     exercise_ids: tuple[str, ...],
+    assignment: str | None,
     timeout_s: float | None,
     scheduler: str | None,
     cluster_spec: str | None,
@@ -207,7 +220,7 @@ def batch_command(
             solutions=solutions,
             jobs=jobs,
             resume=resume,
-            exercise_ids=list(exercise_ids),
+            exercise_ids=list(exercise_ids) + list(course.exercise_ids_of(assignment)),
             timeout_s=timeout_s,
             progress=progress,
             scheduler=scheduler,
@@ -330,7 +343,11 @@ def report_command(
     type=click.Path(path_type=Path),
     help="The reference solutions (default: solutions/ beside course.toml).",
 )
-@click.option("--assignment", help="The assignment's name (default: the course id).")
+@click.option(
+    "--assignment",
+    help="The nbgrader assignment's name (default: the course id); an [assignments.NAME] of course.toml"
+    " keeps that assignment's exercises only.",
+)
 @click.option(
     "--timeout",
     "timeout_s",
@@ -388,15 +405,28 @@ def nbgrader_command(
     type=click.Path(path_type=Path),
     help="The reference solutions (default: solutions/ beside course.toml).",
 )
+@click.option(
+    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
+)
 def release_command(
-    out: Path, runs_on: tuple[str, ...], gradescope_zip: Path | None, course_path: Path | None, solutions: Path | None
+    out: Path,
+    runs_on: tuple[str, ...],
+    gradescope_zip: Path | None,
+    course_path: Path | None,
+    solutions: Path | None,
+    assignment: str | None,
 ) -> None:
     """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
     from grader.check import find_course
     from grader.release.build import build_release, describe
 
     release = build_release(
-        find_course(Path.cwd(), course_path), out, runs_on=runs_on, gradescope_zip=gradescope_zip, solutions=solutions
+        find_course(Path.cwd(), course_path),
+        out,
+        runs_on=runs_on,
+        gradescope_zip=gradescope_zip,
+        solutions=solutions,
+        assignment=assignment,
     )
     click.echo(describe(release), nl=False)
 

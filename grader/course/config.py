@@ -17,6 +17,8 @@ from grader.errors import ConfigError
 
 # The course's own packs folder when course.toml does not name one (used when it exists).
 DEFAULT_PACKS_FOLDER = "packs"
+# What the points of every assignment add to.
+ASSIGNMENT_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,20 @@ class ExerciseSpec:
 
 
 @dataclass(frozen=True)
+class Assignment:
+    """Exercises released, graded and exported together; their points add to 100.
+
+    With `points` None, the tests' points of its exercises add to 100 themselves. With
+    `points = 100`, they are weights: the assignment's grade is 100 × earned / possible.
+    """
+
+    name: str
+    title: str
+    exercises: tuple[str, ...]
+    points: int | None = None
+
+
+@dataclass(frozen=True)
 class Course:
     """The whole course specification."""
 
@@ -81,6 +97,8 @@ class Course:
     path: Path
     # The course's own packs folder, if it has one (searched before the grader's packs).
     packs_dir: Path | None = field(default=None, compare=False)
+    # [assignments.NAME] tables, in the file's order; empty when the course declares none.
+    assignments: tuple[Assignment, ...] = ()
 
     @property
     def max_score(self) -> int:
@@ -108,12 +126,39 @@ class Course:
         )
 
     def without_hidden_tests(self) -> Course:
-        """The course as students see it: hidden tests removed."""
+        """The course as students see it: hidden tests removed. The public points of an assignment
+        no longer add to 100, so each assignment scales them to 100 (`points = 100`)."""
         exercises = tuple(
             replace(exercise, tests=tuple(t for t in exercise.tests if not t.hidden), hidden_seeds=())
             for exercise in self.exercises
         )
-        return replace(self, exercises=exercises)
+        assignments = tuple(replace(assignment, points=ASSIGNMENT_POINTS) for assignment in self.assignments)
+        return replace(self, exercises=exercises, assignments=assignments)
+
+    def assignment(self, name: str) -> Assignment:
+        for assignment in self.assignments:
+            if assignment.name == name:
+                return assignment
+        names = [assignment.name for assignment in self.assignments]
+        raise ConfigError(
+            f"There is no assignment {name!r}.{_suggest(name, names)}"
+            + (f" The assignments are: {', '.join(names)}." if names else " course.toml declares no [assignments].")
+            + " Pass one of them to --assignment, or leave --assignment out for the whole course.",
+            path=self.path,
+            key=f"assignments.{name}",
+        )
+
+    def exercise_ids_of(self, name: str | None) -> tuple[str, ...]:
+        """The exercises of one assignment (none for None)."""
+        return self.assignment(name).exercises if name is not None else ()
+
+    def for_assignment(self, name: str | None) -> Course:
+        """The course restricted to one assignment's exercises (the whole course for None)."""
+        if name is None:
+            return self
+        assignment = self.assignment(name)
+        exercises = tuple(exercise for exercise in self.exercises if exercise.id in assignment.exercises)
+        return replace(self, exercises=exercises, assignments=(assignment,))
 
 
 def _suggest(received: str, valid: list[str]) -> str:
@@ -181,7 +226,7 @@ def load_course(path: Path) -> Course:
         raise ConfigError(f"Not valid TOML: {error}. Fix the syntax at that place.", path=path) from error
     root = _Reader(document, "", path)
     # [late] and course.deadline are read by grader.report.late (grade report, grade export).
-    root.reject_unknown(["course", "limits", "exercises", "late"])
+    root.reject_unknown(["course", "limits", "exercises", "assignments", "late"])
 
     course_table = _Reader(root.get("course", dict, what="a [course] table"), "course", path)
     course_table.reject_unknown(["id", "version", "title", "deadline", "packs"])
@@ -207,6 +252,7 @@ def load_course(path: Path) -> Course:
         exercises=tuple(exercises),
         path=path,
         packs_dir=packs_dir,
+        assignments=read_assignments(_Reader(root.get("assignments", dict, {}), "assignments", path), exercises),
     )
 
 
@@ -309,3 +355,71 @@ def _read_seeds(reader: _Reader, key: str, *, required: bool) -> list[int]:
         )
     checked: list[int] = seeds
     return checked
+
+
+def read_assignments(reader: _Reader, exercises: list[ExerciseSpec]) -> tuple[Assignment, ...]:
+    """The [assignments.NAME] tables: each exercise in exactly one, the points of each adding to 100."""
+    by_id = {exercise.id: exercise for exercise in exercises}
+    owner: dict[str, str] = {}
+    assignments = []
+    for name, table in reader.table.items():
+        where = f"assignments.{name}"
+        table_reader = _Reader(table, where, reader.path)
+        table_reader.reject_unknown(["title", "exercises", "points"])
+        members = table_reader.get("exercises", list, what='the ids of its exercises, exercises = ["..."]')
+        if not members or not all(isinstance(member, str) for member in members):
+            raise ConfigError(
+                f"'{where}.exercises' must be a non-empty list of exercise ids, received {members!r}.",
+                path=reader.path,
+                key=f"{where}.exercises",
+            )
+        for member in members:
+            if member not in by_id:
+                raise ConfigError(
+                    f"'{where}.exercises' names {member!r}, which is no [exercises.ID] of this course."
+                    f"{_suggest(member, list(by_id))} The exercises are: {', '.join(by_id)}.",
+                    path=reader.path,
+                    key=f"{where}.exercises",
+                )
+            if member in owner:
+                raise ConfigError(
+                    f"{member!r} is in two assignments, {owner[member]!r} and {name!r}: an exercise belongs to one.",
+                    path=reader.path,
+                    key=f"{where}.exercises",
+                )
+            owner[member] = name
+        points = table_reader.get("points", int, None)
+        parts = [f"{member} {by_id[member].max_score}" for member in members]
+        total = sum(by_id[member].max_score for member in members)
+        if points is not None and points != ASSIGNMENT_POINTS:
+            raise ConfigError(
+                f"'{where}.points' is {points}: an assignment is worth {ASSIGNMENT_POINTS} points. Write"
+                f" points = {ASSIGNMENT_POINTS} to scale its tests' points ({' + '.join(parts)} = {total}) to"
+                f" {ASSIGNMENT_POINTS}, or leave it out when they add to {ASSIGNMENT_POINTS} themselves.",
+                path=reader.path,
+                key=f"{where}.points",
+            )
+        if points is None and total != ASSIGNMENT_POINTS:
+            raise ConfigError(
+                f"The points of assignment {name!r} add to {total} ({' + '.join(parts)}), not"
+                f" {ASSIGNMENT_POINTS}: change its tests' points by {ASSIGNMENT_POINTS - total:+d} in all, or"
+                f" write points = {ASSIGNMENT_POINTS} in [{where}] to scale them to {ASSIGNMENT_POINTS}.",
+                path=reader.path,
+                key=where,
+            )
+        if total <= 0:
+            raise ConfigError(
+                f"The tests of assignment {name!r} are worth 0 points: give them points.", path=reader.path
+            )
+        assignments.append(
+            Assignment(name=name, title=table_reader.get("title", str, name), exercises=tuple(members), points=points)
+        )
+    unassigned = [exercise.id for exercise in exercises if exercise.id not in owner]
+    if assignments and unassigned:
+        raise ConfigError(
+            f"Exercise(s) {', '.join(unassigned)} are in no assignment: add each to the exercises of one"
+            " [assignments.NAME] table.",
+            path=reader.path,
+            key="assignments",
+        )
+    return tuple(assignments)

@@ -63,4 +63,23 @@ def render_course_toml(course: Course) -> str:
         names = {test.name for test in exercise.tests}
         for name in [key for key in tests if key not in names]:
             _remove_key(tests, name)
+    _write_assignments(document, course)
     return tomlkit.dumps(document)
+
+
+def _write_assignments(document: Any, course: Course) -> None:
+    """Keep the course's assignments only; `points = 100` where the course scales (hidden tests removed)."""
+    if "assignments" not in document:
+        return
+    kept = {assignment.name: assignment for assignment in course.assignments}
+    assignments = _table(document, "assignments")
+    for name in [key for key in assignments if key not in kept]:
+        _remove_key(assignments, name)
+    for name, assignment in kept.items():
+        table = assignments[name]
+        if assignment.points is not None:
+            table["points"] = assignment.points
+        elif "points" in table:
+            _remove_key(table, "points")
+    if not kept:
+        _remove_key(document, "assignments")

@@ -22,6 +22,7 @@ import pytest
 
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, GraderError, InternalError, UsageError
+from grader.grading.assignments import assignment_grades
 from grader.grading.compare import Mistake
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
@@ -259,6 +260,9 @@ def grade(
                 internal_errors.append(f"{exercise.id}::{test.name}: {outcome.message}")
             tests.append(outcome)
         results.append(ExerciseResult(id=exercise.id, title=exercise.title, tests=tuple(tests)))
+    graded = assignment_grades(course, tuple(results))
+    if graded:
+        extra["assignments"] = graded
     return GradeResult(
         course_id=course.id,
         course_version=course.version,

@@ -111,6 +111,8 @@ def build_course_dir(
     `kit`: also ship the students' course.toml and expected values beside the notebook (one
     grading of the reference solutions), so that test cells and `grade check` work for them.
     """
+    if assignment is not None and assignment in [named.name for named in course.assignments]:
+        course = course.for_assignment(assignment)
     assignment = assignment or course.id
     solutions_dir = solutions_dir or course.path.parent / "solutions"
     if not solutions_dir.is_dir():

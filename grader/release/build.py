@@ -60,9 +60,11 @@ def build_release(
     runs_on: Sequence[str] = (),
     gradescope_zip: Path | None = None,
     solutions: Path | None = None,
+    assignment: str | None = None,
 ) -> Release:
-    """Write the student release of the course at `course_path` into `out` (new or empty)."""
-    course = load_course(course_path)
+    """Write the student release of the course at `course_path` into `out` (new or empty); with
+    `assignment`, of that assignment's exercises only."""
+    course = load_course(course_path).for_assignment(assignment)
     course_dir = course.path.parent
     solutions = (solutions or course_dir / "solutions").resolve()
     exercises = course_dir / "exercises"
@@ -75,7 +77,7 @@ def build_release(
     staging.chmod(0o755)  # mkdtemp makes it private; the release is an ordinary folder
     try:
         write_course_tree(staging, public, reference, hidden=False)
-        shutil.copytree(exercises, staging / "exercises", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copytree(exercises, staging / "exercises", ignore=_stubs_ignore(exercises, course.modules))
         (staging / "README.md").write_text(render_student_readme(public), encoding="utf-8")
         (staging / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
         (staging / WORKFLOW_PATH).parent.mkdir(parents=True)
@@ -169,6 +171,18 @@ def record_expected(
     if seed is not None:
         reference.recorded = {**seed.recorded, **reference.recorded}
     return reference, result
+
+
+def _stubs_ignore(exercises: Path, modules: tuple[str, ...]) -> Callable[[str, list[str]], set[str]]:
+    """The stubs a release leaves out: caches, and the modules of exercises it does not hold (another assignment's)."""
+
+    def ignore(folder: str, names: list[str]) -> set[str]:
+        skipped = {name for name in names if name == "__pycache__" or name.endswith(".pyc")}
+        if Path(folder).resolve() == exercises.resolve():
+            skipped |= {name for name in names if name.endswith(".py") and name.removesuffix(".py") not in modules}
+        return skipped
+
+    return ignore
 
 
 def _package_ignore(hidden: bool) -> Callable[[str, list[str]], set[str]]:

@@ -53,6 +53,7 @@ def gradescope_results(result: GradeResult) -> dict[str, Any]:
             "environment": dict(result.environment),
             "isolation": result.isolation,
             "internal_errors": list(result.internal_errors),
+            "assignments": list(result.extra.get("assignments", [])),
         },
         "tests": tests,
     }

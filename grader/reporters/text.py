@@ -50,6 +50,15 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
     console.print(table)
     lines = [f"Total: {result.score}/{result.max_score}"]
     lines += [f"  {exercise.id}: {exercise.score}/{exercise.max_score}" for exercise in result.exercises]
+    lines += [
+        f"Assignment {graded['name']} ({graded['title']}): {graded['grade']:g}/{graded['max_grade']}"
+        + (
+            f" ({graded['points']}/{graded['max_points']} points)"
+            if graded["max_points"] != graded["max_grade"]
+            else ""
+        )
+        for graded in result.extra.get("assignments", [])
+    ]
     lines += [f"internal error: {error}" for error in result.internal_errors]
     console.print(Text("\n".join(lines)))
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -250,3 +250,22 @@ def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> 
     with (tmp_path / "log").open("w") as log:
         TerminalProgress(log)(1, 4, "alice: ok")
     assert (tmp_path / "log").read_text() == ""
+
+
+def test_batch_of_one_assignment_grades_its_exercises_only(tmp_path: Path) -> None:
+    """`grade batch --assignment` grades that assignment's exercises and records its grade out of 100; a typo exits 2."""
+    zips = tmp_path / "zips"
+    zips.mkdir()
+    submission_zip(zips, "alice", solution_files())
+    gradebook = tmp_path / "gb.sqlite"
+    typo = run_grade("batch", str(zips), "--gradebook", str(gradebook), "--assignment", "kera")
+    assert typo.returncode == 2 and "Did you mean 'keras'" in typo.stderr
+    done = run_grade(
+        "batch", str(zips), "--gradebook", str(gradebook), "--assignment", "tensors_and_gradients", "-j", "1"
+    )
+    assert done.returncode == 0, done.stderr
+    with Gradebook(gradebook, create=False) as book:
+        (row,) = book.latest()
+    assert row.status == OK and (row.score, row.max_score) == (15, 15)
+    assert row.result is not None and [exercise["id"] for exercise in row.result["exercises"]] == ["acceleration"]
+    assert row.result["extra"]["assignments"][0]["grade"] == 100.0

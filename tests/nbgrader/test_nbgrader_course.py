@@ -163,3 +163,21 @@ def test_solution_region_outside_an_exercise_is_a_config_error(course: Course, t
     )
     with pytest.raises(ConfigError, match="linear_classifier.py: a solution region outside the function or class"):
         build_notebook(course, solutions, "x.ipynb")
+
+
+def test_assignment_of_course_toml_keeps_its_exercises_only(course: Course, tmp_path: Path) -> None:
+    """`--assignment NAME` naming an [assignments.NAME] builds a notebook of that assignment's exercises only."""
+    assignment = course.assignments[-1]
+    built = build_course_dir(
+        course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, assignment=assignment.name, kit=False
+    )
+    assert built.assignment == assignment.name
+    cells = nbformat.read(built.notebook, as_version=4).cells
+    graded = {cell.metadata["nbgrader"]["grade_id"] for cell in cells if cell.metadata.get("nbgrader", {}).get("grade")}
+    expected = {
+        f"{exercise.id}-{test.name}"
+        for exercise in course.exercises
+        if exercise.id in assignment.exercises
+        for test in exercise.tests
+    }
+    assert graded == expected

@@ -244,3 +244,16 @@ def test_release_without_solutions_says_what_to_do(tmp_path: Path) -> None:
     shutil.rmtree(folder / "solutions")
     with pytest.raises(ReleaseError, match="--solutions"):
         build_release(folder / "course.toml", tmp_path / "out")
+
+
+def test_release_of_one_assignment_holds_its_exercises_only(tmp_path: Path) -> None:
+    """`--assignment` releases one assignment: its stubs, its exercises and assignment in course.toml, scaled to 100."""
+    course = load_course(ROOT / "course.toml")
+    assignment = next(named for named in course.assignments if named.exercises == ("acceleration",))
+    release = build_release(ROOT / "course.toml", tmp_path / "release", assignment=assignment.name)
+    assert sorted(path.name for path in (release.path / "exercises").glob("*.py")) == ["gradients.py"]
+    written = load_course(release.path / "course.toml")
+    assert [exercise.id for exercise in written.exercises] == ["acceleration"]
+    assert [(named.name, named.points) for named in written.assignments] == [(assignment.name, 100)]
+    assert not list(release.path.rglob("hidden_suite.py"))
+    assert release.reference_result.score == release.reference_result.max_score == 15

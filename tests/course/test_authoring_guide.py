@@ -1,0 +1,93 @@
+"""Tests for docs/authoring.md: following the guide literally adds a working exercise to a copy of the course."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, run_grade
+
+GUIDE = ROOT / "docs" / "authoring.md"
+BLOCK = re.compile(r"^```(\w+)\n(.*?)^```\n", re.M | re.S)
+
+
+def guide_blocks() -> list[tuple[str, str]]:
+    """(language, text) of every fenced code block of the guide, in order."""
+    return [(match.group(1), match.group(2)) for match in BLOCK.finditer(GUIDE.read_text(encoding="utf-8"))]
+
+
+def follow_guide(course_dir: Path) -> list[list[str]]:
+    """Write or append each file block where its first line says; return the guide's `grade` commands."""
+    commands: list[list[str]] = []
+    for language, text in guide_blocks():
+        first, _, body = text.partition("\n")
+        if language == "bash":
+            commands += [shlex.split(line) for line in text.splitlines() if line.startswith("grade ")]
+        elif first.startswith("# file: "):
+            target = course_dir / first.removeprefix("# file: ").strip()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(body, encoding="utf-8")
+        elif first.startswith("# append to: "):
+            target = course_dir / first.removeprefix("# append to: ").strip()
+            target.write_text(target.read_text(encoding="utf-8") + "\n" + body, encoding="utf-8")
+    return commands
+
+
+@pytest.fixture(scope="module")
+def toy_course(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[list[str]]]:
+    """A copy of the chapter's course with the guide's toy exercise added by its steps alone."""
+    course_dir = tmp_path_factory.mktemp("course")
+    shutil.copy(ROOT / "course.toml", course_dir / "course.toml")
+    for folder in ("solutions", "exercises"):
+        shutil.copytree(ROOT / folder, course_dir / folder, ignore=shutil.ignore_patterns("__pycache__"))
+    return course_dir, follow_guide(course_dir)
+
+
+def test_guide_has_the_steps_the_test_follows() -> None:
+    """The guide writes a solution, the pack's four files and course lines, and runs generate and two checks."""
+    blocks = guide_blocks()
+    files = [text.partition("\n")[0] for _, text in blocks if text.startswith("# file: ")]
+    assert files == [
+        "# file: solutions/clipping.py",
+        "# file: packs/clip_values/probes.py",
+        "# file: packs/clip_values/suite.py",
+        "# file: packs/clip_values/hidden_suite.py",
+        "# file: packs/clip_values/plots.py",
+    ]
+    assert sum(text.startswith("# append to: course.toml") for _, text in blocks) == 1
+
+
+def test_following_the_guide_grades_the_toy_exercise(toy_course: tuple[Path, list[list[str]]]) -> None:
+    """generate makes the stub; the solution earns 100/100 (hidden test included), the stub 0, each as the guide says."""
+    course_dir, commands = toy_course
+    assert [command[:2] for command in commands] == [["grade", "generate"], ["grade", "check"], ["grade", "check"]]
+    generated = run_grade(*commands[0][1:], cwd=course_dir)
+    assert generated.returncode == 0, generated.stderr
+    stub = (course_dir / "exercises" / "clipping.py").read_text()
+    assert 'raise NotImplementedError("Clip x into [low, high] with TensorFlow.")' in stub
+    solved = run_grade(*commands[1][1:], "--html", str(course_dir / "report.html"), cwd=course_dir)
+    assert solved.returncode == 0, solved.stdout + solved.stderr
+    assert "Total: 100/100" in solved.stdout and "matches_reference_on_hidden_inputs" in solved.stdout
+    assert "clip_values" in solved.stdout and "square_loss" not in solved.stdout
+    assert "Your clipped values against the reference" in (course_dir / "report.html").read_text()
+    stubbed = run_grade(*commands[2][1:], cwd=course_dir)
+    assert stubbed.returncode == 1, stubbed.stdout + stubbed.stderr
+    assert "Total: 0/100" in stubbed.stdout and "not implemented yet" in stubbed.stdout
+
+
+def test_the_guides_mistake_gets_its_hint(toy_course: tuple[Path, list[list[str]]]) -> None:
+    """The mistake the guide suggests trying (clipping from above only) fails matches_reference with its hint."""
+    course_dir, _ = toy_course
+    wrong = course_dir / "wrong"
+    wrong.mkdir()
+    solution = (course_dir / "solutions" / "clipping.py").read_text()
+    (wrong / "clipping.py").write_text(
+        solution.replace("return tf.clip_by_value(x, low, high)", "return tf.minimum(x, high)")
+    )
+    completed = run_grade("check", str(wrong), "--assignment", "clipping", "--format", "json", cwd=course_dir)
+    assert completed.returncode == 1, completed.stderr
+    assert "You only lowered the values above `high`" in completed.stdout
