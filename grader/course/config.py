@@ -6,19 +6,17 @@ key, so an instructor can fix the file without reading this module.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
+from grader.course.assignments import ASSIGNMENT_POINTS, Assignment, read_assignments
 from grader.course.packs import Pack, load_pack
+from grader.course.tables import TableReader, suggest
 from grader.errors import ConfigError
 
 # The course's own packs folder when course.toml does not name one (used when it exists).
 DEFAULT_PACKS_FOLDER = "packs"
-# What the points of every assignment add to.
-ASSIGNMENT_POINTS = 100
 
 
 @dataclass(frozen=True)
@@ -72,20 +70,6 @@ class ExerciseSpec:
 
 
 @dataclass(frozen=True)
-class Assignment:
-    """Exercises released, graded and exported together; their points add to 100.
-
-    With `points` None, the tests' points of its exercises add to 100 themselves. With
-    `points = 100`, they are weights: the assignment's grade is 100 × earned / possible.
-    """
-
-    name: str
-    title: str
-    exercises: tuple[str, ...]
-    points: int | None = None
-
-
-@dataclass(frozen=True)
 class Course:
     """The whole course specification."""
 
@@ -119,7 +103,7 @@ class Course:
             if exercise.id == exercise_id:
                 return exercise
         raise ConfigError(
-            f"There is no exercise {exercise_id!r}.{_suggest(exercise_id, [e.id for e in self.exercises])}"
+            f"There is no exercise {exercise_id!r}.{suggest(exercise_id, [e.id for e in self.exercises])}"
             f" The exercises are: {', '.join(e.id for e in self.exercises)}.",
             path=self.path,
             key=exercise_id,
@@ -141,7 +125,7 @@ class Course:
                 return assignment
         names = [assignment.name for assignment in self.assignments]
         raise ConfigError(
-            f"There is no assignment {name!r}.{_suggest(name, names)}"
+            f"There is no assignment {name!r}.{suggest(name, names)}"
             + (f" The assignments are: {', '.join(names)}." if names else " course.toml declares no [assignments].")
             + " Pass one of them to --assignment, or leave --assignment out for the whole course.",
             path=self.path,
@@ -161,58 +145,6 @@ class Course:
         return replace(self, exercises=exercises, assignments=(assignment,))
 
 
-def _suggest(received: str, valid: list[str]) -> str:
-    close = difflib.get_close_matches(received, valid, n=1, cutoff=0.5)
-    return f" Did you mean {close[0]!r}?" if close else ""
-
-
-class _Reader:
-    """Reads one table of the TOML document, recording which keys were used."""
-
-    def __init__(self, table: Any, where: str, path: Path) -> None:
-        if not isinstance(table, dict):
-            raise ConfigError(
-                f"[{where}] must be a table, received {type(table).__name__} {table!r}.", path=path, key=where
-            )
-        self.table = table
-        self.where = where
-        self.path = path
-
-    def _key(self, key: str) -> str:
-        return f"{self.where}.{key}" if self.where else key
-
-    def get(self, key: str, kind: type | tuple[type, ...], default: Any = ..., what: str = "") -> Any:
-        if key not in self.table:
-            if default is ...:
-                raise ConfigError(
-                    f"Missing key {self._key(key)!r}: add it{(' (' + what + ')') if what else ''}.",
-                    path=self.path,
-                    key=self._key(key),
-                )
-            return default
-        value = self.table[key]
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        # bool is an int in Python; a TOML `true` is never a valid number here.
-        if isinstance(value, bool) and bool not in kinds or not isinstance(value, kinds):
-            names = " or ".join(k.__name__ for k in kinds)
-            raise ConfigError(
-                f"{self._key(key)!r} must be {names}, received {type(value).__name__} {value!r}.",
-                path=self.path,
-                key=self._key(key),
-            )
-        return value
-
-    def reject_unknown(self, valid: list[str]) -> None:
-        for key in self.table:
-            if key not in valid:
-                raise ConfigError(
-                    f"Unknown key {self._key(key)!r} (value {self.table[key]!r}).{_suggest(key, valid)}"
-                    f" Valid keys here: {', '.join(valid)}.",
-                    path=self.path,
-                    key=self._key(key),
-                )
-
-
 def load_course(path: Path) -> Course:
     """Read and validate a `course.toml`; raises `ConfigError` on any problem."""
     path = Path(path)
@@ -224,20 +156,20 @@ def load_course(path: Path) -> Course:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"Not valid TOML: {error}. Fix the syntax at that place.", path=path) from error
-    root = _Reader(document, "", path)
+    root = TableReader(document, "", path)
     # [late] and course.deadline are read by grader.report.late (grade report, grade export).
     root.reject_unknown(["course", "limits", "exercises", "assignments", "late"])
 
-    course_table = _Reader(root.get("course", dict, what="a [course] table"), "course", path)
+    course_table = TableReader(root.get("course", dict, what="a [course] table"), "course", path)
     course_table.reject_unknown(["id", "version", "title", "deadline", "packs"])
-    limits = _read_limits(_Reader(root.get("limits", dict, {}), "limits", path), Limits())
+    limits = _read_limits(TableReader(root.get("limits", dict, {}), "limits", path), Limits())
 
-    exercises_table = _Reader(
+    exercises_table = TableReader(
         root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path
     )
     packs_dir = _packs_dir(course_table, path)
     exercises = [
-        _read_exercise(exercise_id, _Reader(table, f"exercises.{exercise_id}", path), packs_dir)
+        _read_exercise(exercise_id, TableReader(table, f"exercises.{exercise_id}", path), packs_dir)
         for exercise_id, table in exercises_table.table.items()
     ]
     if not exercises:
@@ -252,11 +184,14 @@ def load_course(path: Path) -> Course:
         exercises=tuple(exercises),
         path=path,
         packs_dir=packs_dir,
-        assignments=read_assignments(_Reader(root.get("assignments", dict, {}), "assignments", path), exercises),
+        assignments=read_assignments(
+            TableReader(root.get("assignments", dict, {}), "assignments", path),
+            {exercise.id: exercise.max_score for exercise in exercises},
+        ),
     )
 
 
-def _packs_dir(reader: _Reader, path: Path) -> Path | None:
+def _packs_dir(reader: TableReader, path: Path) -> Path | None:
     """The course's packs folder: `[course] packs` (relative to course.toml), else packs/ if it exists."""
     named = reader.get("packs", str, None)
     folder = (path.parent / (named or DEFAULT_PACKS_FOLDER)).resolve()
@@ -270,7 +205,7 @@ def _packs_dir(reader: _Reader, path: Path) -> Path | None:
     return folder if folder.is_dir() else None
 
 
-def _read_limits(reader: _Reader, default: Limits) -> Limits:
+def _read_limits(reader: TableReader, default: Limits) -> Limits:
     reader.reject_unknown(["time_limit_s", "memory_limit_mb", "output_limit_kb"])
     limits = Limits(
         time_limit_s=float(reader.get("time_limit_s", (int, float), default.time_limit_s)),
@@ -283,7 +218,7 @@ def _read_limits(reader: _Reader, default: Limits) -> Limits:
     return limits
 
 
-def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) -> ExerciseSpec:
+def _read_exercise(exercise_id: str, reader: TableReader, packs_dir: Path | None) -> ExerciseSpec:
     reader.reject_unknown(["module", "title", "functions", "seeds", "hidden_seeds", "rtol", "atol", "tests"])
     module = reader.get("module", str, what=f"the student module (file name without .py) that holds {exercise_id}")
     if not module.isidentifier():
@@ -303,12 +238,12 @@ def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) ->
         )
     seeds = _read_seeds(reader, "seeds", required=True)
     hidden_seeds = _read_seeds(reader, "hidden_seeds", required=False)
-    tests_reader = _Reader(
+    tests_reader = TableReader(
         reader.get("tests", dict, what="a table of test name = { points = N }"), f"{reader.where}.tests", reader.path
     )
     tests = []
     for name, table in tests_reader.table.items():
-        test_reader = _Reader(table, f"{tests_reader.where}.{name}", reader.path)
+        test_reader = TableReader(table, f"{tests_reader.where}.{name}", reader.path)
         test_reader.reject_unknown(["points", "hidden"])
         points = test_reader.get("points", int)
         if points < 0:
@@ -345,7 +280,7 @@ def _read_exercise(exercise_id: str, reader: _Reader, packs_dir: Path | None) ->
     )
 
 
-def _read_seeds(reader: _Reader, key: str, *, required: bool) -> list[int]:
+def _read_seeds(reader: TableReader, key: str, *, required: bool) -> list[int]:
     seeds = reader.get(key, list, ... if required else [], what="a list of integer seeds")
     if (required and not seeds) or not all(isinstance(seed, int) and not isinstance(seed, bool) for seed in seeds):
         raise ConfigError(
@@ -355,71 +290,3 @@ def _read_seeds(reader: _Reader, key: str, *, required: bool) -> list[int]:
         )
     checked: list[int] = seeds
     return checked
-
-
-def read_assignments(reader: _Reader, exercises: list[ExerciseSpec]) -> tuple[Assignment, ...]:
-    """The [assignments.NAME] tables: each exercise in exactly one, the points of each adding to 100."""
-    by_id = {exercise.id: exercise for exercise in exercises}
-    owner: dict[str, str] = {}
-    assignments = []
-    for name, table in reader.table.items():
-        where = f"assignments.{name}"
-        table_reader = _Reader(table, where, reader.path)
-        table_reader.reject_unknown(["title", "exercises", "points"])
-        members = table_reader.get("exercises", list, what='the ids of its exercises, exercises = ["..."]')
-        if not members or not all(isinstance(member, str) for member in members):
-            raise ConfigError(
-                f"'{where}.exercises' must be a non-empty list of exercise ids, received {members!r}.",
-                path=reader.path,
-                key=f"{where}.exercises",
-            )
-        for member in members:
-            if member not in by_id:
-                raise ConfigError(
-                    f"'{where}.exercises' names {member!r}, which is no [exercises.ID] of this course."
-                    f"{_suggest(member, list(by_id))} The exercises are: {', '.join(by_id)}.",
-                    path=reader.path,
-                    key=f"{where}.exercises",
-                )
-            if member in owner:
-                raise ConfigError(
-                    f"{member!r} is in two assignments, {owner[member]!r} and {name!r}: an exercise belongs to one.",
-                    path=reader.path,
-                    key=f"{where}.exercises",
-                )
-            owner[member] = name
-        points = table_reader.get("points", int, None)
-        parts = [f"{member} {by_id[member].max_score}" for member in members]
-        total = sum(by_id[member].max_score for member in members)
-        if points is not None and points != ASSIGNMENT_POINTS:
-            raise ConfigError(
-                f"'{where}.points' is {points}: an assignment is worth {ASSIGNMENT_POINTS} points. Write"
-                f" points = {ASSIGNMENT_POINTS} to scale its tests' points ({' + '.join(parts)} = {total}) to"
-                f" {ASSIGNMENT_POINTS}, or leave it out when they add to {ASSIGNMENT_POINTS} themselves.",
-                path=reader.path,
-                key=f"{where}.points",
-            )
-        if points is None and total != ASSIGNMENT_POINTS:
-            raise ConfigError(
-                f"The points of assignment {name!r} add to {total} ({' + '.join(parts)}), not"
-                f" {ASSIGNMENT_POINTS}: change its tests' points by {ASSIGNMENT_POINTS - total:+d} in all, or"
-                f" write points = {ASSIGNMENT_POINTS} in [{where}] to scale them to {ASSIGNMENT_POINTS}.",
-                path=reader.path,
-                key=where,
-            )
-        if total <= 0:
-            raise ConfigError(
-                f"The tests of assignment {name!r} are worth 0 points: give them points.", path=reader.path
-            )
-        assignments.append(
-            Assignment(name=name, title=table_reader.get("title", str, name), exercises=tuple(members), points=points)
-        )
-    unassigned = [exercise.id for exercise in exercises if exercise.id not in owner]
-    if assignments and unassigned:
-        raise ConfigError(
-            f"Exercise(s) {', '.join(unassigned)} are in no assignment: add each to the exercises of one"
-            " [assignments.NAME] table.",
-            path=reader.path,
-            key="assignments",
-        )
-    return tuple(assignments)

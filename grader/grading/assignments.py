@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.course.config import ASSIGNMENT_POINTS, Course
+from grader.course.assignments import ASSIGNMENT_POINTS
+from grader.course.config import Course
 from grader.results import ExerciseResult
 
 
