@@ -35,14 +35,12 @@ def grade_cell_id(exercise_id: str, test_name: str) -> str:
     return f"{exercise_id}-{test_name}"
 
 
-def symbols(exercise_id: str) -> tuple[str, str]:
-    """The names that define an exercise: its function (`square_loss`) or its class (`SimpleDense`)."""
-    return exercise_id, "".join(part.capitalize() for part in exercise_id.split("_"))
-
-
-def exercise_symbols(exercise: ExerciseSpec) -> tuple[str, ...]:
-    """The names that define an exercise: those course.toml's `functions` lists, else `symbols` of its id."""
-    return exercise.functions or symbols(exercise.id)
+def symbols(exercise: ExerciseSpec) -> tuple[str, ...]:
+    """The names that define an exercise: those course.toml lists in its `functions`, else its function
+    (`square_loss`) or its class (`SimpleDense`), named after the exercise."""
+    if exercise.functions:
+        return exercise.functions
+    return exercise.id, "".join(part.capitalize() for part in exercise.id.split("_"))
 
 
 def docstring_markdown(doc: str) -> str:
@@ -106,9 +104,9 @@ def _nbgrader_markers(text: str) -> str:
 
 
 def _exercise_markdown(
-    node: ast.FunctionDef | ast.ClassDef, exercise: ExerciseSpec, number: int, lines: list[str], *, heading: bool = True
+    node: ast.FunctionDef | ast.ClassDef, exercise: ExerciseSpec, number: int, lines: list[str]
 ) -> str:
-    parts = [f"### Exercise {number}: {exercise.title} ({exercise.max_score} points)"] if heading else []
+    parts = [f"### Exercise {number}: {exercise.title} ({exercise.max_score} points)"]
     if isinstance(node, ast.ClassDef):
         parts += [f"Complete the class `{node.name}`.", docstring_markdown(ast.get_docstring(node) or "")]
         for method in (n for n in node.body if isinstance(n, ast.FunctionDef)):
@@ -118,8 +116,12 @@ def _exercise_markdown(
                     docstring_markdown(ast.get_docstring(method) or ""),
                 ]
     else:
-        parts += [f"`{node.name}({ast.unparse(node.args)})`", docstring_markdown(ast.get_docstring(node) or "")]
+        parts += _function_markdown(node)
     return "\n\n".join(part for part in parts if part)
+
+
+def _function_markdown(node: ast.FunctionDef) -> list[str]:
+    return [f"`{node.name}({ast.unparse(node.args)})`", docstring_markdown(ast.get_docstring(node) or "")]
 
 
 def module_layout(course: Course, module: str, path: Path, first_number: int = 1) -> ModuleLayout:
@@ -143,7 +145,7 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
             end += 1  # Indented comments after the last statement (# END SOLUTION) belong to it.
         text = "\n".join(lines[previous:end]).strip("\n")
         previous = end
-        exercise = next((e for e in exercises if getattr(node, "name", None) in exercise_symbols(e)), None)
+        exercise = next((e for e in exercises if getattr(node, "name", None) in symbols(e)), None)
         if exercise is None:
             if any(_REGION.match(line) for line in text.splitlines()):
                 raise ConfigError(
@@ -161,18 +163,17 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
             continue
         assert isinstance(node, (ast.FunctionDef, ast.ClassDef))
         earlier = found.get(exercise.id)
-        number = first_number + exercises.index(exercise)
-        markdown = _exercise_markdown(node, exercise, number, lines, heading=earlier is None)
-        if earlier is not None:
-            # An exercise of several functions is one solution cell, its functions in the module's order.
-            markdown = f"{earlier.markdown}\n\n{markdown}"
-            text = f"{earlier.solution}\n\n\n{text}"
+        if earlier is not None and isinstance(node, ast.FunctionDef):
+            # An exercise of several functions (its `functions` in course.toml): one solution cell for them all.
+            markdown = "\n\n".join([earlier.markdown, *(part for part in _function_markdown(node) if part)])
+            found[exercise.id] = ExerciseCode(exercise, markdown, f"{earlier.solution}\n\n\n{_nbgrader_markers(text)}")
+            continue
+        markdown = _exercise_markdown(node, exercise, first_number + exercises.index(exercise), lines)
         found[exercise.id] = ExerciseCode(exercise, markdown, _nbgrader_markers(text))
     absent = [e.id for e in exercises if e.id not in found]
     if absent:
         raise ConfigError(
-            f"no function or class defines {', '.join(absent)} (looked for"
-            f" {', '.join(n for e in exercises if e.id in absent for n in exercise_symbols(e))}).",
+            f"no function or class defines {', '.join(absent)} (looked for {', '.join(n for e in exercises if e.id in absent for n in symbols(e))}).",
             path=path,
         )
     heading, _, rest = docstring_markdown(doc).partition("\n")

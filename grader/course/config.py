@@ -54,8 +54,8 @@ class ExerciseSpec:
     pack: Pack = field(compare=False)
     # Seeds of the hidden tests: with the instructor only, removed from a student release.
     hidden_seeds: tuple[int, ...] = ()
-    # The functions (or classes) the students write for it, when they are not named after the
-    # exercise: an exercise of several functions lists them (course.toml's `functions`).
+    # The functions or classes the students write for it, when it is not one named after the
+    # exercise (`square_loss`, `SimpleDense`): course.toml's `functions = [...]`.
     functions: tuple[str, ...] = ()
 
     @property
@@ -228,11 +228,11 @@ def _read_exercise(exercise_id: str, reader: TableReader, packs_dir: Path | None
             path=reader.path,
             key=f"{reader.where}.module",
         )
-    functions = reader.get("functions", list, [], what="the names of the functions or classes the students write")
+    functions = reader.get("functions", list, [], what="the names of the functions the students write")
     if not all(isinstance(name, str) and name.isidentifier() for name in functions):
         raise ConfigError(
             f"'{reader.where}.functions' must be a list of Python names (the functions or classes the students"
-            f" write), received {functions!r}.",
+            f" write for {exercise_id}), received {functions!r}.",
             path=reader.path,
             key=f"{reader.where}.functions",
         )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from grader.course.cells import SETUP_ID, canonical_cells, exercise_symbols, given_id, grade_cell_id
+from grader.course.cells import SETUP_ID, canonical_cells, given_id, grade_cell_id, symbols
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import UsageError
 
@@ -65,13 +65,14 @@ def unreadable(course: Course, problem: str) -> Conversion:
 
 
 def _placeholder(exercise: ExerciseSpec, message: str) -> str:
-    """Every name of the exercise, each raising `message` when used (as a function, and as a class for CamelCase)."""
+    """Both names of the exercise (or each of its `functions`), each raising `message` when used."""
     raising = f"raise NotImplementedError({message!r})"
-    return "\n\n".join(
-        f"class {name}:\n    def __init__(self, *args, **kwargs):\n        {raising}\n"
-        if name[:1].isupper()
-        else f"def {name}(*args, **kwargs):\n    {raising}\n"
-        for name in exercise_symbols(exercise)
+    if exercise.functions:
+        return "\n\n\n".join(f"def {name}(*args, **kwargs):\n    {raising}\n" for name in exercise.functions)
+    function, cls = symbols(exercise)
+    return (
+        f"def {function}(*args, **kwargs):\n    {raising}\n\n\n"
+        f"class {cls}:\n    def __init__(self, *args, **kwargs):\n        {raising}\n"
     )
 
 
@@ -144,27 +145,32 @@ def assemble(
             modules[module] = unreadable(course, problem).modules[module]
             missing += [e.id for e in course.exercises if e.module == module]
             continue
-        parts, used = [str(given[module])], set()
+        parts, used = [str(given[module])], set[int]()
         for exercise in (e for e in course.exercises if e.module == module):
             visible = parsed[: (limits or {}).get(exercise.id, len(parsed))]
-            # The last cell that defines each of the exercise's names, in the notebook's order.
-            found = {
-                next((i for i in reversed(range(len(visible))) if name in visible[i].names), None)
-                for name in exercise_symbols(exercise)
-            }
-            indices = sorted(i for i in found if i is not None)
-            if not indices:
+            # The last cell that defines the exercise (its function or its class), or each of its
+            # `functions`: an exercise's functions may be written in separate cells.
+            groups = [(name,) for name in exercise.functions] if exercise.functions else [symbols(exercise)]
+            indexes = [
+                next((i for i in reversed(range(len(visible))) if visible[i].names & set(group)), None)
+                for group in groups
+            ]
+            if None in indexes:
+                wanted = " and ".join(
+                    " or ".join(sorted(group)) for group, index in zip(groups, indexes, strict=True) if index is None
+                )
                 problem = (
-                    f"{notebook} has no code cell that defines {' or '.join(sorted(set(exercise_symbols(exercise))))}"
+                    f"{notebook} has no code cell that defines {wanted}"
                     f" above the tests of {exercise.id}: run its solution cell ({exercise.id}) first, or copy the"
                     " cell back from the released notebook if it was deleted or renamed"
                 )
                 out_messages.append(problem)
                 missing.append(exercise.id)
                 parts.append(_placeholder(exercise, problem))
-            for index in (i for i in indices if i not in used):
-                used.add(index)
-                parts.append(visible[index].kept)
+            else:
+                for index in sorted({i for i in indexes if i is not None} - used):
+                    used.add(index)
+                    parts.append(visible[index].kept)
         modules[module] = "\n\n\n".join(part.strip("\n") for part in parts) + "\n"
     return Conversion(modules, tuple(out_messages), tuple(missing))
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.course.cells import exercise_symbols, layouts, module_layout
+from grader.course.cells import layouts, module_layout, symbols
 from grader.course.config import Course, load_course
 from grader.errors import ConfigError
 from grader.intake.notebook import assemble
@@ -16,9 +16,9 @@ COURSE = (ROOT / "course.toml").read_text()
 
 
 def test_functions_name_the_exercise_and_default_to_its_id(course: Course) -> None:
-    """exercise_symbols is course.toml's `functions` when given, else the exercise id and its CamelCase."""
-    assert exercise_symbols(course.exercise("keras_model")) == ("build_model", "train_and_evaluate")
-    assert exercise_symbols(course.exercise("simple_dense")) == ("simple_dense", "SimpleDense")
+    """symbols is course.toml's `functions` when given, else the exercise id and its CamelCase."""
+    assert symbols(course.exercise("keras_model")) == ("build_model", "train_and_evaluate")
+    assert symbols(course.exercise("simple_dense")) == ("simple_dense", "SimpleDense")
 
 
 def test_functions_must_be_python_names(tmp_path: Path) -> None:
