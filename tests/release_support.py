@@ -25,6 +25,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.course.config import Course
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
@@ -224,3 +226,14 @@ def solution_leaks(files: dict[str, str]) -> list[str]:
         for line in filter(is_telling, lines):
             leaks += [f"{name}: {line!r} from {module}" for name, text in squashed.items() if line in text]
     return leaks
+
+
+def public_points(course: Course, exercise_id: str | None = None) -> int:
+    """The public tests' points of the course (or of one exercise): what a student release grades."""
+    return sum(
+        test.points
+        for exercise in course.exercises
+        if exercise_id in (None, exercise.id)
+        for test in exercise.tests
+        if not test.hidden
+    )

@@ -113,7 +113,7 @@ def test_grade_batch_gives_the_same_points_per_exercise(cycle: dict[str, Any], c
 
 
 def test_grade_check_of_the_notebook_matches_autograde(cycle: dict[str, Any], course: Course) -> None:
-    """`grade check NOTEBOOK.ipynb` scores the reference notebook full marks, timed next to autograde."""
+    """`grade check NOTEBOOK.ipynb` gives the reference notebook full marks, timed next to autograde."""
     assert cycle["check"]["score"] == cycle["check"]["max_score"] == course.max_score
     times = cycle["times"]
     assert times["nbgrader autograde reference"] > 0 and times["grade check reference"] > 0

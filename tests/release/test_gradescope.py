@@ -103,7 +103,7 @@ def test_scripts_are_valid_bash(unpacked: Path) -> None:
 def test_run_autograder_grades_a_repository_submission(
     unpacked: Path, autograder_bin: Path, tmp_path: Path, course: Course
 ) -> None:
-    """A submitted repository with gradients.py a stub: all points but acceleration's 15, hidden tests after_published with no message."""
+    """A submitted repository with gradients.py a stub: all but acceleration's 15, hidden tests after_published with no message."""
     root = tmp_path / "autograder"
     repository = root / "submission"
     shutil.copytree(EXERCISES, repository / "exercises")
@@ -113,8 +113,9 @@ def test_run_autograder_grades_a_repository_submission(
     (repository / "README.md").write_text("my work\n")
     done, results = run_autograder(unpacked, autograder_bin, root)
     assert done.returncode == 0, done.stderr
-    assert results["score"] == course.max_score - 15 == sum(test["score"] for test in results["tests"])
-    assert len(results["tests"]) == sum(len(e.tests) for e in course.exercises) and all(
+    expected_score = course.max_score - course.exercise("acceleration").max_score
+    assert results["score"] == expected_score == sum(test["score"] for test in results["tests"])
+    assert len(results["tests"]) == sum(len(exercise.tests) for exercise in course.exercises) and all(
         set(test) >= TEST_FIELDS for test in results["tests"]
     )
     by_name = {test["name"]: test for test in results["tests"]}
@@ -130,7 +131,7 @@ def test_run_autograder_grades_a_repository_submission(
         for test in acceleration
     )
     assert results["extra_data"]["isolation"] == "rlimits" and results["extra_data"]["environment"]["device"]
-    assert f"{course.max_score - 15}/{course.max_score}" in done.stdout
+    assert f"{expected_score}/{course.max_score}" in done.stdout
 
 
 def test_run_autograder_writes_results_even_when_it_cannot_grade(
