@@ -34,7 +34,14 @@ def test_bundled_course_loads_with_100_points() -> None:
     assert sum(e.max_score for e in course.exercises[:5]) == 100
     assert course.modules[:4] == ("linear_classifier", "simple_dense", "gradients", "validation")
     # The chapter's exercises (issue 12), each in a module of its own.
-    chapter = {"tensors_and_variables": "tensors", "first_derivative": "derivatives", "perceptron": "perceptron"}
+    chapter = {
+        "tensors_and_variables": "tensors",
+        "first_derivative": "derivatives",
+        "perceptron": "perceptron",
+        "keras_model": "keras_models",
+        "sequential_add_pop": "sequential",
+        "layer_shapes": "layer_shapes",
+    }
     assert {e.id: e.module for e in course.exercises if e.id in chapter} == chapter
     assert set(chapter.values()) <= set(course.modules)
 

@@ -27,6 +27,9 @@ GRADED = {
     "tensors": {"constant_tensors", "update_variable"},
     "derivatives": {"first_derivative"},
     "perceptron": {"dense_forward", "collapse_linear_layers"},
+    "keras_models": {"build_model", "train_and_evaluate"},
+    "sequential": {"stack_dense_layers", "remove_last_layer"},
+    "layer_shapes": {"dense_output_shape", "lstm_output_shape"},
 }
 
 

@@ -1,0 +1,1 @@
+"""The layer_shapes exercise pack."""

@@ -1,0 +1,1 @@
+"""The sequential_add_pop exercise pack."""
