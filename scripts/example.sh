@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up, then grade the bundled example: the reference solutions (100/100) and a sample
-# submission with three mistakes (it loses their points, and each failure says why).
+# Set up, then grade the bundled example: the reference solutions (228/228, 100 in each assignment) and a sample
+# submission with mistakes in most exercises and one module left a stub (it loses their points, and each
+# failure says why).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh

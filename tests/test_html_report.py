@@ -41,7 +41,7 @@ def test_student_report_renders_at_desktop_width(sample_html: Path, browser: Bro
     rendered = browser.render(sample_html, DESKTOP, screenshot=tmp_path / "student.png")
     assert_readable(rendered)
     assert {figure["id"] for figure in rendered.figures} == FIGURES
-    assert "77/100" in rendered.text and "hint: You summed the squared differences" in rendered.text
+    assert "163/228" in rendered.text and "hint: You summed the squared differences" in rendered.text
 
 
 def test_student_report_is_readable_on_a_phone(sample_html: Path, browser: Browser) -> None:

@@ -47,21 +47,27 @@ def test_same_submission_three_times_identical(grade_folder: Callable[..., Grade
     """Three gradings of the sample submission give identical results, messages and hints included."""
     results = [comparable(grade_folder(SAMPLE)) for _ in range(3)]
     assert results[0] == results[1] == results[2]
-    assert 0 < results[0]["score"] < 100
+    assert 0 < results[0]["score"] < results[0]["max_score"]
 
 
-def test_sample_submission_loses_exactly_its_three_mistakes(
+def test_sample_submission_loses_exactly_its_mistakes(
     grade_folder: Callable[..., GradeResult], solutions_result: GradeResult
 ) -> None:
-    """The sample's three mistakes cost their exercises' tests and hint at them; the rest keeps full marks."""
+    """The sample's mistakes (and its one stub) cost their exercises' tests and hint at them; the rest keeps full marks."""
     result = grade_folder(SAMPLE)
     by_exercise = {exercise.id: exercise for exercise in result.exercises}
-    assert by_exercise["training_step"].score == 30
-    assert by_exercise["acceleration"].score == 15
-    for exercise_id in ("square_loss", "simple_dense", "split_validation"):
-        assert by_exercise[exercise_id].score < by_exercise[exercise_id].max_score, exercise_id
+    for exercise_id in ("training_step", "acceleration", "tensors_and_variables", "keras_model"):
+        assert by_exercise[exercise_id].score == by_exercise[exercise_id].max_score, exercise_id
+    for exercise_id in ("square_loss", "simple_dense", "split_validation", "perceptron", "sequential_add_pop"):
+        assert 0 < by_exercise[exercise_id].score < by_exercise[exercise_id].max_score, exercise_id
+    # No tape.watch: every test of first_derivative is lost; layer_shapes is still the stub.
+    assert by_exercise["first_derivative"].score == 0 and by_exercise["layer_shapes"].score == 0
+    assert (result.score, result.max_score) == (163, 228)
     hints = " ".join(test.hint for _, test in result.tests)
     assert "sum" in hints and "activation" in hints.lower() and "permutation" in hints
+    assert "watch" in hints
+    messages = " ".join(test.message for exercise, test in result.tests if exercise.id == "layer_shapes")
+    assert "not implemented yet" in messages
 
 
 def test_cli_json_exit_codes() -> None:

@@ -201,7 +201,7 @@ def test_memory_watchdog_stops_a_growing_tree(tmp_path: Path) -> None:
 
 
 def test_check_in_a_spaced_non_ascii_folder_on_a_cp1252_console(tmp_path: Path) -> None:
-    """`grade check` of the sample in `José/My Course`, console cp1252: the table, 77/100, exit 1, no crash."""
+    """`grade check` of the sample in `José/My Course`, console cp1252: the table, 163/228, exit 1, no crash."""
     folder = tmp_path / "José" / "My Course"
     shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns("__pycache__"))
     completed = subprocess.run(
@@ -214,7 +214,7 @@ def test_check_in_a_spaced_non_ascii_folder_on_a_cp1252_console(tmp_path: Path) 
     text = completed.stdout.decode("cp1252")
     errors = completed.stderr.decode("cp1252", errors="replace")
     assert completed.returncode == 1, errors[-3000:]
-    assert "Total: 77/100" in text and "square_loss" in text and "isolation: portable" in text
+    assert "Total: 163/228" in text and "square_loss" in text and "isolation: portable" in text
     assert "José" in text
     assert "UnicodeEncodeError" not in errors and "no namespaces" in errors
 
@@ -260,4 +260,4 @@ def test_portable_and_bubblewrap_give_the_sample_the_same_grades() -> None:
             for test in exercise["tests"]
         }
     assert results["portable"] == results["bubblewrap"]
-    assert sum(results["portable"].values()) == 77
+    assert sum(results["portable"].values()) == 163

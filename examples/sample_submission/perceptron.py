@@ -1,0 +1,64 @@
+"""A dense layer by hand, and why layers need a non-linearity.
+
+This module follows the notes on the perceptron and the multilayer perceptron: a dense
+layer computes `activation(inputs @ W + b)`. Without an activation, two stacked layers
+compute `(inputs @ W1 + b1) @ W2 + b2`, which is one linear layer with the weights
+`W1 @ W2` and the bias `b1 @ W2 + b2`: depth adds nothing unless a non-linearity sits
+between the layers.
+
+Example:
+
+```python
+outputs = dense_forward(inputs, W, b, activation=tf.nn.relu)
+W, b = collapse_linear_layers(W1, b1, W2, b2)
+```
+"""
+
+import tensorflow as tf
+
+
+def dense_forward(inputs, W, b, activation=None):
+    """Return the output of a dense layer, `activation(inputs @ W + b)`.
+
+    Multiply the inputs by the weights with `tf.matmul`, add the bias (broadcast over the
+    samples), and apply `activation` to the result when one is given. With
+    `activation=None` the layer is linear: return `inputs @ W + b` as it is.
+
+    Args:
+        inputs: A float32 tensor of shape `(num_samples, input_dim)`.
+        W: A float32 tensor of shape `(input_dim, units)`.
+        b: A float32 tensor of shape `(units,)`.
+        activation: A callable applied element-wise, such as `tf.nn.relu`, or `None`.
+
+    Returns:
+        A float32 tensor of shape `(num_samples, units)`.
+
+    Follows the notes on the perceptron ("Activation functions") and on `Dense`.
+    """
+    outputs = tf.matmul(inputs, W) + b
+    if activation is not None:
+        outputs = activation(outputs)
+    return outputs
+
+
+def collapse_linear_layers(W1, b1, W2, b2):
+    """Return the weights `(W, b)` of the one linear layer that equals two stacked ones.
+
+    Two linear layers give `(inputs @ W1 + b1) @ W2 + b2`. Expand the product: it is
+    `inputs @ (W1 @ W2) + (b1 @ W2 + b2)`. Return that single weight matrix and bias.
+
+    Args:
+        W1: A float32 tensor of shape `(input_dim, hidden_units)`.
+        b1: A float32 tensor of shape `(hidden_units,)`.
+        W2: A float32 tensor of shape `(hidden_units, units)`.
+        b2: A float32 tensor of shape `(units,)`.
+
+    Returns:
+        A tuple `(W, b)`: a float32 tensor of shape `(input_dim, units)` and one of shape
+        `(units,)`.
+
+    Follows the notes on the multilayer perceptron ("why layers need a non-linearity").
+    """
+    W = tf.matmul(W1, W2)
+    b = b2
+    return W, b
