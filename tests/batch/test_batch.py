@@ -18,8 +18,10 @@ from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
 from grader.intake.submissions import Source, SourceKind, discover, intake
+from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
 from grader.sandbox.processes import descendants
 from tests.conftest import ROOT, SOLUTIONS, run_grade
+from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission
 
 MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
 MUTANTS = ROOT / "tests" / "mutants"
@@ -303,3 +305,31 @@ def test_batch_of_one_assignment_grades_its_exercises_only(tmp_path: Path, cours
     assert row.result is not None
     assert [exercise["id"] for exercise in row.result["exercises"]] == [exercise.id for exercise in chosen]
     assert row.result["extra"]["assignments"][0]["grade"] == 100.0
+
+
+def test_a_submission_that_kills_its_pool_twice_is_an_error_row_and_the_batch_goes_on(
+    tmp_path: Path, course: Course
+) -> None:
+    """The killer's row is an error naming the two deaths; the submission graded next in that worker scores full marks."""
+    if detect_isolation().name != BUBBLEWRAP:
+        pytest.skip("the pool killer ends the pool's bwrap process: bubblewrap is not usable here")
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    for student, make in (("a-killer", pool_killer_submission), ("b-observer", observer_submission)):
+        folder = make(tmp_path / student)
+        submission_zip(inputs, student, {f"{module}.py": (folder / f"{module}.py").read_bytes() for module in MODULES})
+    with PoolKiller(times=2) as killer:
+        report = run_batch(
+            inputs=[inputs],
+            gradebook_path=tmp_path / "gb.sqlite",
+            course=course,
+            jobs=1,
+            exercise_ids=[OBSERVED_EXERCISE],
+            work_dir=tmp_path,
+        )
+    assert killer.kills == 2
+    rows = {row.student: row for row in report.rows}
+    assert rows["a-killer"].status == ERROR and "stopped the warm sandbox 2 times" in rows["a-killer"].error
+    assert (rows["b-observer"].status, rows["b-observer"].score) == (OK, rows["b-observer"].max_score), rows[
+        "b-observer"
+    ].result
