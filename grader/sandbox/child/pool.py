@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import stat
@@ -33,20 +34,54 @@ WIPE_TIMEOUT_S = 60.0
 MAX_MODULES = 64
 
 
-def _clear(folder: str) -> None:
-    """Remove everything inside `folder` (not the folder), opening up what its owner closed."""
+def _unescape(field: str) -> str:
+    """A path of /proc/self/mountinfo, whose spaces and backslashes are written as octal escapes."""
+    return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), field)
+
+
+def kept_paths(folders: list[str]) -> tuple[frozenset[str], frozenset[str]]:
+    """What a wipe of `folders` leaves: the mount points inside them (the Python prefix bound read-only below
+    /tmp, when the grader's environment lives there) and every folder on the way to one."""
+    prefixes = tuple(folder.rstrip("/") + "/" for folder in folders)
+    mounts: set[str] = set()
+    try:
+        with open("/proc/self/mountinfo", encoding="utf-8", errors="replace") as stream:
+            for line in stream:
+                fields = line.split()
+                if len(fields) > 4 and _unescape(fields[4]).startswith(prefixes):
+                    mounts.add(_unescape(fields[4]))
+    except OSError:
+        pass
+    ancestors: set[str] = set()
+    for mount in mounts:
+        parent = os.path.dirname(mount)
+        while parent.startswith(prefixes):
+            ancestors.add(parent)
+            parent = os.path.dirname(parent)
+    return frozenset(mounts), frozenset(ancestors)
+
+
+def _clear(folder: str, kept: tuple[frozenset[str], frozenset[str]]) -> None:
+    """Remove everything inside `folder` (not the folder), opening up what its owner closed; mount points and
+    the folders leading to them stay (their other entries go)."""
+    mounts, ancestors = kept
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return
     for entry in entries:
+        if entry.path in mounts:
+            continue
+        if entry.path in ancestors:
+            _clear(entry.path, kept)
+            continue
         try:
             if entry.is_dir(follow_symlinks=False):
                 try:
                     os.chmod(entry.path, stat.S_IRWXU)
                 except OSError:
                     pass
-                _clear(entry.path)
+                _clear(entry.path, kept)
                 os.rmdir(entry.path)
             else:
                 os.unlink(entry.path)
@@ -54,13 +89,21 @@ def _clear(folder: str) -> None:
             continue
 
 
-def _remaining(folders: list[str]) -> list[str]:
+def _remaining(folders: list[str], kept: tuple[frozenset[str], frozenset[str]]) -> list[str]:
+    mounts, ancestors = kept
     left: list[str] = []
     for folder in folders:
         try:
-            left += [os.path.join(folder, name) for name in sorted(os.listdir(folder))]
+            names = sorted(os.listdir(folder))
         except OSError as error:
             left.append(f"{folder} ({error.strerror})")
+            continue
+        for name in names:
+            path = os.path.join(folder, name)
+            if path in ancestors:
+                left += _remaining([path], kept)
+            elif path not in mounts:
+                left.append(path)
     return left
 
 
@@ -154,6 +197,7 @@ def wipe(folders: list[str], uid: int | None, ipc: bool = False) -> list[str]:
 
     # Loaded here: the wipe may run as a uid that cannot read the standard library (rlimits, as root).
     libc = ctypes.CDLL(None, use_errno=True)
+    kept = kept_paths(folders)
     pid = os.fork()
     if pid == 0:
         try:
@@ -162,7 +206,7 @@ def wipe(folders: list[str], uid: int | None, ipc: bool = False) -> list[str]:
                 os.setresgid(uid, uid, uid)
                 os.setresuid(uid, uid, uid)
             for folder in folders:
-                _clear(folder)
+                _clear(folder, kept)
             if ipc or uid is not None:
                 _remove_ipc(libc)
         finally:
@@ -178,8 +222,8 @@ def wipe(folders: list[str], uid: int | None, ipc: bool = False) -> list[str]:
             return [f"the wipe did not end within {WIPE_TIMEOUT_S:g} s"]
         time.sleep(0.01)
     for folder in folders:
-        _clear(folder)
-    left = _remaining(folders)
+        _clear(folder, kept)
+    left = _remaining(folders, kept)
     if ipc or uid is not None:
         left += [f"System V {kind} {ident}" for kind, ident in _ipc_objects(None if ipc else uid)]
     return left
