@@ -32,6 +32,12 @@ def _what_was_left():
     in_bubblewrap = here == "/submission"
     me = _os.getpid()
     folders = {"/tmp", "/dev/shm", "/var/tmp", _os.environ.get("HOME", "/tmp"), _os.environ.get("TMPDIR", "/tmp")}
+    # Mount points (the grader's environment bound read-only below /tmp) and the folders leading to them are
+    # the sandbox's own, not a submission's.
+    mounts = []
+    with open("/proc/self/mountinfo") as mountinfo:
+        for line in mountinfo:
+            mounts.append(line.split()[4])
     for folder in sorted(folders):
         try:
             entries = list(_os.scandir(folder))
@@ -39,10 +45,15 @@ def _what_was_left():
             continue
         private = in_bubblewrap or folder in (_os.environ.get("HOME"), _os.environ.get("TMPDIR"))
         # Outside bubblewrap /tmp is the host's: only what a sandbox uid left there counts.
-        left = [e.name for e in entries if private or 1_900_000_000 <= e.stat(follow_symlinks=False).st_uid < 1_901_000_000]
+        left = [
+            e.name
+            for e in entries
+            if not any(mount == e.path or mount.startswith(e.path + "/") for mount in mounts)
+            and (private or 1_900_000_000 <= e.stat(follow_symlinks=False).st_uid < 1_901_000_000)
+        ]
         if left:
             seen.append(f"{folder}: {sorted(left)[:6]}")
-    extra = set(_os.listdir(here)) - {"linear_classifier.py", "simple_dense.py", "gradients.py", "validation.py"}
+    extra = set(_os.listdir(here)) - set(MODULE_FILES)
     if extra:
         seen.append(f"{here}: {sorted(extra)[:6]}")
     parents = {}
@@ -95,7 +106,9 @@ def observer_submission(folder: Path) -> Path:
     """The observer in `folder`: the reference solutions, its validation.py looking around first."""
     shutil.copytree(SOLUTIONS, folder, ignore=shutil.ignore_patterns("__pycache__"))
     validation = folder / "validation.py"
-    validation.write_text(OBSERVER_PRELUDE + "\n" + validation.read_text(encoding="utf-8"), encoding="utf-8")
+    module_files = sorted(path.name for path in SOLUTIONS.glob("*.py"))
+    prelude = f"MODULE_FILES = {module_files!r}\n" + OBSERVER_PRELUDE
+    validation.write_text(prelude + "\n" + validation.read_text(encoding="utf-8"), encoding="utf-8")
     return folder
 
 
