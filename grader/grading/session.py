@@ -278,12 +278,12 @@ class Reference:
     def start(self) -> None:
         """Start the reference sandbox early, so that its TensorFlow import overlaps the student's.
 
-        Not with a warm cache (its answers are likely all there), nor while another process
-        computes this course's answers (they will be read from the cache when it is done).
+        Not with a warm cache (its answers are likely all there). It takes no lock: a process
+        that starts early and then waits for work (a batch worker) must not hold the cache's lock
+        while idle, or every other worker waits for it; the lock is taken when an answer is
+        missing, and released when that grading ends (`flush`).
         """
-        if self.cache is None:
-            self._start_sandbox()
-        elif not self.memo and self.cache.try_lock():
+        if self.cache is None or not self.memo:
             self._start_sandbox()
 
     def call(self, exercise: ExerciseSpec, probe: str, **args: Any) -> Any:
