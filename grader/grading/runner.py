@@ -235,6 +235,8 @@ def grade(
         environment = student.environment()
     finally:
         student.close()
+        # What the reference computed goes to the course's cache now, for the next grading anywhere.
+        reference.flush()
     if plugin.config_errors:
         raise plugin.config_errors[0]
     if plugin.missing:
