@@ -35,6 +35,8 @@ from grader.sandbox.pool import WarmPool  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
+# Every module of the course, as a student hands them in (one per file in solutions/).
+COURSE_MODULES = tuple(sorted(path.stem for path in SOLUTIONS.glob("*.py")))
 
 
 @pytest.fixture(scope="session", autouse=True)

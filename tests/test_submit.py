@@ -17,9 +17,9 @@ from grader.course.config import load_course
 from grader.errors import UsageError
 from grader.intake.archive import MAX_MODULE_BYTES, parse_manifest
 from grader.submit import submission_time
-from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
+from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SOLUTIONS, run_grade
 
-MODULES = ["gradients.py", "linear_classifier.py", "simple_dense.py", "validation.py"]
+MODULES = [f"{module}.py" for module in COURSE_MODULES]
 
 
 def student_workspace(tmp_path: Path, source: Path = EXERCISES) -> Path:

@@ -20,10 +20,10 @@ from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_b
 from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
 from grader.sandbox.processes import descendants
-from tests.conftest import ROOT, SOLUTIONS, run_grade
+from tests.conftest import COURSE_MODULES, ROOT, SOLUTIONS, run_grade
 from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission
 
-MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
+MODULES = COURSE_MODULES
 MUTANTS = ROOT / "tests" / "mutants"
 
 

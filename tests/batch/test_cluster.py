@@ -17,14 +17,14 @@ import pytest
 
 from grader.batch.cluster.progress import RichProgress
 from tests.batch.test_batch import submission_zip
-from tests.conftest import ROOT, SOLUTIONS
+from tests.conftest import COURSE_MODULES, ROOT, SOLUTIONS
 from tests.release_support import once
 from tests.test_end_to_end import committed_graded_rows, hostile_zip, stable_rows
 
 distributed = pytest.importorskip("distributed")
 
 GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
-MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
+MODULES = COURSE_MODULES
 # Two quick exercises, as test_end_to_end's resumed batch: the cost of a grading, not of a course.
 QUICK = ["--exercise", "split_validation", "--exercise", "acceleration"]
 CASES = ROOT / "tests" / "adversarial" / "cases"
