@@ -1,6 +1,6 @@
 """The anchor: what an instructor would otherwise write, a plain nbgrader course with `assert` test cells.
 
-One notebook for the chapter's five exercises, written the way nbgrader's documentation shows
+One notebook for the chapter's exercises (every module of solutions/), written the way nbgrader's documentation shows
 an autograded assignment: a solution cell per module (`### BEGIN SOLUTION` / `### END
 SOLUTION`), then locked autograder test cells worth points, each a docstring and a few
 `assert` statements against values computed in the cell. No sandbox, no grader: the student's
@@ -167,6 +167,113 @@ TESTS: tuple[tuple[str, int, str], ...] = (
         (_, train_targets), (_, val_targets) = split_validation(inputs, targets, 0.25, seed=7)
         assert np.array_equal(val_targets, targets[permutation[:5]])
         assert np.array_equal(train_targets, targets[permutation[5:]])
+    ''',
+    ),
+    (
+        "constant_tensors_values",
+        5,
+        '''
+        """Check the ones, the zeros and the seeded normal tensor"""
+        ones, zeros, normal = constant_tensors((3, 2), seed=4)
+        for tensor in (ones, zeros, normal):
+            assert tuple(tensor.shape) == (3, 2) and tensor.dtype == tf.float32
+        assert np.all(ones.numpy() == 1.0) and np.all(zeros.numpy() == 0.0)
+        assert np.std(constant_tensors((200, 1), seed=5)[2].numpy()) > 0.5
+    ''',
+    ),
+    (
+        "update_variable_in_place",
+        5,
+        '''
+        """Check that update_variable assigns, adds and sets the corner of the same Variable"""
+        variable = tf.Variable(np.zeros((3, 1), "float32"))
+        values = np.full((3, 1), 2.0, "float32")
+        increment = np.ones((3, 1), "float32")
+        returned = update_variable(variable, values, increment, 7.0)
+        assert returned is variable
+        assert np.allclose(variable.numpy(), [[7.0], [3.0], [3.0]])
+    ''',
+    ),
+    (
+        "first_derivative_values",
+        10,
+        '''
+        """Check the first derivative at constant points"""
+        value = first_derivative(lambda x: x**3, 2.0)
+        assert value is not None and value.dtype == tf.float32
+        assert np.isclose(float(value), 12.0, atol=1e-4)
+        assert np.allclose(first_derivative(lambda x: tf.sin(x), [0.0, 1.0]), np.cos([0.0, 1.0]), atol=1e-5)
+    ''',
+    ),
+    (
+        "dense_forward_values",
+        5,
+        '''
+        """Check that dense_forward computes activation(inputs @ W + b)"""
+        rng = np.random.default_rng(2)
+        inputs = rng.normal(size=(4, 3)).astype("float32")
+        W, b = rng.normal(size=(3, 2)).astype("float32"), rng.normal(size=(2,)).astype("float32")
+        assert np.allclose(dense_forward(inputs, W, b), inputs @ W + b, atol=1e-5)
+        assert np.allclose(dense_forward(inputs, W, b, tf.nn.relu), np.maximum(inputs @ W + b, 0.0), atol=1e-5)
+    ''',
+    ),
+    (
+        "collapse_linear_layers_values",
+        5,
+        '''
+        """Check that two linear layers collapse to one"""
+        rng = np.random.default_rng(3)
+        W1, b1 = rng.normal(size=(3, 4)).astype("float32"), rng.normal(size=(4,)).astype("float32")
+        W2, b2 = rng.normal(size=(4, 2)).astype("float32"), rng.normal(size=(2,)).astype("float32")
+        inputs = rng.normal(size=(5, 3)).astype("float32")
+        W, b = collapse_linear_layers(W1, b1, W2, b2)
+        assert np.allclose(inputs @ np.asarray(W) + np.asarray(b), (inputs @ W1 + b1) @ W2 + b2, atol=1e-4)
+    ''',
+    ),
+    (
+        "keras_model_fit",
+        10,
+        '''
+        """Check that build_model is uncompiled and that train_and_evaluate fits with validation data"""
+        rng = np.random.default_rng(4)
+        negative = rng.multivariate_normal([0, 3], [[1, 0.5], [0.5, 1]], size=40)
+        positive = rng.multivariate_normal([3, 0], [[1, 0.5], [0.5, 1]], size=40)
+        inputs = np.vstack([negative, positive]).astype("float32")
+        targets = np.vstack([np.zeros((40, 1)), np.ones((40, 1))]).astype("float32")
+        order = rng.permutation(80)
+        inputs, targets = (inputs[order] - inputs.mean(axis=0)) / inputs.std(axis=0), targets[order]
+        model = build_model()
+        assert isinstance(model, keras.Sequential) and not model.compiled
+        model.compile(optimizer=keras.optimizers.RMSprop(0.1), loss="mean_squared_error", metrics=["accuracy"])
+        results = train_and_evaluate(model, inputs[20:], targets[20:], inputs[:20], targets[:20], epochs=3)
+        assert len(results["history"]["val_loss"]) == 3
+        assert np.isclose(results["history"]["val_loss"][-1], results["evaluation"][0], rtol=1e-3)
+        assert len(results["classes"]) == 20 and set(results["classes"]) <= {0, 1}
+    ''',
+    ),
+    (
+        "sequential_add_pop",
+        10,
+        '''
+        """Check a Sequential built with add and shortened with pop"""
+        model = stack_dense_layers([4, 3, 1], activation="relu")
+        assert isinstance(model, keras.Sequential) and len(model.weights) == 0
+        assert [layer.units for layer in model.layers] == [4, 3, 1]
+        model.build((None, 2))
+        assert len(model.weights) == 6
+        same = remove_last_layer(model)
+        assert same is model and [layer.units for layer in model.layers] == [4, 3]
+    ''',
+    ),
+    (
+        "layer_shapes_values",
+        10,
+        '''
+        """Check the output shapes of Dense and LSTM"""
+        assert tuple(dense_output_shape((8, 3), 4)) == (8, 4)
+        assert tuple(dense_output_shape((8, 10, 3), 4)) == (8, 10, 4)
+        assert tuple(lstm_output_shape((8, 10, 3), 5, False)) == (8, 5)
+        assert tuple(lstm_output_shape((8, 10, 3), 5, True)) == (8, 10, 5)
     ''',
     ),
 )

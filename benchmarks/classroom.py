@@ -1,6 +1,6 @@
 """A class of N submissions for the benchmarks: a mix of what a real class hands in.
 
-Each submission is a folder of the four modules: the sample submission, the reference solutions,
+Each submission is a folder of the course's modules: the sample submission, the reference solutions,
 the untouched stubs (exercises/), and mutants of the solutions (tests/mutants/: one realistic
 mistake each), in a fixed rotation so that every size of class has the same mix.
 """
@@ -12,7 +12,8 @@ import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-MODULES = ("linear_classifier", "simple_dense", "gradients", "validation")
+# Every module of the course (one per file in solutions/).
+MODULES = tuple(sorted(path.stem for path in (ROOT / "solutions").glob("*.py")))
 # Out of every ten submissions: three sample submissions, two solutions, one stub, four mutants.
 ROTATION = ("sample", "solutions", "stubs", "mutant", "sample", "mutant", "solutions", "mutant", "sample", "mutant")
 
