@@ -17,15 +17,21 @@ from pathlib import Path
 from typing import Any
 
 from grader.batch.gradebook import VOLATILE_COLUMNS, Gradebook
-from grader.intake.archive import MANIFEST_NAME, parse_manifest, sha256_bytes, write_deterministic_zip
 from grader.course.config import load_course
+from grader.intake.archive import MANIFEST_NAME, parse_manifest, sha256_bytes, write_deterministic_zip
 from tests.conftest import COURSE_MODULES, ROOT, SOLUTIONS
 
 GRADE = [sys.executable, "-c", "from grader.cli import main; main()"]
 MODULE_FILES = tuple(f"{module}.py" for module in COURSE_MODULES)
 # The batch grades the five exercises the course began with (100 points): the cost of the pipeline,
 # not of the whole chapter, which tests/grading grades exercise by exercise.
-BATCH_EXERCISES = {"square_loss": 20, "training_step": 30, "simple_dense": 20, "acceleration": 15, "split_validation": 15}
+BATCH_EXERCISES = {
+    "square_loss": 20,
+    "training_step": 30,
+    "simple_dense": 20,
+    "acceleration": 15,
+    "split_validation": 15,
+}
 TIME_LIMIT_S = 15.0  # the instructor's limit here, so the looping submission costs 15 s, not 60
 
 
@@ -214,7 +220,10 @@ def test_release_submit_batch_export_then_kill_and_resume(tmp_path: Path) -> Non
     private_tmp = tmp_path / "tmp-full"
     private_tmp.mkdir()
     batch_arguments = ["batch", str(inputs), str(tmp_path / "classroom"), "-j", "2", "--course", str(course)]
-    full_arguments = [*batch_arguments, *(option for exercise in BATCH_EXERCISES for option in ("--exercise", exercise))]
+    full_arguments = [
+        *batch_arguments,
+        *(option for exercise in BATCH_EXERCISES for option in ("--exercise", exercise)),
+    ]
     mark("preparing the submissions")
     subprocess.run([sys.executable, "-c", "import tensorflow"], check=True, capture_output=True)
     mark("import tensorflow")
