@@ -28,13 +28,13 @@ from typing import Any
 from grader.batch.cluster import require_dask
 from grader.batch.cluster.digest import Digest, digest_of
 from grader.batch.cluster.worker import GraderPlugin, grade_submission, worker_status
-from grader.batch.gradebook import ERROR, Gradebook, Row
+from grader.batch.gradebook import Gradebook
+from grader.batch.ledger import BatchReport, Ledger, check_options, default_timeout
 from grader.batch.pool import Outcome
 from grader.batch.progress import Progress
-from grader.batch.run import BatchReport, default_timeout, row_from_outcome, row_of
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.submissions import Intake, discover, intake
+from grader.intake.submissions import Intake, discover
 
 CONNECT_TIMEOUT_S = 5.0
 WORKERS_TIMEOUT_S = 120.0
@@ -152,10 +152,7 @@ def run_cluster_batch(
     say = say or (lambda _message: None)
     if (scheduler is None) == (local_workers is None):
         raise UsageError("Pass either --scheduler ADDRESS or --cluster local:N.")
-    if not gradebook_path.parent.is_dir():
-        raise UsageError(f"The folder of --gradebook {gradebook_path} does not exist; create it first.")
-    for exercise_id in exercise_ids or []:
-        course.exercise(exercise_id)
+    check_options(gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
     sources = discover(inputs, course.modules)
     require_dask()
     digest = digest_of(course, solutions)
@@ -173,23 +170,11 @@ def run_cluster_batch(
         say(f"Grading {len(sources)} input(s) on {workers} Dask worker(s)")
         request_base = {"digest": digest.to_dict(), "plugin": plugin_name, "exercise_ids": list(exercise_ids or []),
                         "timeout_s": float(timeout_s or default_timeout(course))}  # fmt: skip
-        seen: set[tuple[str, str]] = set()
-        keys: list[tuple[str, str]] = []
-        counts = {"graded": 0, "refused": 0, "skipped": 0, "duplicates": 0, "done": 0}
         pending: dict[Any, Intake] = {}
         completed: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]  # distributed's is untyped
 
         with Gradebook(gradebook_path, course_id=course.id) as gradebook:
-
-            def tick(label: str) -> None:
-                counts["done"] += 1
-                if progress is not None:
-                    progress(counts["done"], len(sources), label)
-
-            def record(row: Row, counter: str) -> None:
-                gradebook.record(row)
-                counts[counter] += 1
-                tick(f"{row.student}: {row.status}")
+            ledger = Ledger(gradebook, course, sources, resume=resume, progress=progress, started=started)
 
             def finish(future: Any) -> None:
                 item = pending.pop(future)
@@ -217,38 +202,17 @@ def run_cluster_batch(
                     str(answer.get("error") or ""),
                     float(answer.get("duration_s") or 0.0),
                 )
-                # The code is kept beside the grade, as in `run_batch`, for `grade report`'s similarity.
-                modules = {name: data.decode("utf-8", "replace") for name, data in item.modules.items()}
-                gradebook.record_modules(item.student, item.sha256, modules)
-                record(row_from_outcome(item, outcome), "graded")
+                ledger.graded(item, outcome)
 
-            for source in sources:
-                item = intake(source, course)
-                key = (item.student, item.sha256)
-                if key in seen:
-                    counts["duplicates"] += 1
-                    tick(f"{item.student}: duplicate of an earlier input")
-                    continue
-                seen.add(key)
-                keys.append(key)
-                if resume and gradebook.contains(*key):
-                    counts["skipped"] += 1
-                    tick(f"{item.student}: already in the gradebook")
-                elif item.error:
-                    record(row_of(item, status=ERROR, error=item.error), "refused")
-                else:
-                    future = client.submit(grade_submission, {**request_base, "modules": item.modules},
-                                           key=f"grade-{uuid.uuid4().hex}", pure=False)  # fmt: skip
-                    pending[future] = item
-                    completed.add(future)
+            for item in ledger.to_grade():
+                future = client.submit(grade_submission, {**request_base, "modules": item.modules},
+                                       key=f"grade-{uuid.uuid4().hex}", pure=False)  # fmt: skip
+                pending[future] = item
+                completed.add(future)
+                # Grades that arrived while inputs were read are committed now, not at the end.
                 if completed.has_ready():
-                    for future in completed.next_batch(block=False):
-                        finish(future)
+                    for ready in completed.next_batch(block=False):
+                        finish(ready)
             for future in completed:
                 finish(future)
-            wanted = set(keys)
-            rows = tuple(row for row in gradebook.rows() if (row.student, row.sha256) in wanted)
-    return BatchReport(
-        sources=len(sources), graded=counts["graded"], refused=counts["refused"], skipped=counts["skipped"],
-        duplicates=counts["duplicates"], rows=rows, wall_s=round(time.monotonic() - started, 3), jobs=workers,
-    )  # fmt: skip
+            return ledger.report(jobs=workers)
