@@ -16,6 +16,23 @@ from grader.reporters import REPORTERS
 FORMATS = list(REPORTERS)
 
 
+# Options shared by several commands, declared once so that their names and help read the same everywhere.
+course_option = click.option(
+    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+)
+solutions_option = click.option(
+    "--solutions",
+    type=click.Path(path_type=Path),
+    help="The reference solutions (default: solutions/ beside course.toml).",
+)
+assignment_option = click.option(
+    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
+)
+gradebook_option = click.option(
+    "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
+)
+
+
 @click.group()
 @click.version_option(__version__, prog_name="grade")
 def cli() -> None:
@@ -24,18 +41,10 @@ def cli() -> None:
 
 @cli.command("check")
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
-@click.option(
-    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
-)
-@click.option(
-    "--solutions",
-    type=click.Path(path_type=Path),
-    help="The reference solutions (default: solutions/ beside course.toml).",
-)
+@course_option
+@solutions_option
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
-@click.option(
-    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
-)
+@assignment_option
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
     "--html", "html_path", type=click.Path(path_type=Path), help="Also write an HTML report with plots to this file."
@@ -121,9 +130,7 @@ def doctor_command() -> None:
     show_default=True,
     help="Folder for the archive.",
 )
-@click.option(
-    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
-)
+@course_option
 @click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (instructors only).")
 def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | None, solutions: Path | None) -> None:
     """Grade PATH (default ./exercises) locally, then write OUT/STUDENT.submission.zip to hand in.
@@ -155,18 +162,10 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=1, show_default=True, help="Worker processes.")
 @click.option("--resume", is_flag=True, help="Skip submissions the gradebook already holds.")
-@click.option(
-    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
-)
-@click.option(
-    "--solutions",
-    type=click.Path(path_type=Path),
-    help="The reference solutions (default: solutions/ beside course.toml).",
-)
+@course_option
+@solutions_option
 @click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
-@click.option(
-    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
-)
+@assignment_option
 @click.option(
     "--timeout",
     "timeout_s",
@@ -233,9 +232,7 @@ def batch_command(
 
 
 @cli.command("export")
-@click.option(
-    "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
-)
+@gradebook_option
 @click.option(
     "--format",
     "output_format",
@@ -290,9 +287,7 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
 
 
 @cli.command("report")
-@click.option(
-    "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
-)
+@gradebook_option
 @click.option(
     "--out",
     type=click.Path(path_type=Path),
@@ -335,14 +330,8 @@ def report_command(
 
 @cli.command("nbgrader")
 @click.argument("course_dir", type=click.Path(path_type=Path))
-@click.option(
-    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
-)
-@click.option(
-    "--solutions",
-    type=click.Path(path_type=Path),
-    help="The reference solutions (default: solutions/ beside course.toml).",
-)
+@course_option
+@solutions_option
 @click.option(
     "--assignment",
     help="The nbgrader assignment's name (default: the course id); an [assignments.NAME] of course.toml"
@@ -397,17 +386,9 @@ def nbgrader_command(
     type=click.Path(path_type=Path),
     help="Also build a Gradescope autograder zip here (it holds the hidden tests: never give it to students).",
 )
-@click.option(
-    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
-)
-@click.option(
-    "--solutions",
-    type=click.Path(path_type=Path),
-    help="The reference solutions (default: solutions/ beside course.toml).",
-)
-@click.option(
-    "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
-)
+@course_option
+@solutions_option
+@assignment_option
 def release_command(
     out: Path,
     runs_on: tuple[str, ...],
