@@ -27,8 +27,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 from grader.batch.gradebook import OK, Row
 from grader.errors import UsageError
@@ -46,6 +48,7 @@ ROSTER_COLUMNS = (
     "id_number",
     "email",
 )
+LmsName = Literal["canvas", "moodle"]
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
 MOODLE_FIXED = ("First name", "Last name", "ID number", "Email address")
@@ -142,56 +145,81 @@ def _number(score: float | None) -> str:
     return f"{score:.2f}".rstrip("0").rstrip(".")
 
 
-def canvas_csv(graded: list[Graded], assignment: Assignment) -> str:
-    """Canvas's gradebook import file: the five student columns, the assignment, the Points Possible row."""
-    missing = [
-        item.roster["student"]
-        for item in graded
-        if not (item.roster.get("canvas_id") or item.roster.get("sis_user_id") or item.roster.get("sis_login_id"))
-    ]
-    if missing:
-        raise UsageError(
-            f"Canvas matches students by ID, SIS User ID or SIS Login ID; the roster gives none for {', '.join(missing)}."
-            " Fill canvas_id, sis_user_id or sis_login_id (Canvas's gradebook export lists them)."
-        )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([*CANVAS_FIXED, assignment.canvas_header])
-    writer.writerow([CANVAS_POINTS_ROW, "", "", "", "", str(assignment.points)])
-    for item in graded:
-        roster = item.roster
-        writer.writerow([roster.get("name", "") or roster["student"], roster.get("canvas_id", ""), roster.get("sis_user_id", ""),
-                         roster.get("sis_login_id", ""), roster.get("section", ""), _number(item.score)])  # fmt: skip
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class LmsLayout:
+    """What one LMS's import file looks like: the roster columns it identifies students by, its header
+    rows, its line ending, and a student's row."""
+
+    name: LmsName
+    # A student needs one of these roster columns filled, and `missing` says what to do otherwise.
+    id_columns: tuple[str, ...]
+    missing: str
+    line_end: str
+    head: Callable[[Assignment], list[list[str]]]
+    row: Callable[[Graded], list[str]]
+
+    def csv(self, graded: list[Graded], assignment: Assignment) -> str:
+        """The import file, or `UsageError` naming every roster student the LMS could not identify."""
+        unidentified = [
+            item.roster["student"] for item in graded if not any(item.roster.get(c) for c in self.id_columns)
+        ]
+        if unidentified:
+            raise UsageError(self.missing.format(students=", ".join(unidentified)))
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator=self.line_end)
+        writer.writerows(self.head(assignment))
+        writer.writerows(self.row(item) for item in graded)
+        return buffer.getvalue()
 
 
-def moodle_csv(graded: list[Graded], assignment: Assignment) -> str:
-    """Moodle's CSV grade import file: names, ID number, email, the grade item and its feedback."""
-    missing = [
-        item.roster["student"] for item in graded if not (item.roster.get("id_number") or item.roster.get("email"))
+def _canvas_row(item: Graded) -> list[str]:
+    roster = item.roster
+    columns = ("canvas_id", "sis_user_id", "sis_login_id", "section")
+    return [
+        roster.get("name", "") or roster["student"],
+        *(roster.get(column, "") for column in columns),
+        _number(item.score),
     ]
-    if missing:
-        raise UsageError(
-            f"Moodle identifies users by ID number or email address; the roster gives neither for {', '.join(missing)}."
-            " Fill id_number or email."
-        )
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([*MOODLE_FIXED, assignment.name, f"Feedback: {assignment.name}"])
-    for item in graded:
-        roster = item.roster
-        writer.writerow([roster.get("first_name", ""), roster.get("last_name", ""), roster.get("id_number", ""), roster.get("email", ""),
-                         _number(item.score), item.feedback])  # fmt: skip
-    return buffer.getvalue()
+
+
+def _moodle_row(item: Graded) -> list[str]:
+    columns = ("first_name", "last_name", "id_number", "email")
+    return [*(item.roster.get(column, "") for column in columns), _number(item.score), item.feedback]
+
+
+LAYOUTS: dict[LmsName, LmsLayout] = {
+    # Canvas: the five student columns, the assignment, and the Points Possible row under the header.
+    "canvas": LmsLayout(
+        name="canvas",
+        id_columns=("canvas_id", "sis_user_id", "sis_login_id"),
+        missing="Canvas matches students by ID, SIS User ID or SIS Login ID; the roster gives none for {students}."
+        " Fill canvas_id, sis_user_id or sis_login_id (Canvas's gradebook export lists them).",
+        line_end="\r\n",
+        head=lambda assignment: [
+            [*CANVAS_FIXED, assignment.canvas_header],
+            [CANVAS_POINTS_ROW, "", "", "", "", str(assignment.points)],
+        ],
+        row=_canvas_row,
+    ),
+    # Moodle: names, ID number, email, the grade item and its feedback.
+    "moodle": LmsLayout(
+        name="moodle",
+        id_columns=("id_number", "email"),
+        missing="Moodle identifies users by ID number or email address; the roster gives neither for {students}."
+        " Fill id_number or email.",
+        line_end="\n",
+        head=lambda assignment: [[*MOODLE_FIXED, assignment.name, f"Feedback: {assignment.name}"]],
+        row=_moodle_row,
+    ),
+}
 
 
 def export_lms(
-    output_format: str, rows: list[Row], roster_path: Path | None, assignment: Assignment, policy: LatePolicy
+    output_format: LmsName, rows: list[Row], roster_path: Path | None, assignment: Assignment, policy: LatePolicy
 ) -> tuple[str, list[str]]:
     """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
     graded, warnings = grade_roster(rows, read_roster(roster_path), policy)
-    text = canvas_csv(graded, assignment) if output_format == "canvas" else moodle_csv(graded, assignment)
-    return text, warnings
+    return LAYOUTS[output_format].csv(graded, assignment), warnings
 
 
 def export_to_lms(
@@ -203,8 +231,8 @@ def export_to_lms(
     from grader.course.config import load_course
     from grader.report.late import read_late_policy
 
-    if output_format not in ("canvas", "moodle"):
-        raise UsageError(f"Unknown LMS format {output_format!r}; use canvas or moodle.")
+    if output_format not in LAYOUTS:
+        raise UsageError(f"Unknown LMS format {output_format!r}; use {' or '.join(LAYOUTS)}.")
     with Gradebook(gradebook_path, create=False) as gradebook:
         rows = gradebook.latest()
         course_id = gradebook.course_id
