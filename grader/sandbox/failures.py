@@ -8,8 +8,10 @@ The grading package re-exports it for the suites.
 from __future__ import annotations
 
 import enum
+from pathlib import Path
 from typing import Any
 
+from grader.errors import ConfigError
 from grader.results import Limit
 
 
@@ -139,3 +141,22 @@ def advice_for(kind: str, message: str) -> str:
         if kind in kinds and word in lowered:
             return advice
     return ""
+
+
+def check_hello(
+    hello: dict[str, Any], *, module: str | None, probes_path: Path | None, memory_limit_mb: int | None
+) -> None:
+    """Raise what a worker's first message says went wrong, if anything: malformed data, a pack whose probes do
+    not load (the instructor's to fix: `ConfigError`), or the student's module failing to import."""
+    from grader.sandbox.child import wire
+
+    if hello.get("event") != wire.Event.HELLO:
+        raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
+    if hello.get("pack_error"):
+        raise ConfigError(
+            f"the exercise pack's probes failed to load in the sandbox: {hello['pack_error']}."
+            " Fix this file (it must import only what the sandbox has: gradechild.api, TensorFlow, Keras, NumPy).",
+            path=probes_path,
+        )
+    if hello.get("import_error"):
+        raise student_error(hello["import_error"], f"importing {module}.py", memory_limit_mb)

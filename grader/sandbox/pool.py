@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -46,7 +45,7 @@ from grader.sandbox.factory import GradingSandbox, open_sandbox
 from grader.sandbox.isolation import BUBBLEWRAP, PORTABLE, RLIMITS, Isolation, child_environment, detect_isolation
 from grader.sandbox.output import OutputDrain, tail_text
 from grader.sandbox.pooled import PoolBroken, PooledSandbox
-from grader.sandbox.processes import kill_tree
+from grader.sandbox.processes import stop_session
 from grader.sandbox.sandbox import CONTROL_TIMEOUT_S, STARTUP_TIMEOUT_S
 
 # Killing the leftovers and emptying the folders (a full /tmp of small files) may take a while.
@@ -203,15 +202,7 @@ class WarmPool:
             self.control.close()
             self.control = None
         if self.process is not None:
-            if self.isolation.name != BUBBLEWRAP:
-                kill_tree(self.process.pid)
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
+            stop_session(self.process, pid_namespace=self.isolation.name == BUBBLEWRAP)
             self.process = None
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)

@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from grader.course.config import Limits
-from grader.errors import ConfigError, InternalError
+from grader.errors import InternalError
 from grader.sandbox.bwrap import CHILD_PACKAGE, copy_probes, sandbox_probes_path
 from grader.sandbox.child import foreign_os, wire
 from grader.sandbox.child.spawned import DOUBLE_FLAG
-from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
+from grader.sandbox.failures import FailureKind, SubmissionFailure, check_hello
 from grader.sandbox.isolation import Isolation, detect_isolation, portable_environment
 from grader.sandbox.output import tail_text
 from grader.sandbox.spawned_worker import PortableWorker, SpawnedProcess
@@ -220,19 +220,13 @@ class PortableSandbox:
             import_limit_s + IMPORT_LIMIT_MARGIN_S, f"importing {module}.py" if module else "starting"
         )
         worker.import_s = time.monotonic() - started
-        if hello.get("event") != wire.Event.HELLO:
-            worker.finish()
-            raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
-        if hello.get("pack_error"):
-            worker.finish()
-            raise ConfigError(
-                f"the exercise pack's probes failed to load in the sandbox: {hello['pack_error']}."
-                " Fix this file (it must import only what the sandbox has: gradechild.api, TensorFlow, Keras, NumPy).",
-                path=self.probes.get(exercise),
+        try:
+            check_hello(
+                hello, module=module, probes_path=self.probes.get(exercise), memory_limit_mb=self.limits.memory_limit_mb
             )
-        if hello.get("import_error"):
+        except Exception:
             worker.finish()
-            raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)
+            raise
         return worker
 
     def finish_worker(self, pid: int) -> dict[str, Any]:

@@ -10,6 +10,8 @@ mounted alone, without psutil's guarantee of being importable there.
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
 from collections.abc import Callable
 
 import psutil
@@ -102,6 +104,21 @@ def kill_tree(root: int, *, include_root: bool = True) -> None:
     for pid in frozen:
         suspend(pid)
     freeze_then_kill(lambda: descendants(root), frozen=frozen)
+
+
+def stop_session(process: subprocess.Popen[bytes], *, pid_namespace: bool) -> None:
+    """Kill a sandbox's first process (the leader of its own session) and everything it ran, reap it and close
+    its output; POSIX only. Without a PID namespace, what escaped the process group is found below the first
+    process (a subreaper) and killed first."""
+    if not pid_namespace:
+        kill_tree(process.pid)
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+    if process.stdout is not None:
+        process.stdout.close()
 
 
 def sweep_uid(uid: int) -> int:

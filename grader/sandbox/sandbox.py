@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import signal
 import socket
 import stat
 import subprocess
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.course.config import Limits
-from grader.errors import ConfigError, InternalError
+from grader.errors import InternalError
 from grader.sandbox.bwrap import (
     CHILD_PACKAGE,
     SANDBOX_ROOT,
@@ -36,7 +35,7 @@ from grader.sandbox.bwrap import (
     sandbox_probes_path,
 )
 from grader.sandbox.child import wire
-from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
+from grader.sandbox.failures import FailureKind, SubmissionFailure, check_hello
 from grader.sandbox.isolation import (
     BUBBLEWRAP,
     RLIMITS,
@@ -46,7 +45,7 @@ from grader.sandbox.isolation import (
     sandbox_process_limit,
 )
 from grader.sandbox.output import OutputDrain, tail_text
-from grader.sandbox.processes import kill_tree, sweep_uid
+from grader.sandbox.processes import stop_session, sweep_uid
 from grader.sandbox.uids import UidLease, remove_files_of
 from grader.sandbox.worker import Worker
 
@@ -236,16 +235,7 @@ class Sandbox:
             self.control.close()
             self.control = None
         if self.process is not None:
-            if self.isolation.name != BUBBLEWRAP:
-                # No PID namespace: the zygote is a subreaper, so everything left is below it.
-                kill_tree(self.process.pid)
-            try:
-                os.killpg(self.process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
-            self.process.wait()
-            if self.process.stdout is not None:
-                self.process.stdout.close()
+            stop_session(self.process, pid_namespace=self.isolation.name == BUBBLEWRAP)
             self.process = None
         if self.lease is not None:
             sweep_uid(self.lease.uid)
@@ -306,19 +296,13 @@ class Sandbox:
         started = time.monotonic()
         hello = worker.receive(limit, during=f"importing {module}.py" if module else "starting")
         worker.import_s = time.monotonic() - started
-        if hello.get("event") != wire.Event.HELLO:
-            worker.finish()
-            raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
-        if hello.get("pack_error"):
-            worker.finish()
-            raise ConfigError(
-                f"the exercise pack's probes failed to load in the sandbox: {hello['pack_error']}."
-                " Fix this file (it must import only what the sandbox has: gradechild.api, TensorFlow, Keras, NumPy).",
-                path=self.probes.get(exercise),
+        try:
+            check_hello(
+                hello, module=module, probes_path=self.probes.get(exercise), memory_limit_mb=self.limits.memory_limit_mb
             )
-        if hello.get("import_error"):
+        except Exception:
             worker.finish()
-            raise student_error(hello["import_error"], f"importing {module}.py", self.limits.memory_limit_mb)
+            raise
         return worker
 
     def finish_worker(self, pid: int) -> dict[str, Any]:
