@@ -210,7 +210,7 @@ def grade(
     plugin = GradingPlugin(course, exercises, student, reference)
     internal_errors: list[str] = []
     try:
-        student.start()
+        student.start(exercises=len(exercises))
         reference.start()
         arguments = [str(path) for path in suite_files(exercises)] + [
             "-p",

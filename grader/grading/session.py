@@ -342,6 +342,10 @@ class Reference:
             self.sandbox = None
 
 
+# What `StudentCalls.environment` found, per isolation level, in this process (no student code runs there).
+_ENVIRONMENTS: dict[str, dict[str, str]] = {}
+
+
 class StudentCalls:
     """The student's sandbox (its own, or one served by a warm pool) and one `ExerciseCalls` per exercise."""
 
@@ -364,7 +368,11 @@ class StudentCalls:
         self.time_limit_s = time_limit_s
         self.exercises: dict[str, ExerciseCalls] = {}
 
-    def start(self) -> None:
+    def start(self, *, exercises: int | None = None) -> None:
+        """Start the sandbox; `exercises`, when given, is how many exercises this grading will run (a portable
+        sandbox then starts no spare interpreter it will not use)."""
+        if exercises is not None:
+            self.sandbox.expect_spawns(exercises)
         self.sandbox.start()
 
     def for_exercise(self, exercise: ExerciseSpec) -> ExerciseCalls:
@@ -375,14 +383,20 @@ class StudentCalls:
         return self.exercises[exercise.id]
 
     def environment(self) -> dict[str, str]:
-        """Versions and device, as the sandbox sees them."""
+        """Versions and device, as the sandbox sees them: asked once per isolation level in this process (they do
+        not change while it runs, and at the portable level each asking costs an interpreter's TensorFlow start)."""
+        level = self.sandbox.isolation.name
+        if level in _ENVIRONMENTS:
+            return dict(_ENVIRONMENTS[level])
         try:
             worker = self.sandbox.spawn("environment", None, seed=0)
             try:
-                return {
+                described = {
                     key: str(value)
                     for key, value in worker.call("environment", 60.0, "describing the environment").items()
                 }
+                _ENVIRONMENTS[level] = described
+                return dict(described)
             finally:
                 worker.finish()
         except SubmissionFailure as failure:

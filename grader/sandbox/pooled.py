@@ -37,6 +37,9 @@ class PooledSandbox(Sandbox):
         self.pool = pool
         self._opened = False
 
+    def expect_spawns(self, count: int) -> None:
+        """Nothing to plan: a worker is a fork of the submission's zygote in the warm pool."""
+
     def start(self) -> PooledSandbox:
         """Open the submission in the pool (the modules travel as descriptors); a broken pool is recorded."""
         if self.isolation.dedicated_uid and self.lease is None:

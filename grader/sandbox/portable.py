@@ -71,6 +71,9 @@ class PortableSandbox:
         self.workers: dict[int, PortableWorker] = {}
         self.marker = marker_for(secrets.token_hex(8))
         self._started = 0
+        # How many more workers the grading will ask for, when it said (`expect_spawns`): no spare
+        # interpreter is started beyond them (each costs a TensorFlow import). None: always one spare.
+        self.spawns_left: int | None = None
         # Modules that were not copied into the sandbox, and why (a link, a device, too big).
         self.refused: dict[str, str] = {}
         self._last_output = b""
@@ -114,11 +117,16 @@ class PortableSandbox:
             copy_probes(self.probes, self.scratch / "gradekit")
             for module in self.modules:
                 self._copy_module(module, workspace)
-            self._start_spare()
+            if self.spawns_left != 0:
+                self._start_spare()
         except BaseException:
             self.close()
             raise
         return self
+
+    def expect_spawns(self, count: int) -> None:
+        """The grading will ask for `count` workers (more are started on demand, without a spare ahead)."""
+        self.spawns_left = max(0, count)
 
     def _start_spare(self) -> None:
         assert self.scratch is not None
@@ -214,7 +222,10 @@ class PortableSandbox:
             raise SubmissionFailure(
                 f"the sandbox could not start a worker: {error}", kind=FailureKind.SANDBOX
             ) from error
-        self._start_spare()
+        if self.spawns_left is not None:
+            self.spawns_left = max(0, self.spawns_left - 1)
+        if self.spawns_left != 0:
+            self._start_spare()
         started = time.monotonic()
         hello = worker.receive(
             import_limit_s + IMPORT_LIMIT_MARGIN_S, f"importing {module}.py" if module else "starting"

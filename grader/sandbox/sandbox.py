@@ -229,6 +229,9 @@ class Sandbox:
         self._ready = False
         self.start()
 
+    def expect_spawns(self, count: int) -> None:
+        """Nothing to plan: a worker is a fork of the warm zygote, started when it is needed."""
+
     def close(self) -> None:
         """Kill everything the sandbox ran and remove its scratch area; safe to call twice."""
         if self.control is not None:
