@@ -20,7 +20,7 @@ from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_b
 from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
 from grader.sandbox.processes import descendants
-from tests.conftest import COURSE_MODULES, ROOT, SOLUTIONS, run_grade
+from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SOLUTIONS, run_grade
 from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission
 
 MODULES = COURSE_MODULES
@@ -263,15 +263,17 @@ def test_batch_in_warm_pools_grades_like_a_sandbox_per_submission(
 ) -> None:
     """-j 2 (each worker's warm pool): the solutions, the sample submission and mutants get the results `grade check` gives."""
     folders = {"solutions": SOLUTIONS, "sample": ROOT / "examples" / "sample_submission"}
+    # A mutant's other modules are the stubs: with the solutions' they would grade the solutions' results again
+    # (the "solutions" submission compares those), and the stubs' "not implemented" is compared too.
     for mutant in ("acceleration_returns_speed", "simple_dense_bias_unused", "split_validation_no_shuffle"):
         folders[mutant] = tmp_path / "mutants" / mutant
-        shutil.copytree(SOLUTIONS, folders[mutant], ignore=shutil.ignore_patterns("__pycache__"))
+        shutil.copytree(EXERCISES, folders[mutant], ignore=shutil.ignore_patterns("__pycache__"))
         for module in (MUTANTS / mutant).glob("*.py"):
             shutil.copy(module, folders[mutant] / module.name)
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     for student, folder in folders.items():
-        submission_zip(inputs, student, {f"{module}.py": (folder / f"{module}.py").read_bytes() for module in MODULES})
+        submission_zip(inputs, student, {path.name: path.read_bytes() for path in sorted(folder.glob("*.py"))})
     report = run_batch(inputs=[inputs], gradebook_path=tmp_path / "gb.sqlite", course=course, jobs=2, work_dir=tmp_path)
     rows = {row.student: row for row in report.rows}
     for student, folder in folders.items():
