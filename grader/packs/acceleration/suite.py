@@ -8,7 +8,6 @@ value is their analytic second derivative, computed here in float64.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,7 @@ from grader.grading import (
     required,
     value_of,
 )
+from grader.grading.expressions import derivatives, expression_text
 
 NOTES_POSITION = ["poly", [0.0, 0.0, 4.9]]  # the notes' 4.9 * t**2, whose acceleration is 9.8
 HINT_TAPES = "Open an outer and an inner tf.GradientTape: the speed is inner_tape.gradient(position, time), the acceleration outer_tape.gradient(speed, time)."
@@ -34,37 +34,9 @@ HINT_WATCH = (
 )
 
 
-def derivatives(node: list[Any], t: float) -> tuple[float, float, float]:
-    """The value, first and second derivative of an expression tree at t, in float64."""
-    kind = node[0]
-    if kind == "poly":
-        c = [float(x) for x in node[1]]
-        value = sum(ck * t**k for k, ck in enumerate(c))
-        first = sum(k * ck * t ** (k - 1) for k, ck in enumerate(c) if k >= 1)
-        second = sum(k * (k - 1) * ck * t ** (k - 2) for k, ck in enumerate(c) if k >= 2)
-        return value, first, second
-    if kind in ("sin", "exp"):
-        u, u1, u2 = derivatives(node[1], t)
-        if kind == "sin":
-            return math.sin(u), math.cos(u) * u1, -math.sin(u) * u1**2 + math.cos(u) * u2
-        e = math.exp(u)
-        return e, e * u1, e * (u1**2 + u2)
-    a, a1, a2 = derivatives(node[1], t)
-    b, b1, b2 = derivatives(node[2], t)
-    if kind == "add":
-        return a + b, a1 + b1, a2 + b2
-    return a * b, a1 * b + a * b1, a2 * b + 2 * a1 * b1 + a * b2
-
-
 def text(node: list[Any]) -> str:
     """The expression as the student would write it in Python."""
-    kind = node[0]
-    if kind == "poly":
-        terms = [f"{c:g}" + ("" if k == 0 else "*t" if k == 1 else f"*t**{k}") for k, c in enumerate(node[1]) if c]
-        return " + ".join(terms).replace("+ -", "- ") or "0"
-    if kind in ("sin", "exp"):
-        return f"tf.{kind}({text(node[1])})"
-    return f"({text(node[1])}) {'*' if kind == 'mul' else '+'} ({text(node[2])})"
+    return expression_text(node, "t")
 
 
 def _poly(rng: np.random.Generator, degree: int, scale: float) -> list[Any]:
@@ -130,7 +102,7 @@ def _diagnose(got: np.ndarray, value: float, first: float, second: float) -> str
 def _check(student: ExerciseCalls, spec: ExerciseSpec, cases: list[tuple[list[Any], float]]) -> None:
     for position, time in cases:
         got = value_of(_describe(student, position, time), "acceleration")
-        value, first, second = derivatives(position, time)
+        value, first, second = (float(part) for part in derivatives(position, time))
         check_close(
             got.reshape(()) if got.size == 1 else got,
             np.float64(second),

@@ -24,6 +24,7 @@ from grader.grading import (
     required,
     value_of,
 )
+from grader.grading.expressions import derivatives, expression_text
 
 NOTES_FUNCTION = ["poly", [0.0, 0.0, 0.0, 1.0]]  # x**3, whose derivative at 2 is 12
 HINT_WATCH = (
@@ -34,37 +35,9 @@ HINT_TAPE = "Differentiate with tf.GradientTape: tape.gradient(function(x), x), 
 FORMS = ("float", "list", "tensor")
 
 
-def derivatives(node: list[Any], t: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The value, first and second derivative of an expression tree at t, element-wise, in float64."""
-    kind = node[0]
-    if kind == "poly":
-        c = [float(x) for x in node[1]]
-        value = sum(ck * t**k for k, ck in enumerate(c))
-        first = sum(k * ck * t ** (k - 1) for k, ck in enumerate(c) if k >= 1)
-        second = sum(k * (k - 1) * ck * t ** (k - 2) for k, ck in enumerate(c) if k >= 2)
-        return np.asarray(value + 0 * t), np.asarray(first + 0 * t), np.asarray(second + 0 * t)
-    if kind in ("sin", "exp"):
-        u, u1, u2 = derivatives(node[1], t)
-        if kind == "sin":
-            return np.sin(u), np.cos(u) * u1, -np.sin(u) * u1**2 + np.cos(u) * u2
-        e = np.exp(u)
-        return e, e * u1, e * (u1**2 + u2)
-    a, a1, a2 = derivatives(node[1], t)
-    b, b1, b2 = derivatives(node[2], t)
-    if kind == "add":
-        return a + b, a1 + b1, a2 + b2
-    return a * b, a1 * b + a * b1, a2 * b + 2 * a1 * b1 + a * b2
-
-
 def text(node: list[Any]) -> str:
     """The expression as the student would write it in Python."""
-    kind = node[0]
-    if kind == "poly":
-        terms = [f"{c:g}" + ("" if k == 0 else "*x" if k == 1 else f"*x**{k}") for k, c in enumerate(node[1]) if c]
-        return " + ".join(terms).replace("+ -", "- ") or "0"
-    if kind in ("sin", "exp"):
-        return f"tf.{kind}({text(node[1])})"
-    return f"({text(node[1])}) {'*' if kind == 'mul' else '+'} ({text(node[2])})"
+    return expression_text(node, "x")
 
 
 def _poly(rng: np.random.Generator, degree: int, scale: float) -> list[Any]:
