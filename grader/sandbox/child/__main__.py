@@ -20,6 +20,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 PR_SET_CHILD_SUBREAPER = 36
@@ -76,6 +77,22 @@ def _signal(pid: int, number: int) -> None:
         pass
 
 
+def freeze_then_kill(find: Callable[[], set[int]]) -> set[int]:
+    """Stop (SIGSTOP) what `find` returns, round after round until it finds nothing new (so a fork bomb cannot
+    outrun it), then kill every process stopped; returns them."""
+    frozen: set[int] = set()
+    for _ in range(FREEZE_ROUNDS):
+        targets = find() - frozen
+        if not targets:
+            break
+        for pid in targets:
+            _signal(pid, signal.SIGSTOP)
+        frozen |= targets
+    for pid in frozen:
+        _signal(pid, signal.SIGKILL)
+    return frozen
+
+
 class Zygote:
     """The live workers, and the sweeping of whatever else runs below the zygote."""
 
@@ -87,18 +104,12 @@ class Zygote:
     def sweep(self) -> None:
         """Freeze, then kill, every process below the zygote that is not a live worker or under one."""
         me = os.getpid()
-        frozen: set[int] = set()
-        for _ in range(FREEZE_ROUNDS):
+
+        def leftovers() -> set[int]:
             parents = _parents()
-            live = self.workers | _below(self.workers, parents)
-            targets = _below({me}, parents) - live - frozen
-            if not targets:
-                break
-            for pid in targets:
-                _signal(pid, signal.SIGSTOP)
-            frozen |= targets
-        for pid in frozen:
-            _signal(pid, signal.SIGKILL)
+            return _below({me}, parents) - self.workers - _below(self.workers, parents)
+
+        freeze_then_kill(leftovers)
         self.reap()
 
     def reap(self) -> None:

@@ -133,19 +133,10 @@ def _below_me() -> set[int]:
 
 def kill_leftovers(whole_namespace: bool) -> None:
     """Freeze, then kill, every process that is not the pool's own; reap them."""
-    from .__main__ import FREEZE_ROUNDS, _signal
+    from .__main__ import freeze_then_kill
 
     find = _all_but_me if whole_namespace else _below_me
-    frozen: set[int] = set()
-    for _ in range(FREEZE_ROUNDS):
-        targets = find() - frozen
-        if not targets:
-            break
-        for pid in targets:
-            _signal(pid, signal.SIGSTOP)
-        frozen |= targets
-    for pid in frozen:
-        _signal(pid, signal.SIGKILL)
+    frozen = freeze_then_kill(find)
     deadline = time.monotonic() + 10.0
     while time.monotonic() < deadline:
         try:
