@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -30,11 +29,12 @@ import os
 import platform
 import sys
 import tempfile
-import time
 import warnings
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
+
+from filelock import FileLock, Timeout
 
 from grader.course.config import Course
 from grader.sandbox.child import wire
@@ -145,7 +145,7 @@ class ReferenceCache:
         self.digest = digest
         self.path = folder / f"{digest}.json"
         self.lock_path = folder / f"{digest}.lock"
-        self._lock_file: IO[bytes] | None = None
+        self._lock: FileLock | None = None
 
     @classmethod
     def for_course(cls, course: Course, solutions_dir: Path) -> ReferenceCache:
@@ -195,59 +195,46 @@ class ReferenceCache:
 
     @property
     def locked(self) -> bool:
-        return self._lock_file is not None
+        return self._lock is not None
 
     def lock(self) -> bool:
         """Wait (up to LOCK_WAIT_S) until no other process computes these answers; False if it could not lock."""
-        if self._lock_file is not None:
-            return True
-        if self.digest in _HELD:
-            return False  # another instance in this process holds it: waiting would wait on ourselves
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            handle = open(self.lock_path, "ab")  # noqa: SIM115 - held until unlock()
-        except OSError as error:
-            self._warn(f"cannot create the lock {self.lock_path} ({error}); computing without it")
-            return False
-        deadline = time.monotonic() + LOCK_WAIT_S
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    handle.close()
-                    self._warn(f"another process held {self.lock_path} for over {LOCK_WAIT_S:g} s; computing anyway")
-                    return False
-                time.sleep(LOCK_POLL_S)
-        self._lock_file = handle
-        _HELD.add(self.digest)
-        return True
+        return self._acquire(LOCK_WAIT_S)
 
     def try_lock(self) -> bool:
         """Take the lock only if nobody holds it."""
-        if self._lock_file is not None:
+        return self._acquire(None)
+
+    def _acquire(self, wait_s: float | None) -> bool:
+        """The file lock (filelock: flock on POSIX, msvcrt on Windows), waiting up to `wait_s` (None: not at all);
+        a lock that cannot be had says why when it waited, and the answers are then computed without it."""
+        if self._lock is not None:
             return True
         if self.digest in _HELD:
-            return False
+            return False  # another instance in this process holds it: waiting would wait on ourselves
+        lock = FileLock(self.lock_path)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            handle = open(self.lock_path, "ab")  # noqa: SIM115 - held until unlock()
-        except OSError:
-            return False  # lock() says why, when an answer is missing
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
+            if wait_s is None:
+                lock.acquire(blocking=False)
+            else:
+                lock.acquire(timeout=wait_s, poll_interval=LOCK_POLL_S)
+        except Timeout:
+            if wait_s is not None:
+                self._warn(f"another process held {self.lock_path} for over {wait_s:g} s; computing anyway")
             return False
-        self._lock_file = handle
+        except OSError as error:
+            if wait_s is not None:
+                self._warn(f"cannot create the lock {self.lock_path} ({error}); computing without it")
+            return False
+        self._lock = lock
         _HELD.add(self.digest)
         return True
 
     def unlock(self) -> None:
-        if self._lock_file is not None:
-            self._lock_file.close()  # closing the descriptor releases the flock
-            self._lock_file = None
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
             _HELD.discard(self.digest)
 
     def save(self, answers: dict[str, Any], durations: dict[str, float], added: int) -> None:

@@ -40,6 +40,7 @@ dependencies = [
     "click>=8.1",
     "pytest>=8.0",
     "psutil>=5.9",
+    "filelock>=3.12",
     "rich>=13.0",
     "tomlkit>=0.12",
     "jinja2>=3.1",

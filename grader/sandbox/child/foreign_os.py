@@ -2,7 +2,7 @@
 
 `install()` makes, for the grader's own code (modules named `grader...` and `gradechild...`):
 - `os.fork` and `os.forkpty` absent (for every caller, as on Windows);
-- `import resource` fail;
+- `import resource` (and fcntl, pwd, grp, termios) fail;
 - opening, listing or stat-ing anything under /proc fail;
 - `os.geteuid`, `os.getuid`, `os.killpg` and `os.uname` fail when called.
 Other libraries keep what they use (psutil reads /proc on Linux where it uses native calls
@@ -23,6 +23,8 @@ from typing import Any
 
 ENV_VAR = "GRADER_FOREIGN_OS_DOUBLE"
 GUARDED_PREFIXES = ("grader", "gradechild")
+# Standard modules that Windows does not have: importing one from the grader's code fails.
+POSIX_ONLY_MODULES = frozenset({"resource", "fcntl", "pwd", "grp", "termios"})
 # Standard modules that open paths for their caller: the caller beyond them decides.
 PASS_THROUGH = frozenset(
     {"pathlib", "io", "os", "genericpath", "posixpath", "shutil", "glob", "tempfile", "codecs", "_pyio", "fnmatch"}
@@ -88,10 +90,10 @@ def install() -> None:
     original_import = builtins.__import__
 
     def guarded_import(name: str, globals: Any = None, locals: Any = None, fromlist: Any = (), level: int = 0) -> Any:
-        if name == "resource" and level == 0:
+        if name in POSIX_ONLY_MODULES and level == 0:
             caller = str((globals or {}).get("__name__", ""))
             if caller.startswith(GUARDED_PREFIXES):
-                raise ModuleNotFoundError("foreign-OS double: No module named 'resource'", name="resource")
+                raise ModuleNotFoundError(f"foreign-OS double: No module named {name!r}", name=name)
         return original_import(name, globals, locals, fromlist, level)
 
     builtins.__import__ = guarded_import
