@@ -6,10 +6,14 @@
 For N submissions (a mix of the sample submission, the solutions, the stubs and mutants, made
 in a temporary folder by benchmarks/classroom.py), each figure is printed with its target and
 the command that produced it:
-- the floor (the reference doing the grading work of one submission in a warm process) and
-  the ideal batch wall time, floor x N / jobs;
+- the floor (the reference doing the grading work of one submission in a warm process: the
+  reference's probes, its workers started beforehand) and the ideal batch wall time, floor x N / jobs;
 - `grade batch -j J` of the N submissions (cold reference cache): wall time, efficiency (ideal /
   actual), and the peak memory of its whole process tree (the sum of PSS, sampled with psutil);
+- the grading work itself: one rotation of the class graded one after the other in one warm pool
+  (the suites ask the student's code more than they ask the reference: tests that compare the
+  student's answers with each other or with exact values); ideal batch wall, mean x N / jobs, and
+  the batch's efficiency against it: what the batch's starts and its sharing among workers waste;
 - the anchor: a plain nbgrader course with `assert` test cells (benchmarks/anchor.py),
   `nbgrader autograde` of the same students as notebooks (K of them, default N, scaled to N);
 - our nbgrader course (`grade nbgrader`): `nbgrader autograde` of one student next to
@@ -102,7 +106,11 @@ def shown(command: list[str], folder: Path) -> str:
 
 
 def floor_seconds() -> float:
-    """What the reference alone spends on the probes of one full grading, in a warm worker (no cache)."""
+    """What the reference alone spends on the probes of one full grading, in a warm worker (no cache).
+
+    Every exercise's reference worker is started (TensorFlow imported, the module imported) before the
+    grading, so that the figure is the probes' work, not the sandbox's start.
+    """
     from grader.course.config import load_course
     from grader.grading.runner import grade
     from grader.grading.session import Reference
@@ -110,10 +118,44 @@ def floor_seconds() -> float:
     course = load_course(ROOT / "course.toml")
     reference = Reference(course, ROOT / "solutions")
     try:
+        for exercise in course.exercises:
+            reference.import_duration(exercise)
         grade(course=course, submission_dir=ROOT / "solutions", reference=reference)
         return reference.busy_s
     finally:
         reference.close()
+
+
+def warm_sequential_seconds(students: list[tuple[str, Path]], cache: Path) -> list[float]:
+    """Seconds of each grading of `students`, one after the other in ONE warm pool with a warm reference cache:
+    the grading work itself, without any start, which `grade batch -j J` shares out among its J workers."""
+    from grader.course.config import load_course
+    from grader.grading.pooled import grade_pooled
+    from grader.grading.session import Reference
+    from grader.sandbox.pool import WarmPool
+
+    saved = os.environ.get("GRADER_CACHE_DIR")
+    os.environ["GRADER_CACHE_DIR"] = str(cache)
+    course = load_course(ROOT / "course.toml")
+    reference = Reference.cached(course, ROOT / "solutions")
+    pool = WarmPool(course.limits, probes=course.probe_files)
+    try:
+        pool.start()
+        # One grading first, not counted: the pool is warm and every reference answer is in the cache.
+        grade_pooled(pool=pool, course=course, submission_dir=ROOT / "solutions", reference=reference)
+        seconds = []
+        for _, folder in students:
+            started = time.perf_counter()
+            grade_pooled(pool=pool, course=course, submission_dir=folder, reference=reference)
+            seconds.append(time.perf_counter() - started)
+        return seconds
+    finally:
+        pool.close()
+        reference.close()
+        if saved is None:
+            os.environ.pop("GRADER_CACHE_DIR", None)
+        else:
+            os.environ["GRADER_CACHE_DIR"] = saved
 
 
 def measure(
@@ -152,6 +194,19 @@ def measure(
     add("batch_per_submission", "grade batch, wall per submission", batch / count, "s", "", None, text)
     efficiency = ideal / batch
     add("batch_efficiency", "batch efficiency: ideal / actual", efficiency, "", ">= 0.75", efficiency >= 0.75, text)
+    # The same batch against the grading work itself: one rotation of the class (every kind of submission in
+    # the class's proportions), graded one after the other in one warm pool, scaled to the class.
+    rotation = students[: min(count, len(classroom.ROTATION))]
+    work = warm_sequential_seconds(rotation, folder / "cache")
+    per_submission = statistics.fmean(work)
+    add("warm_per_submission", f"warm sequential grading, mean of {len(rotation)}", per_submission, "s", "", None,
+        "benchmarks/speed.py: grade_pooled of each in one warm pool, warm cache")  # fmt: skip
+    ideal_work = per_submission * count / jobs
+    add("ideal_batch_work", f"ideal batch wall: warm grading x {count} / {jobs}", ideal_work, "s", "", None,
+        "(computed)")  # fmt: skip
+    pool_efficiency = ideal_work / batch
+    add("batch_efficiency_work", "batch efficiency against warm grading", pool_efficiency, "", ">= 0.75",
+        pool_efficiency >= 0.75, text)  # fmt: skip
     peak_gb = peak.peak_bytes / 1e9
     add(
         "batch_peak_pss",

@@ -35,6 +35,7 @@ from grader.sandbox.pool import WarmPool  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
 EXERCISES = ROOT / "exercises"
+SAMPLE = ROOT / "examples" / "sample_submission"
 # Every module of the course, as a student hands them in (one per file in solutions/).
 COURSE_MODULES = tuple(sorted(path.stem for path in SOLUTIONS.glob("*.py")))
 
@@ -92,6 +93,12 @@ def grade_folder(course: Course, reference: Reference, warm_pool: WarmPool) -> C
 def solutions_result(grade_folder: Callable[..., GradeResult]) -> GradeResult:
     """One grading of the reference solutions, shared by the tests that only read it."""
     return grade_folder(SOLUTIONS)
+
+
+@pytest.fixture(scope="session")
+def sample_result(grade_folder: Callable[..., GradeResult]) -> GradeResult:
+    """One grading of the sample submission, shared by the tests that only read it."""
+    return grade_folder(SAMPLE)
 
 
 def submission_with(tmp_path: Path, files: dict[str, str]) -> Path:

@@ -11,10 +11,18 @@ from tests.conftest import ROOT
 
 FIGURES = {
     "floor", "ideal_batch", "batch_wall", "batch_per_submission", "batch_efficiency", "batch_peak_pss",
+    "warm_per_submission", "ideal_batch_work", "batch_efficiency_work",
     "anchor_per_student", "anchor_ratio", "ours_autograde", "ours_check", "ours_ratio",
     "import_tensorflow", "release_check",
 }  # fmt: skip
-TARGETED = {"batch_efficiency", "batch_peak_pss", "anchor_ratio", "ours_ratio", "release_check"}
+TARGETED = {
+    "batch_efficiency",
+    "batch_efficiency_work",
+    "batch_peak_pss",
+    "anchor_ratio",
+    "ours_ratio",
+    "release_check",
+}
 
 
 def test_benchmark_produces_every_figure_with_its_command(tmp_path: Path) -> None:

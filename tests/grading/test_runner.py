@@ -8,9 +8,7 @@ from pathlib import Path
 
 from grader.course.config import Course
 from grader.results import FAILED, PASSED, GradeResult
-from tests.conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
-
-SAMPLE = ROOT / "examples" / "sample_submission"
+from tests.conftest import EXERCISES, ROOT, SAMPLE, SOLUTIONS, run_grade
 
 
 def comparable(result: GradeResult) -> dict:
@@ -43,18 +41,18 @@ def test_stubs_score_zero_and_say_not_implemented(grade_folder: Callable[..., Gr
     assert result.return_code == 1
 
 
-def test_same_submission_three_times_identical(grade_folder: Callable[..., GradeResult]) -> None:
+def test_same_submission_three_times_identical(
+    grade_folder: Callable[..., GradeResult], sample_result: GradeResult
+) -> None:
     """Three gradings of the sample submission give identical results, messages and hints included."""
-    results = [comparable(grade_folder(SAMPLE)) for _ in range(3)]
+    results = [comparable(sample_result)] + [comparable(grade_folder(SAMPLE)) for _ in range(2)]
     assert results[0] == results[1] == results[2]
     assert 0 < results[0]["score"] < results[0]["max_score"]
 
 
-def test_sample_submission_loses_exactly_its_mistakes(
-    grade_folder: Callable[..., GradeResult], solutions_result: GradeResult
-) -> None:
+def test_sample_submission_loses_exactly_its_mistakes(sample_result: GradeResult) -> None:
     """The sample's mistakes (and its one stub) cost their exercises' tests and hint at them; the rest keeps full marks."""
-    result = grade_folder(SAMPLE)
+    result = sample_result
     by_exercise = {exercise.id: exercise for exercise in result.exercises}
     for exercise_id in ("training_step", "acceleration", "tensors_and_variables", "keras_model"):
         assert by_exercise[exercise_id].score == by_exercise[exercise_id].max_score, exercise_id
