@@ -3,7 +3,8 @@
 The level is chosen by what the machine can do, never by the system's name: bubblewrap when it
 can create its sandbox; else rlimits when `os.fork`, the `resource` module and /proc exist
 (Linux without namespaces: a container, Colab); else portable (Windows, macOS), a freshly
-spawned isolated interpreter per exercise limited from the parent (`grader.sandbox.portable`).
+spawned isolated interpreter per submission (a fresh one again after an exercise that changed
+it), limited from the parent (`grader.sandbox.portable`).
 `GRADER_ISOLATION=rlimits` or `=portable` forces a level.
 
 Five modes, from the strongest:
@@ -129,7 +130,9 @@ def rlimits_capable() -> str:
 
 def _portable(reason: str) -> Isolation:
     return Isolation(
-        PORTABLE, f"{reason}: each exercise runs in a freshly spawned Python in a scratch folder; {PORTABLE_GAPS}"
+        PORTABLE,
+        f"{reason}: the exercises run in a freshly spawned Python in a scratch folder (one per submission, a"
+        f" fresh one after an exercise that changed it); {PORTABLE_GAPS}",
     )
 
 

@@ -85,7 +85,7 @@ class WarmPool:
     def start(self) -> WarmPool:
         """Launch the pool's zygote; returns at once (it imports TensorFlow in the background)."""
         if self.process is not None or self.isolation.name == PORTABLE:
-            # Nothing forks at the portable level: each exercise spawns its own interpreter.
+            # Nothing forks at the portable level: each submission spawns its own interpreter.
             return self
         parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
         self.control = parent_end

@@ -1,11 +1,14 @@
-"""The portable level: each exercise in a freshly spawned, isolated interpreter (Windows, macOS, forced on Linux).
+"""The portable level: a submission's exercises in a freshly spawned, isolated interpreter (Windows, macOS, forced on Linux).
 
 `PortableSandbox` has the interface the grading session uses of `Sandbox`. It copies the
-submission's modules and the child package into a scratch folder (tempfile), and keeps ONE
-spare interpreter started (`python -I -B -u -X utf8 -c BOOTSTRAP`, cwd the scratch copy, an
-environment allowlist) that has already imported TensorFlow: `spawn` hands the exercise's
-request to the spare and starts the next spare at once, so TensorFlow's start overlaps the
-grading. No fork, no /proc, no `resource`, no POSIX signals in the parent: the time limit is
+submission's modules and the child package into a scratch folder (tempfile) and starts an
+interpreter (`python -I -B -u -X utf8 -c BOOTSTRAP`, cwd the scratch copy, an environment
+allowlist) that imports TensorFlow. `spawn` hands it the exercise's request; the next
+`spawn` asks for it back (`PortableWorker.release`): it forgets the student's modules and
+Keras' state and serves the next exercise, importing the student's module afresh, unless it
+finds that the student's code changed it (`child.reuse`) or left a process behind; then it
+is killed and a fresh interpreter takes the exercise. One TensorFlow import per submission,
+not one per exercise. No fork, no /proc, no `resource`, no POSIX signals in the parent: the time limit is
 the parent killing the child's process tree (psutil), the output limit is counted on the
 pipes, the memory limit is RLIMIT_AS where the child has it plus a psutil watchdog here.
 What this level does not protect is `isolation.PORTABLE_GAPS`.
@@ -50,7 +53,7 @@ def marker_for(token: str) -> str:
 
 
 class PortableSandbox:
-    """A scratch copy of one submission's modules and a spare spawned interpreter."""
+    """A scratch copy of one submission's modules and the spawned interpreter that grades them."""
 
     def __init__(
         self,
@@ -68,11 +71,13 @@ class PortableSandbox:
         self.isolation = isolation or detect_isolation()
         self.scratch: Path | None = None
         self.spare: SpawnedProcess | None = None
-        self.workers: dict[int, PortableWorker] = {}
+        self.workers: list[PortableWorker] = []
+        # The worker whose interpreter the next exercise asks for back.
+        self.current: PortableWorker | None = None
         self.marker = marker_for(secrets.token_hex(8))
         self._started = 0
-        # How many more workers the grading will ask for, when it said (`expect_spawns`): no spare
-        # interpreter is started beyond them (each costs a TensorFlow import). None: always one spare.
+        # How many workers the grading will ask for, when it said (`expect_spawns`): with none, no
+        # interpreter is started ahead (each costs a TensorFlow import).
         self.spawns_left: int | None = None
         # Modules that were not copied into the sandbox, and why (a link, a device, too big).
         self.refused: dict[str, str] = {}
@@ -104,7 +109,7 @@ class PortableSandbox:
             shutil.copyfile(path, workspace / f"{module}.py", follow_symlinks=False)
 
     def start(self) -> PortableSandbox:
-        """Copy the submission and start the spare interpreter; returns at once (it imports in the background)."""
+        """Copy the submission and start its interpreter; returns at once (it imports in the background)."""
         self.refused = {}
         self.scratch = Path(tempfile.mkdtemp(prefix="grader-portable-"))
         try:
@@ -125,7 +130,7 @@ class PortableSandbox:
         return self
 
     def expect_spawns(self, count: int) -> None:
-        """The grading will ask for `count` workers (more are started on demand, without a spare ahead)."""
+        """The grading will ask for `count` workers (none: no interpreter is started ahead)."""
         self.spawns_left = max(0, count)
 
     def _start_spare(self) -> None:
@@ -140,9 +145,10 @@ class PortableSandbox:
 
     def close(self) -> None:
         """Kill everything the sandbox ran and remove its scratch folder; safe to call twice."""
-        for worker in list(self.workers.values()):
+        for worker in self.workers:
             worker.finish()
         self.workers.clear()
+        self.current = None
         if self.spare is not None:
             self._last_output = self.spare.output_tail
             self.spare.stop()
@@ -189,14 +195,24 @@ class PortableSandbox:
             raise InternalError(f"the sandbox started with an unexpected message {ready!r}")
         return spare
 
+    def _interpreter(self) -> SpawnedProcess:
+        """The interpreter of the previous exercise, given back clean, else a fresh one (started now if needed)."""
+        current, self.current = self.current, None
+        if current is not None:
+            process = current.release()
+            if process is not None:
+                return process
+        return self._take_spare()
+
     def spawn(
         self, exercise: str, module: str | None, *, seed: int, import_time_limit_s: float | None = None
     ) -> PortableWorker:
-        """Hand one exercise to the spare interpreter (and start the next spare); it imports the student's module
-        first, within `import_time_limit_s` (default: course.toml's time_limit_s)."""
+        """Hand one exercise to the interpreter (the previous exercise's, given back, or a fresh one); it imports
+        the student's module first, within `import_time_limit_s` (default: course.toml's time_limit_s). The
+        previous exercise's worker is no longer alive after this (a later call to it spawns it again)."""
         if module is not None and module in self.refused:
             raise SubmissionFailure(self.refused[module], kind=FailureKind.MISSING)
-        process = self._take_spare()
+        process = self._interpreter()
         assert self.scratch is not None
         import_limit_s = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
         request: dict[str, Any] = {
@@ -213,7 +229,8 @@ class PortableSandbox:
             ),
         }
         worker = PortableWorker(process, self.limits)
-        self.workers[worker.pid] = worker
+        self.workers.append(worker)
+        self.current = worker
         process.watch_memory(self.limits.memory_limit_mb)
         try:
             process.send(request)
@@ -222,10 +239,6 @@ class PortableSandbox:
             raise SubmissionFailure(
                 f"the sandbox could not start a worker: {error}", kind=FailureKind.SANDBOX
             ) from error
-        if self.spawns_left is not None:
-            self.spawns_left = max(0, self.spawns_left - 1)
-        if self.spawns_left != 0:
-            self._start_spare()
         started = time.monotonic()
         hello = worker.receive(
             import_limit_s + IMPORT_LIMIT_MARGIN_S, f"importing {module}.py" if module else "starting"
@@ -241,6 +254,8 @@ class PortableSandbox:
         return worker
 
     def finish_worker(self, pid: int) -> dict[str, Any]:
-        """Kill a worker's process tree and reap it; returns its exit status."""
-        worker = self.workers.pop(pid, None)
-        return worker.finish() if worker is not None else {}
+        """Kill the process tree of the live worker `pid` and reap it; returns its exit status."""
+        for worker in self.workers:
+            if worker.pid == pid and worker.alive:
+                return worker.finish()
+        return {}

@@ -28,6 +28,8 @@ from grader.sandbox.processes import carrying, freeze_then_kill, kill_tree
 from grader.sandbox.worker import death_cause
 
 MEMORY_POLL_S = 0.1
+# Forgetting the student's modules and Keras' state, then looking at the interpreter, takes well under this.
+RELEASE_TIMEOUT_S = 30.0
 SEND_TIMEOUT_S = 20.0
 # Kinds of what the reader threads queue.
 MESSAGE, END, BROKEN, MEMORY = "message", "end", "broken", "memory"
@@ -135,14 +137,17 @@ class SpawnedProcess:
         return total
 
     def watch_memory(self, limit_mb: int) -> None:
-        """From now on, kill the tree when it holds more than its present memory plus `limit_mb`."""
+        """From now on, kill the tree when it holds more than its present memory plus `limit_mb` (called again for
+        the next exercise of a reused interpreter: the same watchdog, from the memory it holds then)."""
+        watching = self.memory_limit_bytes is not None
         self.memory_limit_bytes = self.tree_memory() + limit_mb * 1024 * 1024
-        threading.Thread(target=self._watch_memory, daemon=True).start()
+        if not watching:
+            threading.Thread(target=self._watch_memory, daemon=True).start()
 
     def _watch_memory(self) -> None:
-        assert self.memory_limit_bytes is not None
         while not self.stopped.wait(MEMORY_POLL_S):
-            if self.tree_memory() > self.memory_limit_bytes:
+            limit = self.memory_limit_bytes
+            if limit is not None and self.tree_memory() > limit:
                 self.memory_exceeded = True
                 kill_tree(self.pid)
                 self.events.put((MEMORY, None))
@@ -200,6 +205,33 @@ class PortableWorker:
         self.status: dict[str, Any] = {}
         # Seconds the worker took to import the student's module (set by `PortableSandbox.spawn`).
         self.import_s = 0.0
+
+    def release(self) -> SpawnedProcess | None:
+        """End this exercise and get the interpreter back for the submission's next one: the interpreter when it
+        says it is as clean as before the student's code ran and nothing it started is left, else None (it is
+        killed, as `finish` does). The worker is no longer alive either way (a new call spawns again)."""
+        if not self.alive:
+            return None
+        try:
+            self.process.send({"op": wire.Op.RELEASE})
+            answer = self.receive(RELEASE_TIMEOUT_S, "ending the exercise")
+        except (OSError, SubmissionFailure):
+            self.finish()
+            return None
+        if answer.get("event") != wire.Event.RELEASED or answer.get("reusable") is not True or self._has_descendants():
+            self.finish()
+            return None
+        self.alive = False
+        return self.process
+
+    def _has_descendants(self) -> bool:
+        """Whether anything the student's code started is still there (or it cannot be looked at)."""
+        try:
+            if psutil.Process(self.pid).children(recursive=True):
+                return True
+            return any(pid != self.pid for pid in carrying(*self.process.marker))
+        except psutil.Error:
+            return True
 
     @property
     def output_tail(self) -> bytes:

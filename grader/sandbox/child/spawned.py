@@ -1,13 +1,15 @@
-"""A spawned worker, the portable level's child: one fresh interpreter per exercise, no fork.
+"""A spawned worker, the portable level's child: a fresh interpreter for a submission's exercises, no fork.
 
 Started as `python -I -B -u -X utf8 -c BOOTSTRAP <gradekit folder> [foreign-os-double]` in a
 scratch folder (see `grader.sandbox.portable`). It speaks `wire` frames over its own stdin
 and stdout, which it first moves aside (os.dup): the student's code gets an empty stdin,
 and its stdout and stderr both go to the stderr pipe, which the parent counts against the
-output limit. It imports TensorFlow, says "ready", waits for its one spawn request (the
-parent keeps one such spare warm), sets the limits the system offers (RLIMIT_AS and
-RLIMIT_FSIZE where `resource` exists; the parent watches memory everywhere), then serves
-the probes exactly as a forked worker does (`worker.serve`).
+output limit. It imports TensorFlow, says "ready", waits for a spawn request, sets the
+limits the system offers (RLIMIT_AS and RLIMIT_FSIZE where `resource` exists; the parent
+watches memory everywhere), then serves the probes exactly as a forked worker does
+(`worker.serve`). When the parent asks for it back (`Op.RELEASE`), it forgets the student's
+modules and says whether it can serve the submission's next exercise (`child.reuse`); if
+not, it ends.
 Nothing here needs fork, `resource`, /proc, POSIX signals or /tmp.
 """
 
@@ -77,7 +79,11 @@ def _virtual_memory_bytes() -> int | None:
 
 
 def apply_limits(request: dict[str, Any]) -> list[str]:
-    """The rlimits this system offers; returns the ones set. The parent watches time, output and memory anyway."""
+    """The rlimits this system offers; returns the ones set. The parent watches time, output and memory anyway.
+
+    The address space: the exercise may add the memory limit to what the interpreter holds now (the soft
+    limit, renewed for each exercise by `renew_memory_limit`), and the interpreter never more than twice the
+    limit to what it held before its first exercise (the hard limit, set once: nothing can raise it)."""
     try:
         import resource
     except ImportError:
@@ -88,10 +94,37 @@ def apply_limits(request: dict[str, Any]) -> list[str]:
     resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
     current = _virtual_memory_bytes()
     if current is not None and hasattr(resource, "RLIMIT_AS"):
-        memory = current + int(request["memory_limit_mb"]) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        limit = int(request["memory_limit_mb"]) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (current + limit, current + 2 * limit))
         applied.append("address space")
     return applied
+
+
+def room_for_another(request: dict[str, Any]) -> bool:
+    """Whether the hard address-space limit leaves the next exercise the whole memory limit (False: cannot tell)."""
+    import resource
+
+    current = _virtual_memory_bytes()
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if current is None:
+        return False
+    return hard == resource.RLIM_INFINITY or current + int(request["memory_limit_mb"]) * 1024 * 1024 <= hard
+
+
+def renew_memory_limit(request: dict[str, Any]) -> bool:
+    """The next exercise's soft address-space limit: what the interpreter holds now plus the memory limit.
+    False when the hard limit leaves less than that (the previous exercise kept too much), or it cannot tell."""
+    import resource
+
+    current = _virtual_memory_bytes()
+    if current is None:
+        return False
+    wanted = current + int(request["memory_limit_mb"]) * 1024 * 1024
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY and wanted > hard:
+        return False
+    resource.setrlimit(resource.RLIMIT_AS, (wanted, hard))
+    return True
 
 
 def main(argv: list[str]) -> None:
@@ -105,19 +138,34 @@ def main(argv: list[str]) -> None:
     import numpy  # noqa: F401
     import tensorflow  # noqa: F401
 
-    from . import worker
+    from . import reuse, worker
 
+    picture = reuse.Picture()
     channel.send({"event": wire.Event.READY, "pid": os.getpid()})
-    request = channel.receive()
-    if not isinstance(request, dict) or request.get("op") != wire.Op.SPAWN:
-        os._exit(0)
-    try:
-        apply_limits(request)
-    except Exception:  # noqa: BLE001 - never run student code without the limits it should have.
-        traceback.print_exc()
-        os._exit(wire.WorkerExit.SETUP_FAILED)
-    try:
-        worker.serve(channel, request)
-    except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
-        os._exit(wire.WorkerExit.HARNESS_BROKEN)
-    os._exit(0)
+    applied: list[str] | None = None
+    while True:
+        request = channel.receive()
+        if not isinstance(request, dict) or request.get("op") != wire.Op.SPAWN:
+            os._exit(0)
+        try:
+            if applied is None:
+                applied = apply_limits(request)
+            elif "address space" in applied and not renew_memory_limit(request):
+                raise RuntimeError("the address-space limit could not be renewed")
+        except Exception:  # noqa: BLE001 - never run student code without the limits it should have.
+            traceback.print_exc()
+            os._exit(wire.WorkerExit.SETUP_FAILED)
+        try:
+            released = worker.serve(channel, request)
+            if not released:
+                os._exit(0)
+            # The parent asked for the interpreter back: clean it, and say whether it can serve another exercise.
+            reuse.forget_submission(request["submission_dir"])
+            changes = picture.changes()
+            if "address space" in applied and not room_for_another(request):
+                changes.append("memory kept: less than the memory limit is left under the address-space limit")
+        except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
+            os._exit(wire.WorkerExit.HARNESS_BROKEN)
+        channel.send({"event": wire.Event.RELEASED, "reusable": not changes, "changes": changes[:8]})
+        if changes:
+            os._exit(0)

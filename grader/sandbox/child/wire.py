@@ -40,6 +40,7 @@ class Op(enum.StrEnum):
     FINISH = "finish"  # kill a worker and whatever escaped from it, reap it
     OPEN = "open"  # (warm pool) fork a submission's zygote, its modules' descriptors attached
     WIPE = "wipe"  # (warm pool) kill every process but the pool's, empty its writable folders
+    RELEASE = "release"  # (portable) end the exercise a spawned interpreter serves, to serve the next one
 
 
 class Event(enum.StrEnum):
@@ -51,6 +52,7 @@ class Event(enum.StrEnum):
     HELLO = "hello"  # a worker imported (or failed to import) the student's module
     OPENED = "opened"  # (warm pool) a submission's zygote was forked; its control socket comes attached
     WIPED = "wiped"  # (warm pool) the leftovers were killed and removed; what could not be removed comes along
+    RELEASED = "released"  # (portable) the exercise ended; whether the interpreter can serve another comes along
 
 
 class WorkerExit(enum.IntEnum):

@@ -141,7 +141,14 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
     }
 
 
+_CONFIGURED: list[bool] = []
+
+
 def _configure_tensorflow() -> None:
+    """Once per process (a portable interpreter serves several exercises; GPUs cannot be configured twice)."""
+    if _CONFIGURED:
+        return
+    _CONFIGURED.append(True)
     import tensorflow as tf
 
     tf.config.experimental.enable_op_determinism()
@@ -248,8 +255,9 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
     serve(SocketChannel(sock), request)
 
 
-def serve(channel: Channel, request: dict[str, Any]) -> None:
-    """Load the exercise's pack, import the student's module, then answer probe requests until the parent hangs up.
+def serve(channel: Channel, request: dict[str, Any]) -> bool:
+    """Load the exercise's pack, import the student's module, then answer probe requests until the parent hangs up
+    (False) or asks for the process back (`Op.RELEASE`, True: the portable level's next exercise).
 
     Shared by the forked workers and the spawned ones of the portable level (`child.spawned`)."""
     from .api import Context
@@ -261,7 +269,7 @@ def serve(channel: Channel, request: dict[str, Any]) -> None:
         probes = load_probes(request.get("probes"), request["exercise"])
     except BaseException as error:  # noqa: BLE001 - any failure of the pack's own code is reported.
         channel.send({"event": wire.Event.HELLO, "import_error": None, "pack_error": _pack_error(error)})
-        return
+        return False
     seed_everything(int(request["seed"]))
     try:
         module = (
@@ -271,13 +279,15 @@ def serve(channel: Channel, request: dict[str, Any]) -> None:
         )
     except BaseException as error:  # noqa: BLE001 - SystemExit at import is the student's too.
         channel.send({"event": wire.Event.HELLO, "import_error": describe_exception(error, submission_dir)})
-        return
+        return False
     channel.send({"event": wire.Event.HELLO, "import_error": None})
     context = Context(module=module, exercise=request["exercise"], seed=int(request["seed"]))
     while True:
         message = channel.receive()
         if message is None:
-            return
+            return False
+        if message.get("op") == wire.Op.RELEASE:
+            return True
         probe = probes.get(message.get("probe"))
         if probe is None:
             channel.send(
