@@ -250,8 +250,18 @@ def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> 
         bar = TerminalProgress(terminal)
         bar(1, 4, "alice: ok")
         bar(4, 4, "dave: error")
-    shown = os.read(leader, 4096).decode()
+    # A pty hands its output over in pieces as they were written: read every piece (EIO once the follower is closed).
+    pieces = []
+    while True:
+        try:
+            piece = os.read(leader, 4096)
+        except OSError:
+            break
+        if not piece:
+            break
+        pieces.append(piece)
     os.close(leader)
+    shown = b"".join(pieces).decode()
     assert "1/4 ETA" in shown and "4/4 ETA 0:00" in shown and "alice: ok" in shown
     with (tmp_path / "log").open("w") as log:
         TerminalProgress(log)(1, 4, "alice: ok")
