@@ -2,6 +2,7 @@
 from grader.sandbox.child.api import Binding as Binding
 from grader.sandbox.child.api import Context as Context
 from grader.sandbox.child.api import ContractMismatch as ContractMismatch
+from grader.sandbox.child.api import build_expression as build_expression
 from grader.sandbox.child.api import call_student as call_student
 from grader.sandbox.child.api import describe as describe
 from grader.sandbox.child.api import recording_usage as recording_usage

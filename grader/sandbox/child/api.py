@@ -4,13 +4,14 @@ A pack's probes run in the sandboxed child, where this package is importable as
 `gradechild`, so a `probes.py` starts with `from gradechild.api import Context, call_student,
 describe`. It holds the context a probe receives, calling the student's code through its own
 signature (`call_student`, `Binding`, `substitute`), counting library usage while the
-student's code runs, and describing a returned value as plain data.
+student's code runs, describing a returned value as plain data, and building a function of
+time from the plain-data expressions of the gradient packs (`build_expression`).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
@@ -137,3 +138,28 @@ __all__ = [
     "student_function",
     "substitute",
 ]
+
+
+def build_expression(node: list[Any]) -> Callable[[Any], Any]:
+    """A function of t (a float or a tensor, element-wise) from a plain-data expression tree:
+    ["poly", [c0, c1, ...]] | ["sin", n] | ["exp", n] | ["mul", n, n] | ["add", n, n]
+    (the parent's side, `grader.grading.expressions`, derives and prints the same trees)."""
+    kind = node[0]
+    if kind == "poly":
+        coefficients = [float(c) for c in node[1]]
+        # The constant term is added as it is, and t**1 is written t: TensorFlow's gradient of
+        # t**0 and t**1 at t = 0 goes through 0 * 0**-1, which is NaN.
+        return lambda t: (
+            coefficients[0]
+            + sum(
+                coefficient * (t if power == 1 else t**power) for power, coefficient in enumerate(coefficients) if power
+            )
+        )
+    if kind in ("sin", "exp"):
+        inner = build_expression(node[1])
+        outer = tf.sin if kind == "sin" else tf.exp
+        return lambda t: outer(inner(t))
+    if kind in ("mul", "add"):
+        left, right = build_expression(node[1]), build_expression(node[2])
+        return (lambda t: left(t) * right(t)) if kind == "mul" else (lambda t: left(t) + right(t))
+    raise ValueError(f"unknown expression node {kind!r}")
