@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -116,6 +117,25 @@ def copy_probes(probes: Mapping[str, Path], root: Path) -> None:
         copy = Path(sandbox_probes_path(str(root), exercise))
         copy.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, copy)
+
+
+def make_scratch(prefix: str, probes: Mapping[str, Path]) -> tuple[Path, Path, Path]:
+    """The host folder of the levels without bubblewrap (rlimits, the warm pool there, portable), in tempfile's
+    place: `submission/` for the modules, `home/`, and `gradekit/` with a private copy of the child package
+    and each pack's probes.py. Returns (scratch, submission, home); the gradekit is `scratch / "gradekit"`."""
+    scratch = Path(tempfile.mkdtemp(prefix=prefix))
+    workspace, home = scratch / "submission", scratch / "home"
+    try:
+        workspace.mkdir()
+        home.mkdir()
+        shutil.copytree(
+            CHILD_PACKAGE, scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
+        )
+        copy_probes(probes, scratch / "gradekit")
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return scratch, workspace, home
 
 
 def bwrap_command(

@@ -24,7 +24,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -32,13 +31,12 @@ from typing import Any
 from grader.course.config import Limits
 from grader.errors import InternalError
 from grader.sandbox.bwrap import (
-    CHILD_PACKAGE,
     POOL_SCRATCH_BYTES,
     SANDBOX_ROOT,
     SANDBOX_SUBMISSION,
     SANDBOX_WRITABLE,
     bwrap_command,
-    copy_probes,
+    make_scratch,
 )
 from grader.sandbox.child import wire
 from grader.sandbox.factory import GradingSandbox, open_sandbox
@@ -120,15 +118,8 @@ class WarmPool:
 
     def _prepare_scratch(self, control_fd: int) -> tuple[list[str], dict[str, str], str]:
         """The rlimits level's host folder: the submission folder, a home, and a private copy of the child package."""
-        self.scratch = Path(tempfile.mkdtemp(prefix="grader-pool-"))
-        workspace, home = self.scratch / "submission", self.scratch / "home"
-        workspace.mkdir()
-        home.mkdir()
-        shutil.copytree(
-            CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
-        )
+        self.scratch, workspace, home = make_scratch("grader-pool-", self.probes)
         self.probes_root = str(self.scratch / "gradekit")
-        copy_probes(self.probes, self.scratch / "gradekit")
         if self.isolation.dedicated_uid:
             os.chmod(self.scratch, 0o711)
         self.folder, self.home, self.folders = str(workspace), str(home), (str(workspace), str(home))

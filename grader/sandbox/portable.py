@@ -21,7 +21,6 @@ import secrets
 import shutil
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -29,7 +28,7 @@ from typing import Any
 
 from grader.course.config import Limits
 from grader.errors import InternalError
-from grader.sandbox.bwrap import CHILD_PACKAGE, copy_probes, sandbox_probes_path
+from grader.sandbox.bwrap import make_scratch, sandbox_probes_path
 from grader.sandbox.child import foreign_os, wire
 from grader.sandbox.child.spawned import DOUBLE_FLAG
 from grader.sandbox.failures import FailureKind, SubmissionFailure, check_hello
@@ -111,15 +110,8 @@ class PortableSandbox:
     def start(self) -> PortableSandbox:
         """Copy the submission and start its interpreter; returns at once (it imports in the background)."""
         self.refused = {}
-        self.scratch = Path(tempfile.mkdtemp(prefix="grader-portable-"))
         try:
-            workspace, home = self.scratch / "submission", self.scratch / "home"
-            workspace.mkdir()
-            home.mkdir()
-            shutil.copytree(
-                CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
-            )
-            copy_probes(self.probes, self.scratch / "gradekit")
+            self.scratch, workspace, _ = make_scratch("grader-portable-", self.probes)
             for module in self.modules:
                 self._copy_module(module, workspace)
             if self.spawns_left != 0:

@@ -17,7 +17,6 @@ import socket
 import stat
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Mapping
 from pathlib import Path
@@ -26,12 +25,11 @@ from typing import Any
 from grader.course.config import Limits
 from grader.errors import InternalError
 from grader.sandbox.bwrap import (
-    CHILD_PACKAGE,
     SANDBOX_ROOT,
     SANDBOX_SUBMISSION,
     SCRATCH_SLACK_BYTES,
     bwrap_command,
-    copy_probes,
+    make_scratch,
     sandbox_probes_path,
 )
 from grader.sandbox.child import wire
@@ -162,16 +160,8 @@ class Sandbox:
 
     def _prepare_scratch(self, fds: dict[str, int], control_fd: int) -> tuple[list[str], dict[str, str], str]:
         """The rlimits mode's host folder: the modules, a home, and a private copy of the child package."""
-        self.scratch = Path(tempfile.mkdtemp(prefix="grader-sandbox-"))
-        workspace, home = self.scratch / "submission", self.scratch / "home"
-        workspace.mkdir()
-        home.mkdir()
-        shutil.copytree(
-            CHILD_PACKAGE, self.scratch / "gradekit" / "gradechild", ignore=shutil.ignore_patterns("__pycache__")
-        )
-        # Each pack's probes.py alone, never its suites.
+        self.scratch, workspace, home = make_scratch("grader-sandbox-", self.probes)
         self._probes_root = str(self.scratch / "gradekit")
-        copy_probes(self.probes, Path(self._probes_root))
         for name, fd in fds.items():
             with os.fdopen(os.dup(fd), "rb") as source, open(workspace / name, "wb") as target:
                 shutil.copyfileobj(source, target)
