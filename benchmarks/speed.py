@@ -131,13 +131,13 @@ def warm_sequential_seconds(students: list[tuple[str, Path]], cache: Path) -> li
     the grading work itself, without any start, which `grade batch -j J` shares out among its J workers."""
     from grader.course.config import load_course
     from grader.grading.pooled import grade_pooled
+    from grader.grading.reference_cache import ReferenceCache, reference_digest
     from grader.grading.session import Reference
     from grader.sandbox.pool import WarmPool
 
-    saved = os.environ.get("GRADER_CACHE_DIR")
-    os.environ["GRADER_CACHE_DIR"] = str(cache)
     course = load_course(ROOT / "course.toml")
-    reference = Reference.cached(course, ROOT / "solutions")
+    solutions = ROOT / "solutions"
+    reference = Reference(course, solutions, cache=ReferenceCache(cache, reference_digest(course, solutions)))
     pool = WarmPool(course.limits, probes=course.probe_files)
     try:
         pool.start()
@@ -152,10 +152,6 @@ def warm_sequential_seconds(students: list[tuple[str, Path]], cache: Path) -> li
     finally:
         pool.close()
         reference.close()
-        if saved is None:
-            os.environ.pop("GRADER_CACHE_DIR", None)
-        else:
-            os.environ["GRADER_CACHE_DIR"] = saved
 
 
 def measure(

@@ -9,14 +9,13 @@ from pathlib import Path
 
 import pytest
 from browser_support import DESKTOP, PHONE, Browser, assert_readable, browser_fixture
-from conftest import EXERCISES, ROOT, SOLUTIONS, run_grade
+from conftest import EXERCISES, SAMPLE, SOLUTIONS, run_grade
 
 from grader.course.config import Course
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.reporters.html import render_html
 
-SAMPLE = ROOT / "examples" / "sample_submission"
 FIGURES = {"plot-square_loss-1", "plot-training_step-1", "plot-training_step-2", "plot-simple_dense-1", "plot-simple_dense-2",
            "plot-acceleration-1", "plot-split_validation-1"}  # fmt: skip
 

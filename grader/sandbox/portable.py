@@ -77,7 +77,7 @@ class PortableSandbox:
         self._started = 0
         # How many workers the grading will ask for, when it said (`expect_spawns`): with none, no
         # interpreter is started ahead (each costs a TensorFlow import).
-        self.spawns_left: int | None = None
+        self.expected_spawns: int | None = None
         # Modules that were not copied into the sandbox, and why (a link, a device, too big).
         self.refused: dict[str, str] = {}
         self._last_output = b""
@@ -114,7 +114,7 @@ class PortableSandbox:
             self.scratch, workspace, _ = make_scratch("grader-portable-", self.probes)
             for module in self.modules:
                 self._copy_module(module, workspace)
-            if self.spawns_left != 0:
+            if self.expected_spawns != 0:
                 self._start_spare()
         except BaseException:
             self.close()
@@ -123,7 +123,7 @@ class PortableSandbox:
 
     def expect_spawns(self, count: int) -> None:
         """The grading will ask for `count` workers (none: no interpreter is started ahead)."""
-        self.spawns_left = max(0, count)
+        self.expected_spawns = max(0, count)
 
     def _start_spare(self) -> None:
         assert self.scratch is not None

@@ -20,7 +20,7 @@ from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_b
 from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
 from grader.sandbox.processes import descendants
-from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SOLUTIONS, run_grade
+from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SAMPLE, SOLUTIONS, run_grade
 from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission
 
 MODULES = COURSE_MODULES
@@ -272,7 +272,7 @@ def test_batch_in_warm_pools_grades_like_a_sandbox_per_submission(
     tmp_path: Path, course: Course, reference: Reference
 ) -> None:
     """-j 2 (each worker's warm pool): the solutions, the sample submission and mutants get the results `grade check` gives."""
-    folders = {"solutions": SOLUTIONS, "sample": ROOT / "examples" / "sample_submission"}
+    folders = {"solutions": SOLUTIONS, "sample": SAMPLE}
     # A mutant's other modules are the stubs: with the solutions' they would grade the solutions' results again
     # (the "solutions" submission compares those), and the stubs' "not implemented" is compared too.
     for mutant in ("acceleration_returns_speed", "simple_dense_bias_unused", "split_validation_no_shuffle"):

@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SOLUTIONS
+from tests.conftest import ROOT, SAMPLE, SOLUTIONS
 
-SAMPLE = ROOT / "examples" / "sample_submission"
 PORTABLE = {"GRADER_ISOLATION": "portable", "GRADER_FOREIGN_OS_DOUBLE": "1"}
 
 SPLIT_PROBES = Path(__file__).resolve().parents[2] / "grader" / "packs" / "split_validation" / "probes.py"

@@ -100,20 +100,10 @@ def apply_limits(request: dict[str, Any]) -> list[str]:
     return applied
 
 
-def room_for_another(request: dict[str, Any]) -> bool:
-    """Whether the hard address-space limit leaves the next exercise the whole memory limit (False: cannot tell)."""
-    import resource
-
-    current = _virtual_memory_bytes()
-    _, hard = resource.getrlimit(resource.RLIMIT_AS)
-    if current is None:
-        return False
-    return hard == resource.RLIM_INFINITY or current + int(request["memory_limit_mb"]) * 1024 * 1024 <= hard
-
-
 def renew_memory_limit(request: dict[str, Any]) -> bool:
-    """The next exercise's soft address-space limit: what the interpreter holds now plus the memory limit.
-    False when the hard limit leaves less than that (the previous exercise kept too much), or it cannot tell."""
+    """Set the next exercise's soft address-space limit, what the interpreter holds now plus the memory limit,
+    as the interpreter is given back; False when the hard limit leaves less than that (the previous exercise
+    kept too much) or it cannot tell: the interpreter is then not reused."""
     import resource
 
     current = _virtual_memory_bytes()
@@ -150,8 +140,6 @@ def main(argv: list[str]) -> None:
         try:
             if applied is None:
                 applied = apply_limits(request)
-            elif "address space" in applied and not renew_memory_limit(request):
-                raise RuntimeError("the address-space limit could not be renewed")
         except Exception:  # noqa: BLE001 - never run student code without the limits it should have.
             traceback.print_exc()
             os._exit(wire.WorkerExit.SETUP_FAILED)
@@ -162,7 +150,8 @@ def main(argv: list[str]) -> None:
             # The parent asked for the interpreter back: clean it, and say whether it can serve another exercise.
             reuse.forget_submission(request["submission_dir"])
             changes = picture.changes()
-            if "address space" in applied and not room_for_another(request):
+            # The next exercise's soft limit is set now, so that a spawn request never finds the limits unset.
+            if "address space" in applied and not renew_memory_limit(request):
                 changes.append("memory kept: less than the memory limit is left under the address-space limit")
         except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
             os._exit(wire.WorkerExit.HARNESS_BROKEN)
