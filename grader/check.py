@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import sys
 import tempfile
 import types
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from grader.course.cells import canonical_cells
 from grader.course.config import Course, load_course
+from grader.course.secret import load_secret, secret_path
 from grader.errors import ConfigError, UsageError
+from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.intake.notebook import convert_notebook
@@ -21,6 +24,9 @@ if TYPE_CHECKING:
     from grader.reporters.notebook import NotebookResult
 
 EXPECTED_STORE = Path(".grader") / "expected.json"
+# Which inputs `grade check` grades on: the public ones, the instructor's, or both one after the other.
+InputChoice = Literal["public", "instructor", "both"]
+INPUT_CHOICES: tuple[InputChoice, ...] = ("public", "instructor", "both")
 
 
 def find_course(start: Path, explicit: Path | None) -> Path:
@@ -79,8 +85,58 @@ def check(
     students_view: bool = False,
     plots: bool = False,
     assignment: str | None = None,
+    inputs: InputChoice = "public",
 ) -> GradeResult:
-    """Grade the exercise modules in `path` (only those of `assignment`, if given)."""
+    """Grade the exercise modules in `path` (only those of `assignment`, if given) on `inputs` ("public" or "instructor")."""
+    if inputs == "both":
+        raise UsageError("check() grades one set of inputs; use check_inputs() for both.")
+    return check_inputs(
+        path=path,
+        course_path=course_path,
+        solutions=solutions,
+        exercise_ids=exercise_ids,
+        students_view=students_view,
+        plots=plots,
+        assignment=assignment,
+        inputs=inputs,
+    )[0]
+
+
+def default_inputs(course: Course, reference: Reference) -> InputChoice:
+    """Both in the instructor's own course (its solutions and its .grader-secret beside course.toml), else public."""
+    if reference.solutions_dir is not None and secret_path(course.path).is_file():
+        return "both"
+    return "public"
+
+
+def instructor_plan(course: Course, reference: Reference) -> InputPlan:
+    """The instructor inputs of a `grade check`, or a usage error saying why there are none here."""
+    if reference.solutions_dir is None:
+        raise UsageError(
+            "This is a student release: it has the public inputs only. The inputs that count are your instructor's;"
+            " `grade check` here grades the public ones (leave out --inputs)."
+        )
+    secret = load_secret(course.path)
+    if secret is None:
+        raise UsageError(
+            f"No course secret: neither GRADER_SECRET nor {secret_path(course.path)}. Run `grade secret init` in the"
+            " course folder (once; keep the file private), then grade again."
+        )
+    return InputPlan.instructor(secret)
+
+
+def check_inputs(
+    *,
+    path: Path,
+    course_path: Path | None = None,
+    solutions: Path | None = None,
+    exercise_ids: list[str] | None = None,
+    students_view: bool = False,
+    plots: bool = False,
+    assignment: str | None = None,
+    inputs: InputChoice | None = None,
+) -> tuple[GradeResult, ...]:
+    """Grade `path` on the public inputs, the instructor's, or both (public first); None: `default_inputs`."""
     if not path.exists():
         raise UsageError(
             f"{path} does not exist. Pass the folder that holds your exercise modules (default ./exercises)."
@@ -92,9 +148,47 @@ def check(
         course = course.without_hidden_tests()
     reference = find_reference(course, solutions)
     try:
-        return grade(course=course, submission_dir=path, reference=reference, exercise_ids=exercise_ids, plots=plots)
+        choice = inputs or default_inputs(course, reference)
+        plans = [PUBLIC_INPUTS] if choice == "public" else [instructor_plan(course, reference)]
+        if choice == "both":
+            plans.insert(0, PUBLIC_INPUTS)
+        return tuple(
+            grade(
+                course=course,
+                submission_dir=path,
+                reference=reference,
+                exercise_ids=exercise_ids,
+                plots=plots and plan is PUBLIC_INPUTS,
+                inputs=plan,
+            )
+            for plan in plans
+        )
     finally:
         reference.close()
+
+
+def render_checks(results: tuple[GradeResult, ...], output_format: str) -> str:
+    """One grading as its format says; two (public, then instructor) one after the other, each named."""
+    from grader.reporters import REPORTERS
+
+    if len(results) == 1:
+        return REPORTERS[output_format](results[0])
+    public, instructor = results
+    if output_format == "json":
+        return json.dumps({"public": public.to_dict(), "instructor": instructor.to_dict()}, indent=2) + "\n"
+    if output_format != "text":
+        raise UsageError(
+            f"--format {output_format} shows one grading: pass --inputs public or --inputs instructor"
+            " (this course has a secret, so `grade check` grades both by default)."
+        )
+    return "".join(
+        [
+            "On the public inputs (the seeds in course.toml: what students see and `grade check` in a release runs):\n",
+            REPORTERS["text"](public),
+            "\nOn the instructor inputs (seeds from the course secret: the grade that counts in `grade batch`):\n",
+            REPORTERS["text"](instructor),
+        ]
+    )
 
 
 def check_notebook(

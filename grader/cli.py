@@ -5,12 +5,17 @@ from __future__ import annotations
 import sys
 import traceback
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from grader import __version__
 from grader.errors import ExitCode, GraderError
 from grader.reporters import REPORTERS
+
+if TYPE_CHECKING:
+    from grader.check import InputChoice
+    from grader.results import GradeResult
 
 # One owner: the formats are the reporters (grader/reporters/__init__.py).
 FORMATS = list(REPORTERS)
@@ -49,6 +54,12 @@ def cli() -> None:
 @click.option(
     "--html", "html_path", type=click.Path(path_type=Path), help="Also write an HTML report with plots to this file."
 )
+@click.option(
+    "--inputs",
+    type=click.Choice(["public", "instructor", "both"]),
+    help="Public inputs (course.toml's seeds, which students see), the instructor's (from the course secret, what"
+    " counts), or both. Default: both in the instructor's course once it has a secret, else public.",
+)
 def check_command(
     path: Path,
     course_path: Path | None,
@@ -57,37 +68,65 @@ def check_command(
     assignment: str | None,
     output_format: str,
     html_path: Path | None,
+    inputs: InputChoice | None,
 ) -> None:
     """Grade the exercise modules in PATH (default ./exercises), or the notebook PATH.ipynb."""
-    from grader.check import check, check_html_path, write_html_report
+    from grader.check import check_html_path, check_inputs, render_checks, write_html_report
 
     check_html_path(html_path)
     if path.suffix == ".ipynb":
         from grader.check import check_notebook
 
-        result = check_notebook(
-            path=path,
-            course_path=course_path,
-            solutions=solutions,
-            exercise_ids=list(exercise_ids),
-            assignment=assignment,
+        results: tuple[GradeResult, ...] = (
+            check_notebook(
+                path=path,
+                course_path=course_path,
+                solutions=solutions,
+                exercise_ids=list(exercise_ids),
+                assignment=assignment,
+            ),
         )
     else:
-        result = check(
+        results = check_inputs(
             path=path,
             course_path=course_path,
             solutions=solutions,
             exercise_ids=list(exercise_ids),
             plots=html_path is not None,
             assignment=assignment,
+            inputs=inputs,
         )
-    for warning in result.warnings:
+    for warning in dict.fromkeys(warning for result in results for warning in result.warnings):
         click.echo(f"warning: {warning}", err=True)
     if html_path is not None:
-        result = write_html_report(result, html_path)
+        results = (write_html_report(results[0], html_path), *results[1:])
         click.echo(f"Wrote {html_path}", err=True)
-    click.echo(REPORTERS[output_format](result), nl=False)
-    sys.exit(result.return_code)
+    click.echo(render_checks(results, output_format), nl=False)
+    sys.exit(max(result.return_code for result in results))
+
+
+@cli.group("secret")
+def secret_group() -> None:
+    """The course secret: the instructor's inputs, which no student has seen, are drawn from it."""
+
+
+@secret_group.command("init")
+@course_option
+@click.option("--force", is_flag=True, help="Replace an existing secret (later gradings then use other inputs).")
+def secret_init_command(course_path: Path | None, force: bool) -> None:
+    """Create .grader-secret beside course.toml (random, private, in the course's .gitignore).
+
+    `grade batch`, the Gradescope autograder and nbgrader's autograde draw every test's inputs from
+    it; GRADER_SECRET overrides it (CI, Gradescope). Exit codes: 0 created, 2 it exists already.
+    """
+    from grader.check import find_course
+    from grader.course.secret import init_secret
+
+    path = init_secret(find_course(Path.cwd(), course_path), force=force)
+    click.echo(
+        f"Wrote {path}. Keep it private and keep it for the whole term: it is in the course's .gitignore, in no"
+        " student release, and the Gradescope autograder zip holds a copy (keep that zip private too)."
+    )
 
 
 @cli.command("generate")
@@ -183,6 +222,11 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
     metavar="local:N",
     help="Grade on a Dask LocalCluster of N worker processes started here.",
 )
+@click.option(
+    "--per-student",
+    is_flag=True,
+    help="Mix each student's id into the instructor inputs, so that two students get different inputs.",
+)
 def batch_command(
     inputs: tuple[Path, ...],
     gradebook_path: Path,
@@ -195,10 +239,13 @@ def batch_command(
     timeout_s: float | None,
     scheduler: str | None,
     cluster_spec: str | None,
+    per_student: bool,
 ) -> None:
     """Grade every submission in INPUTS (zips, folders of zips, folders of student folders) into a gradebook.
 
-    Hidden tests run; the result.json inside a zip is ignored. With --scheduler or --cluster the
+    Every test runs on instructor inputs (seeds derived from the course secret, .grader-secret beside
+    course.toml or GRADER_SECRET, made on first use): inputs no student has seen. Hidden tests run;
+    the result.json inside a zip is ignored. With --scheduler or --cluster the
     grading runs on Dask workers, the gradebook written here as results arrive (docs/cluster.md).
     Exit codes: 0 the batch completed (whatever the students scored; errors are rows of the
     gradebook), 2 usage or configuration error, 3 internal error of the grader.
@@ -225,6 +272,7 @@ def batch_command(
             scheduler=scheduler,
             local_workers=local_workers,
             say=lambda message: click.echo(message, err=True),
+            per_student=per_student,
         )
     finally:
         progress.close()  # the rich bar always gives the terminal back

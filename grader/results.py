@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from grader.errors import ExitCode
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+# Version 1 results (before instructor inputs) still load: each of their tests ran on public inputs.
+READABLE_SCHEMA_VERSIONS = (1, 2)
 
 PASSED = "passed"
 FAILED = "failed"
 ERROR = "error"
 STATUSES = (PASSED, FAILED, ERROR)
+
+
+class Inputs(enum.StrEnum):
+    """Which inputs a test ran on; its value is what the JSON result holds."""
+
+    # The seeds in course.toml, which every student release holds: feedback.
+    PUBLIC = "public"
+    # Seeds derived from the course secret (grader.course.secret): inputs no student has seen; the grade that counts.
+    INSTRUCTOR = "instructor"
 
 
 class Limit(enum.StrEnum):
@@ -41,6 +52,11 @@ class TestResult:
     limit: Limit | None = None
     # True when the student's code still raises the stub's NotImplementedError.
     not_implemented: bool = False
+    # The inputs the test ran on.
+    inputs: Inputs = Inputs.PUBLIC
+    # For the instructor only: the failure with the values of instructor inputs, which `message`
+    # describes without them. Empty for public inputs (the message says it all); never in `for_students`.
+    detail: str = ""
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -107,7 +123,8 @@ class GradeResult:
         return ExitCode.TESTS_FAILED
 
     def for_students(self) -> GradeResult:
-        """The result a student may see: hidden tests keep their score, lose message and hint."""
+        """The result a student may see: hidden tests keep their score, lose message and hint; no test keeps
+        the instructor's `detail` (the values of instructor inputs)."""
         exercises = tuple(
             ExerciseResult(
                 id=exercise.id,
@@ -119,9 +136,10 @@ class GradeResult:
                         score=test.score,
                         max_score=test.max_score,
                         hidden=True,
+                        inputs=test.inputs,
                     )
                     if test.hidden
-                    else test
+                    else replace(test, detail="")
                     for test in exercise.tests
                 ),
             )
@@ -161,8 +179,10 @@ class GradeResult:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> GradeResult:
         """Rebuild a result from `to_dict`'s output (for the gradebook and exports)."""
-        if data.get("schema_version") != SCHEMA_VERSION:
-            raise ValueError(f"unsupported schema_version {data.get('schema_version')!r}, expected {SCHEMA_VERSION}")
+        if data.get("schema_version") not in READABLE_SCHEMA_VERSIONS:
+            raise ValueError(
+                f"unsupported schema_version {data.get('schema_version')!r}, expected one of {READABLE_SCHEMA_VERSIONS}"
+            )
         return cls(
             course_id=data["course"]["id"],
             course_version=data["course"]["version"],
@@ -172,7 +192,13 @@ class GradeResult:
                     id=exercise["id"],
                     title=exercise["title"],
                     tests=tuple(
-                        TestResult(**{**test, "limit": None if test.get("limit") is None else Limit(test["limit"])})
+                        TestResult(
+                            **{
+                                **test,
+                                "limit": None if test.get("limit") is None else Limit(test["limit"]),
+                                "inputs": Inputs(test.get("inputs", Inputs.PUBLIC)),
+                            }
+                        )
                         for test in exercise["tests"]
                     ),
                 )

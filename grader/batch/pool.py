@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
+from grader.batch.counted import BatchInputs
 from grader.course.config import Course
 from grader.errors import InternalError, UsageError
 from grader.sandbox.processes import kill_tree
@@ -84,6 +85,7 @@ class Pool(Generic[Token]):
         exercise_ids: list[str] | None,
         root: Path,
         timeout_s: float,
+        inputs: BatchInputs,
     ) -> None:
         self.config = {
             "course": str(course.path),
@@ -91,14 +93,17 @@ class Pool(Generic[Token]):
             "exercise_ids": list(exercise_ids or []),
             "parent_pid": os.getpid(),
             "root": str(root),
+            # Never the secret itself (a command line is readable by every process): the workers load it as
+            # the parent did, and refuse to grade when theirs is another.
+            "inputs": inputs.to_dict(),
         }
         self.root = root
         self.timeout_s = timeout_s
         self.slots: list[_Slot[Token]] = [_Slot(index, root) for index in range(jobs)]
         self.counter = 0
 
-    def run(self, jobs: Iterator[tuple[Token, dict[str, bytes]]], done: Callable[[Token, Outcome], None]) -> None:
-        """Grade every job (a token and its module files), calling `done` in the parent for each."""
+    def run(self, jobs: Iterator[tuple[Token, dict[str, bytes], str]], done: Callable[[Token, Outcome], None]) -> None:
+        """Grade every job (a token, its module files and its student's id), calling `done` in the parent for each."""
         exhausted = False
         try:
             while True:
@@ -131,7 +136,7 @@ class Pool(Generic[Token]):
         slot.buffer.clear()
         slot.ready = False
 
-    def _dispatch(self, slot: _Slot[Token], token: Token, modules: dict[str, bytes]) -> None:
+    def _dispatch(self, slot: _Slot[Token], token: Token, modules: dict[str, bytes], student: str) -> None:
         if slot.process is None:
             self._start(slot)
         assert slot.process is not None and slot.process.stdin is not None
@@ -143,7 +148,7 @@ class Pool(Generic[Token]):
         slot.token, slot.busy, slot.sent = token, True, time.monotonic()
         slot.deadline = slot.sent + (self.timeout_s if slot.ready else STARTUP_TIMEOUT_S + self.timeout_s)
         try:
-            slot.process.stdin.write(json.dumps({"folder": str(slot.folder)}).encode() + b"\n")
+            slot.process.stdin.write(json.dumps({"folder": str(slot.folder), "student": student}).encode() + b"\n")
             slot.process.stdin.flush()
         except OSError:
             pass  # The worker is gone; its end of stdout says so in _wait.

@@ -58,6 +58,7 @@ def worker_main(config: dict[str, Any]) -> None:
     channel = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)
     _install_shutdown(int(config["parent_pid"]), str(config["root"]))
+    from grader.batch.counted import BatchInputs
     from grader.check import find_reference
     from grader.course.config import load_course
     from grader.errors import ConfigError, GraderError
@@ -68,6 +69,8 @@ def worker_main(config: dict[str, Any]) -> None:
         course = load_course(Path(config["course"]))
         solutions = None if config["solutions"] is None else Path(config["solutions"])
         reference = find_reference(course, solutions)
+        inputs = BatchInputs.from_dict(config["inputs"])
+        secret = inputs.secret(course.path, "this grading process")
     except GraderError as error:
         _send(channel, {"error": error.message, "fatal": True})
         return
@@ -86,6 +89,7 @@ def worker_main(config: dict[str, Any]) -> None:
                     submission_dir=Path(request["folder"]),
                     reference=reference,
                     exercise_ids=config["exercise_ids"] or None,
+                    inputs=inputs.plan(secret, str(request["student"])),
                 )
                 _send(channel, {"result": result.to_dict()})
             except ConfigError as error:

@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from grader.batch.counted import BatchInputs
 from grader.batch.gradebook import Gradebook
 from grader.batch.ledger import BatchReport, Ledger, check_options, default_timeout
 from grader.batch.pool import Pool
@@ -39,6 +40,7 @@ def run_batch(
     scheduler: str | None = None,
     local_workers: int | None = None,
     say: Callable[[str], None] | None = None,
+    per_student: bool = False,
 ) -> BatchReport:
     """Grade every submission in `inputs` into the gradebook; returns what was done.
 
@@ -48,7 +50,12 @@ def run_batch(
     The workers load the course from `course.path`. Temporary files (extracted submissions,
     the sandboxes' scratch folders) live in one folder under `work_dir` (default: the system's
     temporary folder), removed at the end.
+
+    Every submission is graded on instructor inputs (`grader.batch.counted`): seeds derived from the
+    course secret, which this creates beside course.toml the first time (and says where); with
+    `per_student`, the student's id is mixed in, so two students' inputs differ.
     """
+    counted = BatchInputs.for_course(course.path, per_student=per_student, say=say)
     if scheduler is not None or local_workers is not None:
         from grader.batch.cluster.client import run_cluster_batch
 
@@ -64,6 +71,7 @@ def run_batch(
             timeout_s=timeout_s,
             progress=progress,
             say=say,
+            counted=counted,
         )
     if jobs < 1:
         raise UsageError(f"-j must be at least 1, received {jobs}.")
@@ -81,8 +89,9 @@ def run_batch(
                 exercise_ids=exercise_ids,
                 root=root,
                 timeout_s=timeout_s or default_timeout(course),
+                inputs=counted,
             )
-            pool.run(((item, item.modules) for item in ledger.to_grade()), ledger.graded)
+            pool.run(((item, item.modules, item.student) for item in ledger.to_grade()), ledger.graded)
         finally:
             shutil.rmtree(root, ignore_errors=True)
         return ledger.report(jobs=jobs)

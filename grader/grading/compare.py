@@ -17,17 +17,22 @@ from _pytest.outcomes import Failed
 
 
 class Mistake(Failed):
-    """A failed test, with a message for the student and an optional hint naming the mistake."""
+    """A failed test, with a message for the student and an optional hint naming the mistake.
 
-    def __init__(self, message: str, hint: str = "") -> None:
+    `summary` says what failed without a value (for a failure on instructor inputs, whose values a
+    student must not read; see grader.grading.redaction): "shape (3,) where (3, 1) was expected".
+    """
+
+    def __init__(self, message: str, hint: str = "", summary: str = "") -> None:
         super().__init__(msg=message, pytrace=False)
         self.message = message
         self.hint = hint
+        self.summary = summary
 
 
-def fail(message: str, hint: str = "") -> NoReturn:
+def fail(message: str, hint: str = "", summary: str = "") -> NoReturn:
     """Fail the current test with a student-facing message (no traceback) and a hint."""
-    raise Mistake(message, hint)
+    raise Mistake(message, hint, summary)
 
 
 def shape_text(shape: Any) -> str:
@@ -85,7 +90,18 @@ def check_close(
 ) -> None:
     problem = mismatch(actual, expected, rtol=rtol, atol=atol)
     if problem:
-        fail(f"{what}: {problem}.", hint=hint)
+        fail(f"{what}: {problem}.", hint=hint, summary=mismatch_summary(actual, expected, rtol=rtol, atol=atol))
+
+
+def mismatch_summary(actual_like: npt.ArrayLike, expected_like: npt.ArrayLike, *, rtol: float, atol: float) -> str:
+    """What `mismatch` says, without a value: the shapes, or how many values differ."""
+    actual, expected = np.asarray(actual_like), np.asarray(expected_like)
+    if actual.shape != expected.shape:
+        return f"the result has shape {shape_text(actual.shape)} where {shape_text(expected.shape)} was expected"
+    close = np.isclose(actual.astype(np.float64), expected.astype(np.float64), rtol=rtol, atol=atol)
+    return (
+        f"{int((~close).sum())} of {actual.size} values differ from the reference's beyond rtol={rtol:g}, atol={atol:g}"
+    )
 
 
 def is_close(actual: npt.ArrayLike, expected: npt.ArrayLike, *, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
@@ -114,4 +130,4 @@ def noting(notes: list[str] | tuple[str, ...]) -> Iterator[None]:
     except Mistake as mistake:
         if not notes:
             raise
-        raise Mistake(f"{mistake.message} Note: {' '.join(notes)}", mistake.hint) from None
+        raise Mistake(f"{mistake.message} Note: {' '.join(notes)}", mistake.hint, mistake.summary) from None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from grader.course.config import Course
 from grader.errors import GraderError, InternalError
+from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.results import GradeResult
@@ -32,6 +33,7 @@ def grade_pooled(
     exercise_ids: list[str] | None = None,
     time_limit_s: float | None = None,
     plots: bool = False,
+    inputs: InputPlan = PUBLIC_INPUTS,
 ) -> GradeResult:
     """`grade` in `pool`; a grading during which the pool stopped is done again once, in a fresh pool."""
     reasons: list[str] = []
@@ -46,6 +48,7 @@ def grade_pooled(
                 time_limit_s=time_limit_s,
                 plots=plots,
                 pool=pool,
+                inputs=inputs,
             )
         except GraderError:
             if pool.damage is None:

@@ -10,6 +10,7 @@ such, and makes the exit code 3. Nothing fails open.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import os
 import re
@@ -24,8 +25,10 @@ from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, GraderError, InternalError, UsageError
 from grader.grading.assignments import assignment_grades
 from grader.grading.compare import Mistake
+from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
+from grader.grading.redaction import redact
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
-from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, TestResult
+from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, Inputs, TestResult
 from grader.sandbox.failures import SubmissionFailure
 from grader.sandbox.pool import WarmPool
 
@@ -86,10 +89,18 @@ class GradingPlugin:
     """A pytest plugin: fixtures for the suites, and the record of every outcome."""
 
     def __init__(
-        self, course: Course, exercises: list[ExerciseSpec], student: StudentCalls, reference: Reference
+        self,
+        course: Course,
+        exercises: list[ExerciseSpec],
+        student: StudentCalls,
+        reference: Reference,
+        inputs: InputPlan = PUBLIC_INPUTS,
     ) -> None:
         self.course = course
+        self.inputs = inputs
         self.exercises = {exercise.id: exercise for exercise in exercises}
+        # What each suite sees: the exercise with this grading's seeds (the instructor's, or course.toml's).
+        self.specs = {exercise.id: inputs.spec_for(exercise) for exercise in exercises}
         self.student_calls = student
         self.reference_calls = reference
         self.outcomes: dict[tuple[str, str], TestResult] = {}
@@ -110,13 +121,15 @@ class GradingPlugin:
 
     @pytest.fixture
     def spec(self, request: pytest.FixtureRequest) -> ExerciseSpec:
-        return self._exercise(request)
+        return self.specs[self._split_node(request.node)[0]]
 
     @pytest.fixture
     def student(self, request: pytest.FixtureRequest) -> ExerciseCalls:
         calls = self.student_calls.for_exercise(self._exercise(request))
         exercise_id, name = self._split_node(request.node)
-        calls.recording = not self.exercises[exercise_id].test(name).hidden  # hidden tests draw nothing
+        # Hidden tests and instructor inputs draw nothing in the student's report.
+        calls.recording = not self.exercises[exercise_id].test(name).hidden and self.inputs.kind == Inputs.PUBLIC
+        calls.last_call = None
         return calls
 
     @pytest.fixture
@@ -141,13 +154,34 @@ class GradingPlugin:
         exercise_id, name = self._split_node(item)
         key = (exercise_id, name)
         if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.outcomes[key] = self._result(exercise_id, name, report, call)
+            result = self._result(exercise_id, name, report, call)
+            self.outcomes[key] = self._unseen(result, call, item, exercise_id)
+
+    def _unseen(
+        self, result: TestResult, call: pytest.CallInfo[None], item: pytest.Item, exercise_id: str
+    ) -> TestResult:
+        """A failure on instructor inputs as the student may read it: described, not shown; the values go to `detail`."""
+        if self.inputs.kind == Inputs.PUBLIC or result.status != FAILED or call.excinfo is None:
+            return result
+        calls = self.student_calls.for_exercise(self.exercises[exercise_id])
+        sentence = str(getattr(getattr(item, "obj", None), "__doc__", "") or "")
+        redacted = redact(call.excinfo.value, test_sentence=sentence, last_call=calls.last_call)
+        if redacted is None:
+            return result
+        message, hint = redacted
+        detail = result.message + (f" Hint: {result.hint}" if result.hint else "")
+        return dataclasses.replace(result, message=message, hint=hint, detail=f"On {self.inputs.label}: {detail}")
 
     def _result(
         self, exercise_id: str, name: str, report: pytest.TestReport, call: pytest.CallInfo[None]
     ) -> TestResult:
         test = self.exercises[exercise_id].test(name)
-        common: dict[str, Any] = {"name": name, "max_score": test.points, "hidden": test.hidden}
+        common: dict[str, Any] = {
+            "name": name,
+            "max_score": test.points,
+            "hidden": test.hidden,
+            "inputs": self.inputs.kind,
+        }
         if report.passed:
             return TestResult(status=PASSED, score=test.points, **common)
         error = call.excinfo.value if call.excinfo is not None else None
@@ -218,12 +252,15 @@ def grade(
     time_limit_s: float | None = None,
     plots: bool = False,
     pool: WarmPool | None = None,
+    inputs: InputPlan = PUBLIC_INPUTS,
 ) -> GradeResult:
     """Grade the modules in `submission_dir` against `course`; never raises for student faults.
 
     With `plots`, the result's `extra["plots"]` holds the data of the student's HTML report.
     With `pool`, the student's code runs in that warm pool (see `grader.grading.pooled`, which
     also grades again a submission whose pool stopped), else in a sandbox of its own.
+    `inputs` says which seeds the suites draw from (`grader.grading.inputs`): course.toml's public
+    ones by default, or the instructor's, derived from the course secret.
     """
     started = time.monotonic()
     submission_dir = Path(submission_dir)
@@ -231,7 +268,7 @@ def grade(
         raise UsageError(f"{submission_dir} is not a folder. Pass the folder that holds your exercise modules.")
     exercises = select_exercises(course, exercise_ids)
     student = StudentCalls(course, submission_dir, time_limit_s or course.limits.time_limit_s, reference, pool)
-    plugin = GradingPlugin(course, exercises, student, reference)
+    plugin = GradingPlugin(course, exercises, student, reference, inputs)
     internal_errors: list[str] = []
     try:
         student.start(exercises=len(exercises))
@@ -255,6 +292,8 @@ def grade(
             from grader.grading.plotdata import collect_plot_data
 
             extra["plots"] = collect_plot_data(exercises, student, reference)
+        if inputs.kind == Inputs.INSTRUCTOR:
+            extra["inputs"] = inputs.label
         environment = student.environment()
     finally:
         student.close()

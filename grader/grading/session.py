@@ -84,6 +84,9 @@ class ExerciseCalls:
         # the runner turns recording off while a hidden test runs, so hidden inputs are never drawn.
         self.recording = True
         self.answers: list[tuple[str, dict[str, Any], Any]] = []
+        # The last probe that reached the student's code with inputs, in the current test (the runner
+        # clears it before each test): what a failure on instructor inputs describes, without values.
+        self.last_call: tuple[str, dict[str, Any]] | None = None
 
     def _worker(self) -> GradingWorker:
         module = self.exercise.module
@@ -118,6 +121,7 @@ class ExerciseCalls:
             )
         limit = self.time_limit(probe, args)
         worker = self._worker()
+        self.last_call = (probe, args)
         try:
             answer: dict[str, Any] = worker.call(probe, limit, describe_probe(self.exercise, probe), **args)
             if self.recording:

@@ -22,14 +22,17 @@ from grader.check import EXPECTED_STORE, require_full_marks
 from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.exercisegen import drift
 from grader.course.packs import HIDDEN_SUITE_FILE, copy_course_packs
+from grader.course.secret import SECRET_FILE, require_secret
 from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
+from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.reference_cache import ReferenceCache
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
 from grader.release.protected import record_protected
+from grader.release.secrecy import refuse_secret
 from grader.release.workflow import render_workflow, runner_names
 from grader.results import GradeResult
 
@@ -85,6 +88,7 @@ def build_release(
         (staging / WORKFLOW_PATH).write_text(render_workflow(public, runs_on), encoding="utf-8")
         # The hashes of the grading files, for `grade report --release` (tampered Classroom repositories).
         record_protected(staging)
+        refuse_secret(staging, course.path)
         if gradescope_zip is not None:
             build_gradescope_zip(course, solutions, Path(gradescope_zip).resolve(), public_reference=reference)
         if out.exists():
@@ -112,7 +116,10 @@ def describe(release: Release) -> str:
         f"  GitHub Classroom: {WORKFLOW_PATH} with {len(release.runners)} runners",
     ]
     if release.gradescope_zip is not None:
-        lines.append(f"  Gradescope autograder (with the hidden tests; keep it private): {release.gradescope_zip}")
+        lines.append(
+            f"  Gradescope autograder (with the hidden tests, the course secret and the answers on the instructor"
+            f" inputs; keep it private): {release.gradescope_zip}"
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -157,6 +164,7 @@ def record_expected(
     *,
     exercise_ids: list[str] | None = None,
     seed: Reference | None = None,
+    inputs: InputPlan = PUBLIC_INPUTS,
 ) -> tuple[Reference, GradeResult]:
     """Grade the solutions with a recording reference; fail unless they earn every point.
 
@@ -171,7 +179,9 @@ def record_expected(
         cache=ReferenceCache.for_course(course, solutions),
     )
     try:
-        result = grade(course=course, submission_dir=solutions, reference=reference, exercise_ids=exercise_ids)
+        result = grade(
+            course=course, submission_dir=solutions, reference=reference, exercise_ids=exercise_ids, inputs=inputs
+        )
     finally:
         reference.close()
     require_full_marks(result, course, solutions)
@@ -222,11 +232,18 @@ def write_course_tree(dest: Path, course: Course, reference: Reference, *, hidde
 
 
 def build_gradescope_zip(course: Course, solutions: Path, zip_path: Path, *, public_reference: Reference) -> Path:
-    """The Gradescope autograder: every test, hidden ones too, and their expected values."""
-    with_hidden = [exercise.id for exercise in course.exercises if any(test.hidden for test in exercise.tests)]
-    reference = public_reference
-    if with_hidden:
-        reference, _ = record_expected(course, solutions, exercise_ids=with_hidden, seed=public_reference)
+    """The Gradescope autograder: every test, hidden ones too, on instructor inputs, and their expected values.
+
+    It grades what counts, so it holds the course secret (`course/.grader-secret`) and the reference's
+    answers on the instructor inputs, as it holds the hidden tests: Gradescope autograders are private
+    to instructors. Per-student inputs cannot be computed there (no solutions travel), so the
+    autograder uses the course-wide instructor inputs.
+    """
+    secret = require_secret(course.path)
+    reference, _ = record_expected(course, solutions, seed=public_reference, inputs=InputPlan.instructor(secret))
     with tempfile.TemporaryDirectory(prefix="gradescope-") as scratch:
         write_course_tree(Path(scratch), course, reference, hidden=True)
+        copy = Path(scratch) / SECRET_FILE
+        copy.write_bytes(secret.key + b"\n")
+        copy.chmod(0o600)
         return write_autograder_zip(Path(scratch), zip_path)

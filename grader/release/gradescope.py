@@ -1,8 +1,10 @@
 """Gradescope: the autograder zip `grade release --gradescope` builds, and what it runs.
 
 The zip holds `setup.sh` and `run_autograder` at its root (Gradescope's contract) and
-`course/`: the grader package with every suite (hidden ones too), the full `course.toml`
-and the expected values of every test, computed from the reference (no solution code).
+`course/`: the grader package with every suite (hidden ones too), the full `course.toml`,
+the course secret and the expected values of every test on the instructor inputs, computed
+from the reference (no solution code). Students see only what the Gradescope reporter writes:
+a failure on instructor inputs is described there without the inputs' values.
 Gradescope autograders are private to instructors, so hidden tests may travel in it: they
 run there and show `after_published`, name and score only (see the Gradescope reporter).
 
@@ -24,7 +26,9 @@ from pathlib import Path
 
 from grader.check import find_reference
 from grader.course.config import Course, load_course
-from grader.errors import ExitCode, SubmissionError
+from grader.course.secret import load_secret
+from grader.errors import ConfigError, ExitCode, SubmissionError
+from grader.grading.inputs import InputPlan
 from grader.grading.runner import grade
 from grader.intake.archive import write_deterministic_zip
 from grader.intake.modules import module_file, pick_modules, read_folder
@@ -77,11 +81,20 @@ def grade_submission(course_path: Path, submission: Path) -> tuple[GradeResult, 
     course = load_course(course_path)
     if not submission.is_dir():
         raise FileNotFoundError(f"the submission folder {submission} does not exist")
+    secret = load_secret(course_path)
+    if secret is None:
+        raise ConfigError(
+            "the autograder holds no course secret, so it cannot grade on the instructor inputs; rebuild it with"
+            " `grade release --gradescope` and upload it again"
+        )
     reference = find_reference(course, None)
     with tempfile.TemporaryDirectory(prefix="gradescope-submission-") as scratch:
         notes = collect_modules(course, submission, Path(scratch))
         try:
-            return grade(course=course, submission_dir=Path(scratch), reference=reference), notes
+            result = grade(
+                course=course, submission_dir=Path(scratch), reference=reference, inputs=InputPlan.instructor(secret)
+            )
+            return result, notes
         finally:
             reference.close()
 

@@ -16,9 +16,10 @@ from grader.results import PASSED, GradeResult
 HEADERS = ("exercise", "test", "points", "status")
 
 
-def _test_cell(name: str, message: str, hint: str) -> RenderableType:
-    """The test's name, and under it (indented) what went wrong and the hint."""
-    details = "\n".join(part for part in (message, f"hint: {hint}" if hint else "") if part)
+def _test_cell(name: str, message: str, hint: str, detail: str = "") -> RenderableType:
+    """The test's name, and under it (indented) what went wrong, the hint, and for the instructor the values."""
+    parts = (message, f"hint: {hint}" if hint else "", f"instructor only: {detail}" if detail else "")
+    details = "\n".join(part for part in parts if part)
     if not details:
         return Text(name)
     return Group(Text(name), Padding(Text(details), (0, 0, 0, 2)))
@@ -46,7 +47,7 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
         previous = exercise.id
         status = test.status if test.status == PASSED else test.status.upper()
         points = f"{test.score}/{test.max_score}"
-        table.add_row(Text(shown), _test_cell(test.name, test.message, test.hint), Text(points), Text(status))
+        table.add_row(Text(shown), _test_cell(test.name, test.message, test.hint, test.detail), Text(points), Text(status))
     console.print(table)
     lines = [f"Total: {result.score}/{result.max_score}"]
     lines += [f"  {exercise.id}: {exercise.score}/{exercise.max_score}" for exercise in result.exercises]

@@ -33,13 +33,21 @@ class SubmissionFailure(Exception):
     """The student's code failed in a way that is not a wrong value: the test fails."""
 
     def __init__(
-        self, message: str, *, kind: FailureKind, limit: Limit | None = None, not_implemented: bool = False
+        self,
+        message: str,
+        *,
+        kind: FailureKind,
+        limit: Limit | None = None,
+        not_implemented: bool = False,
+        exception_type: str = "",
     ) -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind
         self.limit = limit
         self.not_implemented = not_implemented
+        # The name of the exception the student's code raised (kind EXCEPTION), as the child reported it.
+        self.exception_type = exception_type
 
 
 def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
@@ -79,10 +87,12 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
             f"{place}: your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}"
             f" Traceback (your code, innermost last): {' <- '.join(reversed(frames))}",
             kind=FailureKind.EXCEPTION,
+            exception_type=str(error.get("type")),
         )
     return SubmissionFailure(
         f"your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}",
         kind=FailureKind.EXCEPTION,
+        exception_type=str(error.get("type")),
     )
 
 

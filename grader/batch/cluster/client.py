@@ -28,6 +28,7 @@ from typing import Any
 from grader.batch.cluster import require_dask
 from grader.batch.cluster.digest import Digest, digest_of
 from grader.batch.cluster.worker import GraderPlugin, grade_submission, worker_status
+from grader.batch.counted import BatchInputs
 from grader.batch.gradebook import Gradebook
 from grader.batch.ledger import BatchReport, Ledger, check_options, default_timeout
 from grader.batch.pool import Outcome
@@ -147,6 +148,7 @@ def run_cluster_batch(
     timeout_s: float | None = None,
     progress: Progress | None = None,
     say: Say | None = None,
+    counted: BatchInputs,
 ) -> BatchReport:
     """`run_batch` on a Dask cluster: the same rows in the gradebook, graded by the cluster's workers."""
     say = say or (lambda _message: None)
@@ -168,8 +170,13 @@ def run_cluster_batch(
         )
         plugin_name, workers = prepare_workers(client, course=course, solutions=solutions, digest=digest, say=say)
         say(f"Grading {len(sources)} input(s) on {workers} Dask worker(s)")
-        request_base = {"digest": digest.to_dict(), "plugin": plugin_name, "exercise_ids": list(exercise_ids or []),
-                        "timeout_s": float(timeout_s or default_timeout(course))}  # fmt: skip
+        request_base = {
+            "digest": digest.to_dict(),
+            "plugin": plugin_name,
+            "exercise_ids": list(exercise_ids or []),
+            "timeout_s": float(timeout_s or default_timeout(course)),
+            "inputs": counted.to_dict(),
+        }
         pending: dict[Any, Intake] = {}
         completed: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]  # distributed's is untyped
 
@@ -205,7 +212,7 @@ def run_cluster_batch(
                 ledger.graded(item, outcome)
 
             for item in ledger.to_grade():
-                future = client.submit(grade_submission, {**request_base, "modules": item.modules},
+                future = client.submit(grade_submission, {**request_base, "modules": item.modules, "student": item.student},
                                        key=f"grade-{uuid.uuid4().hex}", pure=False)  # fmt: skip
                 pending[future] = item
                 completed.add(future)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import hashlib
+import json
 import queue
 import shutil
 import tempfile
@@ -35,6 +36,7 @@ from typing import Any
 import click
 
 from grader.batch.cluster.digest import Digest, digest_of
+from grader.batch.counted import BatchInputs
 from grader.batch.pool import Outcome, Pool
 
 PRELOAD_NAME = "grader"
@@ -55,11 +57,11 @@ def client_plugin_name(course_path: Path, solutions: Path | None) -> str:
 class WarmPool(Pool[None]):
     """A `grader.batch.pool.Pool` of one grading process that stays warm between calls."""
 
-    def grade_one(self, modules: dict[str, bytes], timeout_s: float) -> Outcome:
+    def grade_one(self, modules: dict[str, bytes], timeout_s: float, student: str) -> Outcome:
         self.timeout_s = timeout_s
         slot = self.slots[0]
         outcomes: list[Outcome] = []
-        self._dispatch(slot, None, modules)
+        self._dispatch(slot, None, modules, student)
         while slot.busy:
             self._wait([slot], lambda _token, outcome: outcomes.append(outcome))
         return outcomes[0]
@@ -161,15 +163,24 @@ class GraderPlugin(_Base):
             while (item := self._requests.get()) is not None:
                 request, future = item
                 try:
-                    wanted = tuple(request["exercise_ids"])
+                    wanted = (tuple(request["exercise_ids"]), json.dumps(request["inputs"], sort_keys=True))
                     if pool is None or key != wanted:
                         if pool is not None:
                             pool.close()
                         assert self._root is not None
-                        pool = WarmPool(course=self.course, solutions=None if self.solutions is None else Path(self.solutions),
-                                        jobs=1, exercise_ids=list(wanted), root=self._root, timeout_s=float(request["timeout_s"]))  # fmt: skip
+                        pool = WarmPool(
+                            course=self.course,
+                            solutions=None if self.solutions is None else Path(self.solutions),
+                            jobs=1,
+                            exercise_ids=list(wanted[0]),
+                            root=self._root,
+                            timeout_s=float(request["timeout_s"]),
+                            inputs=BatchInputs.from_dict(request["inputs"]),
+                        )
                         key = wanted
-                    future.set_result(pool.grade_one(request["modules"], float(request["timeout_s"])))
+                    future.set_result(
+                        pool.grade_one(request["modules"], float(request["timeout_s"]), str(request["student"]))
+                    )
                 except BaseException as error:  # noqa: BLE001 - handed to the task, which reports it
                     if pool is not None:
                         pool.close()
