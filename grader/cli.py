@@ -405,9 +405,12 @@ def nbgrader_command(
     """Build an nbgrader course in COURSE_DIR: nbgrader_config.py and the assignment's source notebook."""
     from grader.check import find_course
     from grader.course.config import load_course
+    from grader.course.secret import require_secret
     from grader.nbgrader.course import build_course_dir, render
 
     course = load_course(find_course(Path.cwd(), course_path))
+    # `nbgrader autograde` grades on the instructor inputs: the course's secret, made now if it has none.
+    require_secret(course.path, lambda message: click.echo(message, err=True))
     built = build_course_dir(
         course=course,
         solutions_dir=solutions,
@@ -448,6 +451,12 @@ def release_command(
     """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
     from grader.check import find_course
     from grader.release.build import build_release, describe
+
+    if gradescope_zip is not None:
+        from grader.course.secret import require_secret
+
+        # The autograder grades on the instructor inputs: the course's secret, made now if it has none.
+        require_secret(course_path or find_course(Path.cwd(), None), lambda message: click.echo(message, err=True))
 
     release = build_release(
         find_course(Path.cwd(), course_path),

@@ -26,6 +26,7 @@ if os.environ.get(foreign_os.ENV_VAR) == "1":
 import pytest  # noqa: E402 - after the double, so that the grader's modules import under it
 
 from grader.course.config import Course, load_course  # noqa: E402
+from grader.course.secret import SECRET_VARIABLE  # noqa: E402
 from grader.grading.pooled import grade_pooled  # noqa: E402
 from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
 from grader.grading.session import Reference  # noqa: E402
@@ -38,6 +39,13 @@ EXERCISES = ROOT / "exercises"
 SAMPLE = ROOT / "examples" / "sample_submission"
 # Every module of the course, as a student hands them in (one per file in solutions/).
 COURSE_MODULES = tuple(sorted(path.stem for path in SOLUTIONS.glob("*.py")))
+
+
+# The course secret of every grading that counts in this run (`grade batch`, the Gradescope autograder,
+# nbgrader's autograde): never a .grader-secret written into the repository. Tests of the secret itself
+# take it out of their environment. `grade check` stays on public inputs by default (no secret file here).
+TEST_SECRET = "0123456789abcdef" * 4
+os.environ[SECRET_VARIABLE] = TEST_SECRET
 
 
 @pytest.fixture(scope="session", autouse=True)

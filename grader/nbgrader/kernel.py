@@ -33,7 +33,9 @@ from pathlib import Path
 
 from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
-from grader.errors import GraderError, UsageError
+from grader.course.secret import load_secret
+from grader.errors import ConfigError, GraderError, UsageError
+from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.session import Reference
 from grader.intake.notebook import assemble
 from grader.results import PASSED, ExerciseResult, TestResult
@@ -98,6 +100,20 @@ def failure_text(exercise_id: str, test: TestResult) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def autograde_inputs(course: Course, reference: Reference) -> InputPlan:
+    """The instructor inputs under `nbgrader autograde` in the instructor's course (the grade that counts);
+    the public ones for a student's own run and for `nbgrader validate`."""
+    if os.environ.get("NBGRADER_EXECUTION") != "autograde" or reference.solutions_dir is None:
+        return PUBLIC_INPUTS
+    secret = load_secret(course.path)
+    if secret is None:
+        raise ConfigError(
+            f"nbgrader autograde grades on the instructor inputs, but the course {course.path} has no secret:"
+            " run `grade secret init` in the course folder (or set GRADER_SECRET), then autograde again.",
+        )
+    return InputPlan.instructor(secret)
+
+
 class KernelGrader:
     """One per kernel: the course, the reference and a sandbox pool (kept warm), and the results by source."""
 
@@ -105,6 +121,7 @@ class KernelGrader:
         self.course: Course | None = None
         self.reference: Reference | None = None
         self.pool: WarmPool | None = None
+        self.inputs: InputPlan = PUBLIC_INPUTS
         self.results: dict[tuple[str, str], ExerciseResult] = {}
 
     def setup(self) -> tuple[Course, Reference, WarmPool]:
@@ -115,6 +132,7 @@ class KernelGrader:
             explicit = os.environ.get(ENV_COURSE)
             course = load_course(Path(explicit) if explicit else find_course(Path.cwd(), None))
             self.reference = find_reference(course, None)
+            self.inputs = autograde_inputs(course, self.reference)
             self.course = course
             atexit.register(self.close)
             # Both import TensorFlow now, side by side, once for every test cell of the notebook.
@@ -138,6 +156,7 @@ class KernelGrader:
                     submission_dir=conversion.write(Path(folder)),
                     reference=reference,
                     exercise_ids=[exercise_id],
+                    inputs=self.inputs,
                 )
             self.results[key] = result.exercises[0]
         return self.results[key]

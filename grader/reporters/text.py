@@ -47,7 +47,9 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
         previous = exercise.id
         status = test.status if test.status == PASSED else test.status.upper()
         points = f"{test.score}/{test.max_score}"
-        table.add_row(Text(shown), _test_cell(test.name, test.message, test.hint, test.detail), Text(points), Text(status))
+        table.add_row(
+            Text(shown), _test_cell(test.name, test.message, test.hint, test.detail), Text(points), Text(status)
+        )
     console.print(table)
     lines = [f"Total: {result.score}/{result.max_score}"]
     lines += [f"  {exercise.id}: {exercise.score}/{exercise.max_score}" for exercise in result.exercises]
