@@ -26,7 +26,8 @@ if os.environ.get(foreign_os.ENV_VAR) == "1":
 import pytest  # noqa: E402 - after the double, so that the grader's modules import under it
 
 from grader.course.config import Course, load_course  # noqa: E402
-from grader.course.secret import SECRET_VARIABLE  # noqa: E402
+from grader.course.secret import SECRET_VARIABLE, load_secret  # noqa: E402
+from grader.grading.inputs import InputPlan  # noqa: E402
 from grader.grading.pooled import grade_pooled  # noqa: E402
 from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
 from grader.grading.session import Reference  # noqa: E402
@@ -46,6 +47,13 @@ COURSE_MODULES = tuple(sorted(path.stem for path in SOLUTIONS.glob("*.py")))
 # take it out of their environment. `grade check` stays on public inputs by default (no secret file here).
 TEST_SECRET = "0123456789abcdef" * 4
 os.environ[SECRET_VARIABLE] = TEST_SECRET
+
+
+def counted_inputs(student: str | None = None) -> InputPlan:
+    """The instructor's inputs under TEST_SECRET (what `grade batch` grades on), for `student` if per student."""
+    secret = load_secret(ROOT / "course.toml")
+    assert secret is not None, f"{SECRET_VARIABLE} is set above"
+    return InputPlan.instructor(secret, student)
 
 
 @pytest.fixture(scope="session", autouse=True)

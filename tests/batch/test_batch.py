@@ -20,7 +20,7 @@ from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_b
 from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
 from grader.sandbox.processes import descendants
-from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SAMPLE, SOLUTIONS, run_grade
+from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SAMPLE, SOLUTIONS, counted_inputs, run_grade
 from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission
 
 MODULES = COURSE_MODULES
@@ -205,7 +205,7 @@ def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Pat
     rows = {row.student: row for row in report.rows}
     assert sorted(rows) == ["alice", "bob", "carol", "hw-dave", "noise", "sleepy"]
     full = course.exercise("square_loss").max_score
-    assert (rows["alice"].status, rows["alice"].score, rows["alice"].max_score) == (OK, full, full)
+    assert (rows["alice"].status, rows["alice"].score, rows["alice"].max_score) == (OK, full, full), rows["alice"].error
     assert (rows["hw-dave"].status, rows["hw-dave"].score, rows["hw-dave"].modified_after_submit) == (OK, full, False)
     assert rows["bob"].status == OK and 0 < rows["bob"].score < full and not rows["bob"].modified_after_submit
     assert rows["carol"].modified_after_submit and rows["carol"].score == rows["bob"].score
@@ -271,7 +271,7 @@ def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> 
 def test_batch_in_warm_pools_grades_like_a_sandbox_per_submission(
     tmp_path: Path, course: Course, reference: Reference
 ) -> None:
-    """-j 2 (each worker's warm pool): the solutions, the sample submission and mutants get the results `grade check` gives."""
+    """-j 2 (each worker's warm pool): the solutions, the sample submission and mutants get the results `grade check` gives on the same inputs."""
     folders = {"solutions": SOLUTIONS, "sample": SAMPLE}
     # A mutant's other modules are the stubs: with the solutions' they would grade the solutions' results again
     # (the "solutions" submission compares those), and the stubs' "not implemented" is compared too.
@@ -287,7 +287,7 @@ def test_batch_in_warm_pools_grades_like_a_sandbox_per_submission(
     report = run_batch(inputs=[inputs], gradebook_path=tmp_path / "gb.sqlite", course=course, jobs=2, work_dir=tmp_path)
     rows = {row.student: row for row in report.rows}
     for student, folder in folders.items():
-        alone = grade(course=course, submission_dir=folder, reference=reference)
+        alone = grade(course=course, submission_dir=folder, reference=reference, inputs=counted_inputs())
         row = rows[student]
         assert row.status == OK and row.result is not None, row.error
         assert row.result["exercises"] == alone.to_dict()["exercises"], student
