@@ -128,16 +128,22 @@ def redact(
     error: BaseException, *, test_sentence: str, last_call: tuple[str, dict[str, Any]] | None
 ) -> tuple[str, str] | None:
     """(message, hint) to show the student for a failure on instructor inputs, or None when the failure
-    holds no input (a missing module, a stub, a sandbox that stopped: the message is shown as it is)."""
+    holds no input (a missing module, a stub, a sandbox that stopped: the message is shown as it is).
+
+    Without a last call (the test reads an answer an earlier test of the exercise asked for, such as one
+    shared fit) the failure is still told without values: a message is never let through for want of a call.
+    """
     if isinstance(error, SubmissionFailure) and error.kind in INPUT_FREE_KINDS:
-        return None
-    if last_call is None:
         return None
     sentence = test_sentence.strip().rstrip(".")
     parts = [
         SECRET_NOTE,
         f"What failed: {failure_kind_text(error)}." + (f" The test checks: {sentence}." if sentence else ""),
-        f"The inputs of the last call: {describe_call(*last_call)}.",
+        (
+            f"The inputs of the last call: {describe_call(*last_call)}."
+            if last_call is not None
+            else "The inputs: those of an earlier call of this exercise, shared between its tests."
+        ),
         "Try your code on inputs of other shapes and values than the public ones: it must work on every input the"
         " exercise describes.",
     ]

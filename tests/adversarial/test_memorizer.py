@@ -1,0 +1,112 @@
+"""A lookup table of the public inputs earns full marks in the release and loses points on every exercise that counts.
+
+The memorizer (tests/adversarial/memorizer.py) first records the fingerprint of every input the
+public grading hands it (at the rlimits level, where its code may write a file, as a student's
+own machine lets it), then replays: the reference's answer on a recorded input, a spoiled one on
+any other. On the public inputs it must earn every point (else the table would prove nothing);
+on the instructor's inputs (`grade batch`, the Gradescope autograder) it must lose points in
+every exercise, with messages that give away none of the instructor's inputs.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from grader.course.config import Course
+from grader.grading.runner import grade
+from grader.grading.session import Reference
+from grader.results import GradeResult, Inputs
+from grader.sandbox.isolation import ISOLATION_VARIABLE, RLIMITS, detect_isolation
+from tests.adversarial.memorizer import memorizer_submission
+from tests.conftest import counted_inputs
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory, course: Course, reference: Reference) -> Iterator[frozenset[str]]:
+    """The fingerprints of every public input, recorded by the memorizer's own code during a public grading."""
+    if os.geteuid() != 0 and not Path("/proc/self").exists():
+        pytest.skip("recording needs the rlimits level (Linux)")
+    folder = tmp_path_factory.mktemp("memorizer-record")
+    record_path = folder / "public-inputs.txt"
+    # The rlimits level runs student code as an unprivileged user: on a student's own machine the file is theirs.
+    record_path.touch()
+    record_path.chmod(0o666)
+    submission = memorizer_submission(folder / "submission", mode="record", record_path=record_path)
+    saved = os.environ.get(ISOLATION_VARIABLE)
+    os.environ[ISOLATION_VARIABLE] = RLIMITS
+    detect_isolation.cache_clear()
+    try:
+        recorded = grade(course=course, submission_dir=submission, reference=reference)
+    finally:
+        if saved is None:
+            os.environ.pop(ISOLATION_VARIABLE, None)
+        else:
+            os.environ[ISOLATION_VARIABLE] = saved
+        detect_isolation.cache_clear()
+    assert recorded.score == recorded.max_score, "recording runs the reference's own answers"
+    lines = record_path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) > 100, f"the memorizer recorded only {len(lines)} calls"
+    yield frozenset(lines)
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory, table: frozenset[str]) -> Path:
+    folder = tmp_path_factory.mktemp("memorizer-replay")
+    return memorizer_submission(folder / "submission", mode="replay", record_path=folder / "unused", table=table)
+
+
+# Numbers the tests' own public sentences hold: the notes' position 4.9 * t**2.
+PUBLIC_NUMBERS = frozenset({"4.9"})
+NUMBER = re.compile(r"\d+(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def _revealing(number: str) -> bool:
+    """Whether a number in a message could be an input's value: a fraction of two significant digits or more,
+    or an integer of five digits or more (a derived seed)."""
+    if number in PUBLIC_NUMBERS:
+        return False
+    mantissa = number.split("e")[0]
+    if "." not in mantissa and "e" not in number:
+        return len(mantissa) >= 5
+    return len(mantissa.replace(".", "").strip("0")) >= 2
+
+
+def _lost(result: GradeResult) -> dict[str, list[str]]:
+    return {
+        exercise.id: [test.name for test in exercise.tests if test.score < test.max_score]
+        for exercise in result.exercises
+    }
+
+
+def test_memorizer_earns_full_marks_on_the_public_inputs(course: Course, reference: Reference, replay: Path) -> None:
+    """On the inputs the release shows, the lookup table is worth every point: what a student sees in `grade check`."""
+    result = grade(course=course, submission_dir=replay, reference=reference)
+    assert {test.inputs for _, test in result.tests} == {Inputs.PUBLIC}
+    assert result.score == result.max_score, _lost(result)
+
+
+def test_memorizer_loses_points_in_every_exercise_on_instructor_inputs(
+    course: Course, reference: Reference, replay: Path
+) -> None:
+    """On the instructor's inputs the table holds nothing: every exercise loses points, and no message shows an input."""
+    result = grade(course=course, submission_dir=replay, reference=reference, inputs=counted_inputs())
+    assert {test.inputs for _, test in result.tests} == {Inputs.INSTRUCTOR}
+    lost = _lost(result)
+    assert all(lost[exercise.id] for exercise in course.exercises), lost
+    for exercise, test in result.tests:
+        if test.score < test.max_score:
+            # A value is never shown: ranges are rounded to one significant digit, integers (shapes, counts) are
+            # short; the tolerances are course.toml's, public.
+            shown = re.sub(r"rtol=\S+, atol=\S+", "", f"{test.message} {test.hint}")
+            revealing = [number for number in NUMBER.findall(shown) if _revealing(number)]
+            assert not revealing, (exercise.id, test.name, revealing, shown)
+            assert test.detail, (exercise.id, test.name)
+    # The instructor's own record keeps what failed and on which values.
+    assert any(re.search(r"\d\.\d", test.detail) for _, test in result.tests if test.detail)
+    # The students' copy of the result carries no detail.
+    assert all(not test.detail for _, test in result.for_students().tests)
