@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,9 +16,13 @@ import pytest
 from grader.check import EXPECTED_STORE
 from grader.course.config import Course, load_course
 from grader.course.packs import BUILTIN_PACKS
+from grader.course.secret import SECRET_FILE
 from grader.course.writer import render_course_toml
+from grader.errors import ConfigError
 from grader.grading.session import Reference
 from grader.release.build import ReleaseError, build_release
+from grader.release.secrecy import refuse_secret
+from tests.conftest import TEST_SECRET, counted_inputs
 from tests.release_support import (
     EXERCISES,
     HARNESS_IDIOMS,
@@ -254,3 +259,31 @@ def test_release_of_one_assignment_holds_its_exercises_only(tmp_path: Path) -> N
     assert not list(release.path.rglob("hidden_suite.py"))
     points = sum(exercise.max_score for exercise in course.exercises if exercise.id in assignment.exercises)
     assert release.reference_result.score == release.reference_result.max_score == points
+
+
+def test_release_holds_no_secret_and_no_instructor_seed(built: Built, course: Course) -> None:
+    """No .grader-secret, no secret's bytes and no instructor seed anywhere in the release; the autograder zip has it."""
+    plan = counted_inputs()
+    instructor_seeds = [seed for exercise in course.exercises for seed in plan.spec_for(exercise).seeds]
+    for name, text in texts(built.release).items():
+        assert not name.endswith(SECRET_FILE), name
+        assert TEST_SECRET not in text, name
+        text = re.sub(r'"__ndarray__":\s*"[A-Za-z0-9+/=]*"', '"__ndarray__": ""', text)
+        for seed in instructor_seeds:
+            assert not re.search(rf"(?<![\w.+/=-]){seed}(?![\w.])", text), f"instructor seed {seed} in {name}"
+    with zipfile.ZipFile(built.gradescope_zip) as archive:
+        assert archive.read(f"course/{SECRET_FILE}").decode().strip() == TEST_SECRET
+
+
+def test_refuse_secret_stops_a_release_that_would_hold_it(tmp_path: Path) -> None:
+    """A secret file anywhere in the tree, or the secret's bytes inside any file, stops the release with the fix."""
+    tree = tmp_path / "tree"
+    (tree / "packs").mkdir(parents=True)
+    refuse_secret(tree, ROOT / "course.toml")
+    (tree / "packs" / "notes.md").write_text(f"key = {TEST_SECRET}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"inside packs/notes.md.*grade secret init --force"):
+        refuse_secret(tree, ROOT / "course.toml")
+    (tree / "packs" / "notes.md").unlink()
+    (tree / "packs" / SECRET_FILE).write_text("anything\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"secret file \(packs/.grader-secret\)"):
+        refuse_secret(tree, ROOT / "course.toml")
