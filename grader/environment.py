@@ -9,11 +9,13 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 
+from grader.installation import TENSORFLOW_FAMILY
+
 NOT_INSTALLED = "not installed"
 
 # Each library, and the distributions that may provide it (the first one installed wins).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
-    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tf-nightly"),
+    "tensorflow": TENSORFLOW_FAMILY,
     "keras": ("keras",),
     "numpy": ("numpy",),
 }
