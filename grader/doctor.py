@@ -146,9 +146,7 @@ def diagnose(*, with_device: bool = True) -> list[Finding]:
         if blocked is None:
             findings.append(_device())
         else:
-            findings.append(
-                Finding("device", False, f"not started: fix {blocked.name} first (above)", blocked.fix, blocking=True)
-            )
+            findings.append(Finding("device", False, f"not started: fix {blocked.name} first (above)", blocking=True))
     return findings
 
 

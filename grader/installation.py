@@ -119,7 +119,7 @@ def _distributions(path: Sequence[str] | None) -> list[importlib.metadata.Distri
 
 
 def installed_tensorflow(path: Sequence[str] | None = None) -> list[TensorFlowDistribution]:
-    """The TensorFlow family's distributions on `path` (default sys.path), in path order."""
+    """The TensorFlow family's distributions on `path` (default sys.path), by name."""
     family = {canonicalize_name(name) for name in TENSORFLOW_FAMILY}
     found = []
     for distribution in _distributions(path):
@@ -135,7 +135,7 @@ def installed_tensorflow(path: Sequence[str] | None = None) -> list[TensorFlowDi
                     requires=tuple(distribution.requires or ()),
                 )
             )
-    return found
+    return sorted(found, key=lambda distribution: distribution.name)
 
 
 def installed_version(name: str, path: Sequence[str] | None = None) -> str | None:
