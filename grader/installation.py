@@ -55,6 +55,8 @@ TENSORFLOW_FAMILY = (
 SUPPORTED_RANGE = ">=2.16,<3"
 SUPPORTED_TENSORFLOW = SpecifierSet(SUPPORTED_RANGE)
 CPU_ONLY_BUILDS = frozenset({"tensorflow-cpu", "tf-nightly-cpu", "tensorflow-cpu-aws"})
+# The distributions that provide the `keras` package (tf-nightly requires keras-nightly).
+KERAS_DISTRIBUTIONS = ("keras", "keras-nightly")
 GPU_VARIABLE = "GRADER_REQUIRE_GPU"
 # platform.machine() of the platforms where TensorFlow publishes a CPU-only build (`tensorflow-cpu`).
 CPU_BUILD_MACHINES = frozenset({"x86_64", "AMD64"})
@@ -211,7 +213,7 @@ def keras_requirement(runtime: TensorFlowDistribution) -> Requirement | None:
     """The installed TensorFlow's own requirement on Keras (its Requires-Dist), markers evaluated here."""
     for line in runtime.requires:
         requirement = Requirement(line)
-        if canonicalize_name(requirement.name) != "keras":
+        if canonicalize_name(requirement.name) not in KERAS_DISTRIBUTIONS:
             continue
         if requirement.marker is None or requirement.marker.evaluate({"extra": ""}):
             return requirement
@@ -273,7 +275,8 @@ def problems(
     if found:
         return found
     runtime = next(distribution for distribution in distributions if distribution.runtime)
-    found = keras_problems(runtime, installed_version("keras", path))
+    keras = next(filter(None, (installed_version(name, path) for name in KERAS_DISTRIBUTIONS)), None)
+    found = keras_problems(runtime, keras)
     if gpu_required(environ):
         found += gpu_build_problems(runtime)
     return found

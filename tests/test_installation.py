@@ -80,9 +80,9 @@ def test_tensorflow_macos_with_the_metal_plugin_is_kept(tmp_path: Path) -> None:
 
 
 def test_nightly_builds_are_supported(tmp_path: Path) -> None:
-    """tf-nightly's development versions count by their release number (2.22.0.dev... is 2.22)."""
-    nightly = StandIn("tf-nightly", "2.22.0.dev20261201", ("keras-nightly",), "tensorflow")
-    assert found(tmp_path, nightly, StandIn("keras", "3.15.1")) == []
+    """tf-nightly's development versions count by their release number (2.22.0.dev... is 2.22), with keras-nightly."""
+    nightly = StandIn("tf-nightly", "2.22.0.dev20261201", ("keras-nightly>=3.13.0.dev0",), "tensorflow")
+    assert found(tmp_path, nightly, StandIn("keras-nightly", "3.14.0.dev2026120103", (), "keras")) == []
 
 
 def test_no_tensorflow_names_the_cpu_build_of_this_platform(tmp_path: Path) -> None:
