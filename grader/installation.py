@@ -1,22 +1,13 @@
 """Exactly one TensorFlow, with a Keras it supports: the preflight of every grading command.
 
-Read from package metadata only (`importlib.metadata`), never by importing TensorFlow, so a
-broken installation is named in milliseconds, with the one command that fixes it, instead of
-crashing deep inside TensorFlow's start (or inside the sandbox, where it would look like the
-student's fault). `grade doctor` shows the same problems; every grading command stops on them
-with exit code 2 (`InstallationError`).
-
-The kit's dependency scheme (README "Installing: one TensorFlow") keeps TensorFlow out of the
-required dependencies: an environment keeps the TensorFlow it has, and the `cpu` and `gpu`
-extras choose one for an environment that has none. This module checks what that scheme cannot
-(pip's resolver does not look at what is already installed):
-
-- two distributions that both write the `tensorflow/` package folder (`tensorflow` beside
-  `tensorflow-cpu`, ...): their files overwrite each other and the runtime fails to load;
-- a TensorFlow older than Keras 3's (2.16), or a Keras that does not satisfy the installed
-  TensorFlow's own requirement on it;
-- with `GRADER_REQUIRE_GPU=1` (the workflow of `grade release --runs-on` sets it), a CPU-only
-  build; and, once a sandbox has started TensorFlow, a device that is not a GPU.
+Read from package metadata (`importlib.metadata`), never by importing TensorFlow: a broken
+installation is named in milliseconds with the one command that fixes it (exit 2,
+`InstallationError`), instead of a crash deep inside TensorFlow's start, or inside the sandbox where
+it would look like the student's fault. It checks what the dependency scheme (no TensorFlow among the
+required dependencies; README "Installing: one TensorFlow") cannot, since pip's resolver ignores what
+is installed: two distributions writing the `tensorflow/` folder, a TensorFlow before Keras 3's
+(2.16), a Keras outside the installed TensorFlow's own requirement, and with `GRADER_REQUIRE_GPU=1`
+(a GPU runner's workflow) a CPU-only build, or a sandbox whose TensorFlow sees no GPU.
 """
 
 from __future__ import annotations
@@ -106,46 +97,41 @@ def gpu_required(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() not in ("", "0", "false", "no")
 
 
-def _distributions(path: Sequence[str] | None) -> list[importlib.metadata.Distribution]:
-    found = (
-        importlib.metadata.distributions(path=list(path)) if path is not None else importlib.metadata.distributions()
-    )
-    seen: set[tuple[str, str]] = set()
-    unique = []
-    for distribution in found:
-        key = (canonicalize_name(distribution.metadata["Name"] or ""), distribution.version)
-        if key not in seen:
-            seen.add(key)
-            unique.append(distribution)
-    return unique
+def _installed(name: str, path: Sequence[str] | None) -> list[importlib.metadata.Distribution]:
+    """The distributions `name` on `path` (default sys.path), found by their folder names: no METADATA parsed
+    for the other packages, so the preflight takes milliseconds. The same name in two folders counts twice."""
+    options = {"name": name} if path is None else {"name": name, "path": list(path)}
+    found: dict[tuple[str, str], importlib.metadata.Distribution] = {}
+    for distribution in importlib.metadata.distributions(**options):
+        found.setdefault((str(distribution.locate_file("")), distribution.version), distribution)
+    return list(found.values())
 
 
 def installed_tensorflow(path: Sequence[str] | None = None) -> list[TensorFlowDistribution]:
     """The TensorFlow family's distributions on `path` (default sys.path), by name."""
-    family = {canonicalize_name(name) for name in TENSORFLOW_FAMILY}
-    found = []
-    for distribution in _distributions(path):
-        name = canonicalize_name(distribution.metadata["Name"] or "")
-        if name in family:
-            record = distribution.read_text("RECORD")
-            found.append(
-                TensorFlowDistribution(
-                    name=name,
-                    version=distribution.version,
-                    # No RECORD (some installers): assume it holds the package, as a wheel would.
-                    runtime=record is None or _OWNS_PACKAGE.search(record) is not None,
-                    requires=tuple(distribution.requires or ()),
-                )
-            )
-    return sorted(found, key=lambda distribution: distribution.name)
+    found = [(canonicalize_name(name), d) for name in TENSORFLOW_FAMILY for d in _installed(name, path)]
+    return [
+        TensorFlowDistribution(
+            name=name,
+            version=distribution.version,
+            # Alone, it is the runtime; among several, its RECORD says whether it writes tensorflow/ (no RECORD:
+            # assume it does, as a wheel would). A meta-package (tensorflow on Windows) writes none.
+            runtime=len(found) == 1 or _owns_package(distribution),
+            requires=tuple(distribution.requires or ()),
+        )
+        for name, distribution in found
+    ]
+
+
+def _owns_package(distribution: importlib.metadata.Distribution) -> bool:
+    record = distribution.read_text("RECORD")
+    return record is None or _OWNS_PACKAGE.search(record) is not None
 
 
 def installed_version(name: str, path: Sequence[str] | None = None) -> str | None:
     """The version of the distribution `name` on `path`, or None."""
-    for distribution in _distributions(path):
-        if canonicalize_name(distribution.metadata["Name"] or "") == canonicalize_name(name):
-            return distribution.version
-    return None
+    found = _installed(name, path)
+    return found[0].version if found else None
 
 
 def _supported(version: str) -> bool:
