@@ -102,8 +102,7 @@ def unmet(requirements: list[str], plan: dict[str, tuple[Version, list[str]]]) -
 
 @pytest.mark.parametrize("label", ["colab+kit", "colab+release", "macos+release"])
 def test_an_environment_with_tensorflow_keeps_it_and_its_keras(plans: dict[str, dict[str, Any]], label: str) -> None:
-    """Colab's tensorflow or tensorflow-macos stays the only TensorFlow: the plan adds none, leaves Keras alone, and
-    upgrades nothing past what the installed TensorFlow requires (NumPy, ml-dtypes)."""
+    """Colab's tensorflow or tensorflow-macos stays the only one: no TensorFlow added, Keras untouched, nothing it requires broken."""
     plan = planned(plans[label])
     assert len(plan) > 20, "the kit's other dependencies are planned"
     assert sorted(FAMILY & set(plan)) == [], f"{label} would add a second TensorFlow"
@@ -116,8 +115,7 @@ def test_an_environment_with_tensorflow_keeps_it_and_its_keras(plans: dict[str, 
 def test_a_bare_environment_gets_exactly_one_tensorflow(
     plans: dict[str, dict[str, Any]], label: str, expected: str
 ) -> None:
-    """A bare environment gets one TensorFlow: the CPU build of this platform from `cpu`, tensorflow (with its CUDA
-    libraries) alone from `gpu`; the Keras planned beside it is one that TensorFlow's own metadata requires."""
+    """A bare venv gets one TensorFlow (`cpu`: this platform's CPU build; `gpu`: tensorflow and CUDA) with a Keras it requires."""
     plan = planned(plans[label])
     assert sorted(FAMILY & set(plan)) == [expected]
     version, requires = plan[expected]

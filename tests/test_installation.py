@@ -42,8 +42,7 @@ def test_colab_tensorflow_with_its_keras_is_accepted_as_it_is(tmp_path: Path) ->
 
 
 def test_two_tensorflow_distributions_are_a_conflict_with_one_fixing_command(tmp_path: Path) -> None:
-    """tensorflow 2.19 beside tensorflow-cpu 2.21 (what the old scheme did in Colab): both named, with versions, and
-    one command that removes both and reinstalls Colab's tensorflow."""
+    """tensorflow 2.19 beside tensorflow-cpu 2.21 (the old scheme in Colab): both named; one command reinstalls tensorflow."""
     cpu = StandIn("tensorflow-cpu", "2.21.0", TENSORFLOW_2_21, "tensorflow")
     (problem,) = found(tmp_path, *COLAB, cpu)
     assert problem.topic == "tensorflow"

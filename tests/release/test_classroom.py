@@ -142,8 +142,7 @@ def test_gpu_workflow_runs_on_the_self_hosted_labels(course: Course) -> None:
 
 
 def test_gpu_workflow_installs_one_tensorflow_and_requires_the_gpu(course: Course) -> None:
-    """On a GPU runner: tensorflow[and-cuda] alone, in a venv made fresh by the step (never beside a runner's own
-    TensorFlow), and GRADER_REQUIRE_GPU=1 so that a grading TensorFlow does without a GPU stops with exit 2."""
+    """A GPU runner installs `.[gpu]` alone in a venv the step makes fresh, and sets GRADER_REQUIRE_GPU=1 (no GPU: exit 2)."""
     gpu = job(render_workflow(course.without_hidden_tests(), ["gpu"]))
     assert gpu["env"] == {GPU_VARIABLE: "1"}
     (install,) = [step["run"] for step in gpu["steps"] if "pip install" in step.get("run", "")]
