@@ -38,10 +38,19 @@ gradebook_option = click.option(
 )
 
 
+# The commands that start TensorFlow to grade: each checks the installation first (metadata only, exit 2).
+GRADING_COMMANDS = frozenset({"check", "submit", "batch", "nbgrader", "release"})
+
+
 @click.group()
 @click.version_option(__version__, prog_name="grade")
-def cli() -> None:
+@click.pass_context
+def cli(context: click.Context) -> None:
     """Grade the exercises of "Introduction to Keras and TensorFlow"."""
+    if context.invoked_subcommand in GRADING_COMMANDS:
+        from grader.installation import require_supported_tensorflow
+
+        require_supported_tensorflow()
 
 
 @cli.command("check")
@@ -150,12 +159,16 @@ def generate_command(solutions: Path, exercises: Path, check_only: bool) -> None
 
 @cli.command("doctor")
 def doctor_command() -> None:
-    """Show the isolation this machine gives, the versions and the device, and what to fix."""
-    from grader.doctor import diagnose, render
+    """Show the isolation this machine gives, the versions and the device, and what to fix.
+
+    Exit codes: 0 all is well, 1 reduced isolation, 2 TensorFlow or Keras cannot grade here (a missing,
+    doubled or unsupported TensorFlow, a Keras that does not match it, no GPU where one is required).
+    """
+    from grader.doctor import diagnose, exit_code, render
 
     findings = diagnose()
     click.echo(render(findings), nl=False)
-    sys.exit(ExitCode.OK if all(finding.ok for finding in findings) else ExitCode.TESTS_FAILED)
+    sys.exit(exit_code(findings))
 
 
 @cli.command("submit")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from grader.course.config import Limits
 from grader.environment import DISTRIBUTIONS, NOT_INSTALLED, distribution_version
+from grader.errors import ExitCode
+from grader.installation import describe, device_problem, gpu_required, problems
 from grader.sandbox.bwrap import TMPFS_BYTES, is_root
 from grader.sandbox.factory import open_sandbox
 from grader.sandbox.failures import SubmissionFailure
@@ -25,6 +27,7 @@ class Finding:
     ok: bool
     detail: str
     fix: str = ""
+    blocking: bool = False  # grading cannot start until it is fixed: `grade doctor` and every grading command exit 2
 
 
 def _user_namespaces() -> Finding:
@@ -134,12 +137,43 @@ def diagnose(*, with_device: bool = True) -> list[Finding]:
         findings.append(_privileges())
     findings.append(_rlimits())
     findings.append(Finding("python", True, platform.python_version()))
-    for name, distributions in DISTRIBUTIONS.items():
-        version = distribution_version(*distributions)
-        findings.append(Finding(name, version != NOT_INSTALLED, version, f"pip install {distributions[0]}"))
+    installation = _installation()
+    findings.extend(installation)
+    version = distribution_version(*DISTRIBUTIONS["numpy"])
+    findings.append(Finding("numpy", version != NOT_INSTALLED, version, "pip install numpy"))
     if with_device:
-        findings.append(_device())
+        blocked = next((finding for finding in installation if not finding.ok), None)
+        if blocked is None:
+            findings.append(_device())
+        else:
+            findings.append(Finding("device", False, f"not started: fix {blocked.name} first (above)", blocking=True))
     return findings
+
+
+def _installation() -> list[Finding]:
+    """TensorFlow, Keras and (on a GPU runner) the GPU build, from package metadata: each problem with its fix."""
+    found = problems()
+    findings = []
+    for topic, fine in (
+        ("tensorflow", describe()),
+        ("keras", distribution_version(*DISTRIBUTIONS["keras"])),
+        ("gpu", "a GPU build is installed (GRADER_REQUIRE_GPU)"),
+    ):
+        problem = next((problem for problem in found if problem.topic == topic), None)
+        if topic == "gpu" and not gpu_required() and problem is None:
+            continue
+        if problem is None:
+            findings.append(Finding(topic, True, fine))
+        else:
+            findings.append(Finding(topic, False, f"{problem.found}; expected {problem.expected}", problem.fix, True))
+    return findings
+
+
+def exit_code(findings: list[Finding]) -> ExitCode:
+    """2 when grading cannot start here (TensorFlow, Keras, GPU), 1 for anything else to fix, else 0."""
+    if any(finding.blocking and not finding.ok for finding in findings):
+        return ExitCode.USAGE
+    return ExitCode.OK if all(finding.ok for finding in findings) else ExitCode.TESTS_FAILED
 
 
 def _device() -> Finding:
@@ -150,9 +184,11 @@ def _device() -> Finding:
             worker = sandbox.spawn("environment", None, seed=0)
             environment = worker.call("environment", 120.0, "describing the environment")
             worker.finish()
-            return Finding(
-                "device", True, f"{environment['device']} (TensorFlow {environment['tensorflow']} inside the sandbox)"
-            )
+            detail = f"{environment['device']} (TensorFlow {environment['tensorflow']} inside the sandbox)"
+            problem = device_problem(str(environment["device"]))
+            if problem is not None:
+                return Finding("device", False, f"{detail}: {problem.found}", problem.fix, blocking=True)
+            return Finding("device", True, detail)
         except SubmissionFailure as failure:
             return Finding(
                 "device",

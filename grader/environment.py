@@ -9,12 +9,14 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 
+from grader.installation import KERAS_DISTRIBUTIONS, TENSORFLOW_FAMILY
+
 NOT_INSTALLED = "not installed"
 
 # Each library, and the distributions that may provide it (the first one installed wins).
 DISTRIBUTIONS: dict[str, tuple[str, ...]] = {
-    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-macos", "tf-nightly"),
-    "keras": ("keras",),
+    "tensorflow": TENSORFLOW_FAMILY,
+    "keras": KERAS_DISTRIBUTIONS,
     "numpy": ("numpy",),
 }
 

@@ -13,9 +13,13 @@ if [ ! -x .venv/bin/python ]; then
 fi
 stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-  echo "==> Installing the kit and its dependencies (TensorFlow takes about a minute)"
   .venv/bin/python -m pip install --quiet --upgrade pip
-  .venv/bin/python -m pip install --quiet -e ".[test]"
+  # One TensorFlow: a .venv without one gets the CPU build (GRADER_TENSORFLOW=gpu: tensorflow[and-cuda]);
+  # one that has a TensorFlow distribution already (any of them) keeps it: no extra, nothing added beside it.
+  tensorflow=$(.venv/bin/python scripts/tensorflow_extra.py "${GRADER_TENSORFLOW:-cpu}")
+  extras="${tensorflow:+$tensorflow,}test"
+  echo "==> Installing the kit and its dependencies, extras [$extras] (TensorFlow takes about a minute)"
+  .venv/bin/python -m pip install --quiet -e ".[$extras]"
   touch "$stamp"
 fi
 if [ ! -f .venv/share/jupyter/kernels/python3/kernel.json ] \

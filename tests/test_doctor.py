@@ -8,9 +8,13 @@ import os
 import subprocess
 import sys
 
-from grader.doctor import Finding, diagnose, render
+import pytest
+
+from grader.doctor import Finding, diagnose, exit_code, render
+from grader.installation import GPU_VARIABLE
 from grader.sandbox.isolation import detect_isolation
 from tests.conftest import ROOT, SOLUTIONS
+from tests.installation_support import TENSORFLOW_2_19, StandIn, plant
 
 EXPECTED_FINDINGS = [
     "bubblewrap installed",
@@ -23,6 +27,13 @@ EXPECTED_FINDINGS = [
     "keras",
     "numpy",
 ]
+
+
+# This environment's one TensorFlow, as its metadata names it (tensorflow-cpu on x86_64, from the `cpu` extra).
+_VERSIONS = {d.metadata["Name"].lower().replace("_", "-"): d.version for d in importlib.metadata.distributions()}
+INSTALLED_TENSORFLOW = next(
+    f"{name} {_VERSIONS[name]}" for name in ("tensorflow-cpu", "tensorflow") if name in _VERSIONS
+)
 
 
 def run_grade_with(environment: dict[str, str], *arguments: str) -> subprocess.CompletedProcess[str]:
@@ -77,7 +88,7 @@ def test_grade_doctor_reports_isolation_versions_and_device() -> None:
     assert [line.split(":")[0][4:] for line in lines if not line.startswith("    fix:")] == EXPECTED_FINDINGS + [
         "device"
     ]
-    assert f"ok  tensorflow: {_version('tensorflow', 'tensorflow-cpu')}" in lines
+    assert f"ok  tensorflow: {INSTALLED_TENSORFLOW}" in lines
     assert f"ok  keras: {_version('keras')}" in lines
     device = next(line for line in lines if line[4:].startswith("device:"))
     assert device.startswith("ok  device: ") and ("CPU" in device or "GPU" in device), device
@@ -116,3 +127,74 @@ def test_forced_rlimits_is_reported_by_doctor_and_warned_once_by_check() -> None
     assert len(result["warnings"]) == 1 and result["warnings"][0].startswith("reduced isolation: ")
     warnings = [line for line in check.stderr.splitlines() if line.startswith("warning:")]
     assert warnings == ["warning: " + result["warnings"][0]]
+
+
+@pytest.fixture(scope="module")
+def second_tensorflow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """PYTHONPATH with a planted `tensorflow` 2.19.0 (Colab's) beside this environment's own TensorFlow."""
+    site = plant(
+        tmp_path_factory.mktemp("planted") / "site", StandIn("tensorflow", "2.19.0", TENSORFLOW_2_19, "tensorflow")
+    )
+    return {"PYTHONPATH": str(site)}
+
+
+def test_doctor_names_two_tensorflow_distributions_and_the_command_that_fixes_them(
+    second_tensorflow: dict[str, str],
+) -> None:
+    """Two TensorFlow distributions: the doctor names both with versions, gives one fixing command, starts no sandbox, exits 2."""
+    completed = run_grade_with(second_tensorflow, "doctor")
+    assert completed.returncode == 2, completed.stdout
+    lines = completed.stdout.splitlines()
+    tensorflow = lines.index(next(line for line in lines if line.startswith("!!  tensorflow: ")))
+    assert lines[tensorflow].startswith(
+        f"!!  tensorflow: conflicting TensorFlow installations: {', '.join(sorted(['tensorflow 2.19.0', INSTALLED_TENSORFLOW]))}"
+    )
+    names = " ".join(sorted(["tensorflow", INSTALLED_TENSORFLOW.split()[0]]))
+    assert (
+        lines[tensorflow + 1]
+        == f'    fix: {sys.executable} -m pip uninstall -y {names} && {sys.executable} -m pip install "tensorflow==2.19.0"'
+    )
+    assert "!!  device: not started: fix tensorflow first (above)" in lines
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ("check", str(SOLUTIONS)),
+        ("submit", str(SOLUTIONS), "--student", "s1", "--out", "/nonexistent-out"),
+        ("batch", str(SOLUTIONS), "--gradebook", "/nonexistent/gradebook.sqlite"),
+        ("release", "/nonexistent/release"),
+        ("nbgrader", "/nonexistent/course"),
+    ],
+    ids=lambda arguments: arguments[0],
+)
+def test_every_grading_command_stops_with_exit_2_before_tensorflow(
+    second_tensorflow: dict[str, str], arguments: tuple[str, ...]
+) -> None:
+    """Each grading command checks the installation first: exit 2, the conflict named with its fix, no traceback."""
+    completed = run_grade_with(second_tensorflow, *arguments)
+    assert completed.returncode == 2, completed.stderr[-2000:]
+    assert completed.stderr.startswith("Error: TensorFlow cannot start for grading here:\n- conflicting TensorFlow")
+    assert f'{sys.executable} -m pip install "tensorflow==2.19.0"' in completed.stderr
+    assert "Traceback" not in completed.stderr and completed.stdout == ""
+
+
+def test_doctor_on_a_gpu_runner_names_the_cpu_build() -> None:
+    """GRADER_REQUIRE_GPU=1 with this CPU-only build: the gpu line says so with the swap to tensorflow[and-cuda]; exit 2."""
+    completed = run_grade_with({GPU_VARIABLE: "1"}, "doctor")
+    assert completed.returncode == 2, completed.stdout
+    name, version = INSTALLED_TENSORFLOW.split()
+    if name != "tensorflow-cpu":
+        pytest.skip(f"this environment has {INSTALLED_TENSORFLOW}, not the CPU-only build")
+    assert (
+        f"!!  gpu: {GPU_VARIABLE} is set (a GPU runner) but tensorflow-cpu {version} is a CPU-only build"
+        in completed.stdout
+    )
+    assert f'tensorflow[and-cuda]=={version}"' in completed.stdout
+
+
+def test_exit_code_is_2_only_for_what_blocks_grading() -> None:
+    """A blocking finding (TensorFlow, Keras, GPU) gives 2; reduced isolation alone gives 1; all well gives 0."""
+    fine, reduced = Finding("python", True, "3.11"), Finding("sandbox", False, "rlimits", "install bubblewrap")
+    blocked = Finding("tensorflow", False, "two of them", "pip uninstall ...", blocking=True)
+    assert [exit_code([fine]), exit_code([fine, reduced]), exit_code([reduced, blocked])] == [0, 1, 2]

@@ -28,6 +28,7 @@ from grader.grading.compare import Mistake
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.redaction import redact
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
+from grader.installation import require_device, require_supported_tensorflow
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, Inputs, TestResult
 from grader.sandbox.failures import SubmissionFailure
 from grader.sandbox.pool import WarmPool
@@ -263,6 +264,8 @@ def grade(
     ones by default, or the instructor's, derived from the course secret.
     """
     started = time.monotonic()
+    # Metadata only, once per process: a doubled or unsupported TensorFlow is exit 2, never the student's 0.
+    require_supported_tensorflow()
     submission_dir = Path(submission_dir)
     if not submission_dir.is_dir():
         raise UsageError(f"{submission_dir} is not a folder. Pass the folder that holds your exercise modules.")
@@ -295,6 +298,8 @@ def grade(
         if inputs.kind == Inputs.INSTRUCTOR:
             extra["inputs"] = inputs.label
         environment = student.environment()
+        if "device" in environment:  # on a GPU runner (GRADER_REQUIRE_GPU), a CPU grading is exit 2, not a grade
+            require_device(environment["device"])
     finally:
         student.close()
         # What the reference computed goes to the course's cache now, for the next grading anywhere.

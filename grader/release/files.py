@@ -12,9 +12,16 @@ import string
 from pathlib import Path
 
 from grader.course.config import Course
+from grader.installation import SUPPORTED_RANGE
 from grader.intake.archive import ARCHIVE_SUFFIX
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
+# The extras of the kit's own pyproject.toml (a test keeps them equal): one TensorFlow each, never in the base.
+CPU_EXTRA = (
+    f"tensorflow-cpu{SUPPORTED_RANGE}; platform_machine == 'x86_64' or platform_machine == 'AMD64'",
+    f"tensorflow{SUPPORTED_RANGE}; platform_machine != 'x86_64' and platform_machine != 'AMD64'",
+)
+GPU_EXTRA = (f"tensorflow[and-cuda]{SUPPORTED_RANGE}",)
 
 
 def render_pyproject(course: Course) -> str:
@@ -22,8 +29,11 @@ def render_pyproject(course: Course) -> str:
     name = re.sub(r"[^A-Za-z0-9._-]+", "-", course.id).strip("-") or "course"
     version = course.version if re.fullmatch(r"\d+(\.\d+)*", course.version) else "0"
     return f"""\
-# The installable part of this course: the grader, its tests and TensorFlow.
-# `pip install .` (CPU) or `pip install ".[gpu]"` (NVIDIA GPU, Linux); then `grade check`.
+# The installable part of this course: the grader and its tests. TensorFlow comes from exactly one place:
+# the one already installed (Colab, JupyterHub: `pip install .` keeps it, and its Keras), else an extra:
+# `pip install ".[cpu]"` (the CPU build) or `pip install ".[gpu]"` (NVIDIA GPU, Linux); then `grade check`.
+# TensorFlow and Keras are not required dependencies, so that pip never installs a second TensorFlow
+# beside the one there; `grade` checks before grading and names the command that fixes a conflict.
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
@@ -34,9 +44,8 @@ version = "{version}"
 description = {json.dumps(f"Exercises and grader for {course.title or course.id}")}
 requires-python = ">=3.11"
 dependencies = [
-    "tensorflow>=2.16",
-    "keras>=3.0",
     "numpy>=1.26",
+    "packaging>=23",
     "click>=8.1",
     "pytest>=8.0",
     "psutil>=5.9",
@@ -48,7 +57,8 @@ dependencies = [
 ]
 
 [project.optional-dependencies]
-gpu = ["tensorflow[and-cuda]>=2.16"]
+cpu = {json.dumps(list(CPU_EXTRA))}
+gpu = {json.dumps(list(GPU_EXTRA))}
 
 [project.scripts]
 grade = "grader.cli:main"

@@ -1,7 +1,9 @@
 """The GitHub Classroom workflow of a student release: `.github/workflows/classroom.yml`.
 
 One job, `run-autograding-tests` (the reporter looks up the check run by that name), with
-the permissions Classroom needs. TensorFlow is installed once, by installing the release;
+the permissions Classroom needs. TensorFlow is installed once, by installing the release with
+one extra (`cpu` on GitHub's runner, `gpu` in a fresh venv on a self-hosted GPU runner, whose
+job sets `GRADER_REQUIRE_GPU=1` so that a grading without a GPU stops instead of passing on CPU);
 then ONE grading step runs `grade check --format classroom` and appends one output per
 runner to `$GITHUB_OUTPUT`; then `education/autograding-grading-reporter@v1` reads every
 runner from `<RUNNER>_RESULTS` in its environment. Runners are the (exercise, points value)
@@ -14,6 +16,7 @@ import json
 from collections.abc import Sequence
 
 from grader.course.config import Course
+from grader.installation import GPU_VARIABLE
 from grader.reporters.classroom import output_name, runner_name
 
 GRADING_STEP_ID = "grade"
@@ -61,10 +64,10 @@ def _install_steps(runs_on: Sequence[str]) -> str:
           python-version: "{PYTHON_VERSION}"
           cache: pip
           cache-dependency-path: pyproject.toml
-      - name: Install TensorFlow and the grader
+      - name: Install TensorFlow (the CPU build) and the grader
         run: |
           python -m pip install --upgrade pip
-          python -m pip install .
+          python -m pip install ".[cpu]"
       - name: Install bubblewrap (the sandbox for your code)
         run: |
           sudo apt-get update -qq && sudo apt-get install -y -qq bubblewrap
@@ -74,12 +77,22 @@ def _install_steps(runs_on: Sequence[str]) -> str:
     return """\
       - name: Show the GPU
         run: nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv || true
-      - name: Install TensorFlow (GPU) and the grader
+      - name: Install TensorFlow (GPU) and the grader, in a fresh venv (tensorflow[and-cuda] alone)
         run: |
           python3 -m venv "$RUNNER_TEMP/grader-venv"
           "$RUNNER_TEMP/grader-venv/bin/python" -m pip install --upgrade pip
           "$RUNNER_TEMP/grader-venv/bin/python" -m pip install ".[gpu]"
           echo "$RUNNER_TEMP/grader-venv/bin" >> "$GITHUB_PATH"
+"""
+
+
+def _job_environment(runs_on: Sequence[str]) -> str:
+    """On a GPU runner, `GRADER_REQUIRE_GPU=1`: the grading stops (exit 2, saying why) unless TensorFlow computes on a GPU."""
+    if not runs_on:
+        return ""
+    return f"""\
+    env:
+      {GPU_VARIABLE}: "1"
 """
 
 
@@ -113,7 +126,7 @@ jobs:
     runs-on: {target}
     if: github.actor != 'github-classroom[bot]'
     timeout-minutes: 30
-    steps:
+{_job_environment(runs_on)}    steps:
       - name: Checkout code
         uses: actions/checkout@v4
 {_install_steps(runs_on)}      - name: Grade the exercises

@@ -16,6 +16,7 @@ import pytest
 import yaml
 
 from grader.course.config import Course
+from grader.installation import GPU_VARIABLE
 from grader.release.build import ReleaseError, build_release
 from grader.release.workflow import GRADING_STEP_ID, JOB_ID, REPORTER_ACTION, render_workflow, runner_names
 from grader.reporters.classroom import output_name, runner_results
@@ -121,7 +122,8 @@ def test_workflow_has_the_classroom_shape(built: Built, course: Course) -> None:
     job_ = job((built.release / ".github" / "workflows" / "classroom.yml").read_text())
     assert job_["runs-on"] == "ubuntu-latest"
     installs = [step for step in job_["steps"] if "pip install" in step.get("run", "")]
-    assert len(installs) == 1 and "pip install ." in installs[0]["run"]
+    assert len(installs) == 1 and 'pip install ".[cpu]"' in installs[0]["run"]
+    assert "env" not in job_  # no GPU required on GitHub's runner
     grading, reporter = steps(job_)
     names = runner_names(course.without_hidden_tests())
     assert reporter["with"]["runners"].split(",") == names
@@ -137,6 +139,16 @@ def test_gpu_workflow_runs_on_the_self_hosted_labels(course: Course) -> None:
     installs = [step for step in gpu["steps"] if "pip install" in step.get("run", "")]
     assert len(installs) == 1 and '".[gpu]"' in installs[0]["run"]
     assert steps(gpu)[0]["run"] == steps(hosted)[0]["run"] and steps(gpu)[1] == steps(hosted)[1]
+
+
+def test_gpu_workflow_installs_one_tensorflow_and_requires_the_gpu(course: Course) -> None:
+    """A GPU runner installs `.[gpu]` alone in a venv the step makes fresh, and sets GRADER_REQUIRE_GPU=1 (no GPU: exit 2)."""
+    gpu = job(render_workflow(course.without_hidden_tests(), ["gpu"]))
+    assert gpu["env"] == {GPU_VARIABLE: "1"}
+    (install,) = [step["run"] for step in gpu["steps"] if "pip install" in step.get("run", "")]
+    lines = [line for line in install.splitlines() if line.strip()]
+    assert lines[0] == 'python3 -m venv "$RUNNER_TEMP/grader-venv"'
+    assert [line.split("pip install ")[1] for line in lines if "pip install" in line] == ["--upgrade pip", '".[gpu]"']
 
 
 def test_grading_step_gives_the_full_score_with_the_solutions(

@@ -18,5 +18,6 @@ fi
 
 "$python" -m venv "$root/venv"
 "$root/venv/bin/python" -m pip install --quiet --upgrade pip
-"$root/venv/bin/python" -m pip install --quiet "$source_dir/course"
+# A fresh venv has no TensorFlow: the `cpu` extra gives it exactly one, the CPU build.
+"$root/venv/bin/python" -m pip install --quiet "$source_dir/course[cpu]"
 "$root/venv/bin/grade" doctor || true
