@@ -16,7 +16,7 @@ from typing import Any
 
 from grader.course.secret import CourseSecret, load_secret, require_secret
 from grader.errors import ConfigError
-from grader.grading.inputs import InputPlan
+from grader.grading.inputs import InputPlan, inputs_key
 
 
 @dataclass(frozen=True)
@@ -33,6 +33,11 @@ class BatchInputs:
         """The parent's side: the course secret (made on first use, and said where) and the batch's choice."""
         secret = require_secret(course_path, say)
         return cls(per_student=per_student, fingerprint=secret.fingerprint)
+
+    @property
+    def key(self) -> str:
+        """The `inputs_key` every result of this batch records (`--resume` regrades a row recorded with another)."""
+        return inputs_key(self.fingerprint, self.per_student)
 
     def to_dict(self) -> dict[str, Any]:
         return {"per_student": self.per_student, "fingerprint": self.fingerprint}

@@ -179,6 +179,17 @@ class Gradebook:
         found = self.connection.execute("SELECT 1 FROM submissions WHERE student = ? AND sha256 = ?", (student, sha256))
         return found.fetchone() is not None
 
+    def resumable(self, student: str, sha256: str, inputs_key: str) -> bool:
+        """Whether `--resume` may keep the stored row of this submission: an error row (no result), or a grading
+        on the same inputs (its result's `inputs_key`); one on other inputs (public ones, another secret, per
+        student or not) is graded again."""
+        found = self.connection.execute(
+            "SELECT result IS NULL OR json_extract(result, '$.extra.inputs_key') IS ? FROM submissions"
+            " WHERE student = ? AND sha256 = ?",
+            (inputs_key, student, sha256),
+        ).fetchone()
+        return found is not None and bool(found[0])
+
     def record(self, row: Row) -> None:
         """Store one grading in its own transaction; a regrading replaces the earlier one."""
         placeholders = ", ".join("?" for _ in COLUMNS)

@@ -114,12 +114,15 @@ class Ledger:
         *,
         resume: bool,
         progress: Progress | None,
+        inputs_key: str,
         started: float | None = None,
     ) -> None:
         self.gradebook = gradebook
         self.course = course
         self.sources = sources
         self.resume = resume
+        # The inputs this batch grades on: --resume skips a row only when it was graded on the same.
+        self.inputs_key = inputs_key
         self.progress = progress
         # When the batch started (time.monotonic()): its wall time counts from there.
         self.started = time.monotonic() if started is None else started
@@ -148,7 +151,7 @@ class Ledger:
                 continue
             seen.add(key)
             self._keys.append(key)
-            if self.resume and self.gradebook.contains(*key):
+            if self.resume and self.gradebook.resumable(*key, self.inputs_key):
                 self.counts["skipped"] += 1
                 self._tick(f"{item.student}: already in the gradebook")
             elif item.error:

@@ -79,7 +79,9 @@ def run_batch(
     sources = discover(inputs, course.modules)
     started = time.monotonic()
     with Gradebook(gradebook_path, course_id=course.id) as gradebook:
-        ledger = Ledger(gradebook, course, sources, resume=resume, progress=progress, started=started)
+        ledger = Ledger(
+            gradebook, course, sources, resume=resume, progress=progress, started=started, inputs_key=counted.key
+        )
         root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))
         try:
             pool: Pool[Intake] = Pool(

@@ -45,6 +45,11 @@ class InputPlan:
         per_student = f", for student {self.student}" if self.student is not None else ""
         return f"instructor inputs (seeds derived from the course secret{per_student}; no student has seen them)"
 
+    @property
+    def key(self) -> str:
+        """Which inputs, as a grading's result records them: two gradings with one key ran on the same inputs."""
+        return inputs_key(self.secret.fingerprint if self.secret is not None else None, self.student is not None)
+
     def spec_for(self, exercise: ExerciseSpec) -> ExerciseSpec:
         """The exercise as its suites see it in this grading: its seeds replaced by the instructor's."""
         if self.kind == Inputs.PUBLIC or self.secret is None:
@@ -61,3 +66,10 @@ class InputPlan:
 
 
 PUBLIC_INPUTS = InputPlan(kind=Inputs.PUBLIC)
+
+
+def inputs_key(fingerprint: str | None, per_student: bool) -> str:
+    """ "public", or "instructor:<secret's fingerprint>" (":per-student" added when the student's id is mixed in)."""
+    if fingerprint is None:
+        return Inputs.PUBLIC.value
+    return f"{Inputs.INSTRUCTOR.value}:{fingerprint}" + (":per-student" if per_student else "")

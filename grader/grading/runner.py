@@ -297,6 +297,7 @@ def grade(
             extra["plots"] = collect_plot_data(exercises, student, reference)
         if inputs.kind == Inputs.INSTRUCTOR:
             extra["inputs"] = inputs.label
+            extra["inputs_key"] = inputs.key
         environment = student.environment()
         if "device" in environment:  # on a GPU runner (GRADER_REQUIRE_GPU), a CPU grading is exit 2, not a grade
             require_device(environment["device"])

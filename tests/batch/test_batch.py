@@ -228,6 +228,21 @@ def test_batch_grades_into_the_gradebook_and_leaves_nothing_behind(tmp_path: Pat
     assert (again.skipped, again.graded) == (6, 0)
     with Gradebook(tmp_path / "gb.sqlite") as gradebook:
         assert len(gradebook.rows()) == 6
+        # A row graded on other inputs (an earlier version's public ones) is graded again, not kept.
+        gradebook.connection.execute(
+            "UPDATE submissions SET result = json_set(result, '$.extra.inputs_key', 'public') WHERE student = 'alice'"
+        )
+        gradebook.connection.commit()
+    third = run_batch(
+        inputs=[inputs, tmp_path / "classroom"],
+        gradebook_path=tmp_path / "gb.sqlite",
+        course=course,
+        resume=True,
+        exercise_ids=["square_loss"],
+        work_dir=work,
+    )
+    assert (third.skipped, third.graded) == (5, 1)
+    assert {row.student: row for row in third.rows}["alice"].result["extra"]["inputs_key"].startswith("instructor:")
 
 
 def test_batch_command_usage_errors_exit_2(tmp_path: Path) -> None:

@@ -181,7 +181,9 @@ def run_cluster_batch(
         completed: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]  # distributed's is untyped
 
         with Gradebook(gradebook_path, course_id=course.id) as gradebook:
-            ledger = Ledger(gradebook, course, sources, resume=resume, progress=progress, started=started)
+            ledger = Ledger(
+                gradebook, course, sources, resume=resume, progress=progress, started=started, inputs_key=counted.key
+            )
 
             def finish(future: Any) -> None:
                 item = pending.pop(future)
