@@ -26,7 +26,7 @@ if os.environ.get(foreign_os.ENV_VAR) == "1":
 import pytest  # noqa: E402 - after the double, so that the grader's modules import under it
 
 from grader.course.config import Course, load_course  # noqa: E402
-from grader.course.secret import SECRET_VARIABLE, load_secret  # noqa: E402
+from grader.course.secret import SECRET_VARIABLE, CourseSecret, load_secret  # noqa: E402
 from grader.grading.inputs import InputPlan  # noqa: E402
 from grader.grading.pooled import grade_pooled  # noqa: E402
 from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
@@ -54,6 +54,12 @@ def counted_inputs(student: str | None = None) -> InputPlan:
     secret = load_secret(ROOT / "course.toml")
     assert secret is not None, f"{SECRET_VARIABLE} is set above"
     return InputPlan.instructor(secret, student)
+
+
+# Other courses' secrets: a test that holds only on the seeds one secret happens to give is a bug.
+OTHER_SECRETS = tuple(
+    CourseSecret(key=text.encode(), origin=f"test secret {text[:4]}") for text in ("a1" * 32, "b2" * 32)
+)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -97,9 +103,14 @@ def warm_pool(course: Course) -> Iterator[WarmPool]:
 
 @pytest.fixture(scope="session")
 def grade_folder(course: Course, reference: Reference, warm_pool: WarmPool) -> Callable[..., GradeResult]:
-    def run(folder: Path, exercise_ids: list[str] | None = None) -> GradeResult:
+    def run(folder: Path, exercise_ids: list[str] | None = None, inputs: InputPlan | None = None) -> GradeResult:
         return grade_pooled(
-            pool=warm_pool, course=course, submission_dir=folder, reference=reference, exercise_ids=exercise_ids
+            pool=warm_pool,
+            course=course,
+            submission_dir=folder,
+            reference=reference,
+            exercise_ids=exercise_ids,
+            **({} if inputs is None else {"inputs": inputs}),
         )
 
     return run

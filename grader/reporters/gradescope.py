@@ -52,6 +52,8 @@ def gradescope_results(result: GradeResult) -> dict[str, Any]:
             "course": {"id": result.course_id, "version": result.course_version},
             "environment": dict(result.environment),
             "isolation": result.isolation,
+            # Which inputs the tests ran on: "instructor" where the grade counts (the secret in the zip).
+            "inputs": sorted({test.inputs.value for _, test in result.tests}),
             "internal_errors": list(result.internal_errors),
             "assignments": list(result.extra.get("assignments", [])),
         },

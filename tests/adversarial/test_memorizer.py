@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from grader.course.config import Course
+from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.runner import grade
 from grader.grading.session import Reference
 from grader.results import GradeResult, Inputs
@@ -26,14 +27,21 @@ from tests.adversarial.memorizer import memorizer_submission
 from tests.conftest import counted_inputs
 
 
-@pytest.fixture(scope="module")
-def table(tmp_path_factory: pytest.TempPathFactory, course: Course, reference: Reference) -> Iterator[frozenset[str]]:
-    """The fingerprints of every public input, recorded by the memorizer's own code during a public grading."""
-    if os.geteuid() != 0 and not Path("/proc/self").exists():
-        pytest.skip("recording needs the rlimits level (Linux)")
-    folder = tmp_path_factory.mktemp("memorizer-record")
-    record_path = folder / "public-inputs.txt"
+def record(
+    folder: Path,
+    course: Course,
+    reference: Reference,
+    *,
+    inputs: InputPlan = PUBLIC_INPUTS,
+    exercise_ids: list[str] | None = None,
+    minimum: int = 100,
+) -> frozenset[str]:
+    """The fingerprints of every input a grading on `inputs` hands the memorizer, recorded by its own code."""
+    if os.geteuid() != 0:
+        pytest.skip("recording needs the rlimits level, which runs student code as a leased uid (root only)")
+    record_path = folder / "inputs.txt"
     # The rlimits level runs student code as an unprivileged user: on a student's own machine the file is theirs.
+    folder.mkdir(parents=True, exist_ok=True)
     record_path.touch()
     record_path.chmod(0o666)
     submission = memorizer_submission(folder / "submission", mode="record", record_path=record_path)
@@ -41,8 +49,9 @@ def table(tmp_path_factory: pytest.TempPathFactory, course: Course, reference: R
     os.environ[ISOLATION_VARIABLE] = RLIMITS
     detect_isolation.cache_clear()
     try:
-        # What a release grades: its course has no hidden test (their seeds are the instructor's).
-        recorded = grade(course=course.without_hidden_tests(), submission_dir=submission, reference=reference)
+        recorded = grade(
+            course=course, submission_dir=submission, reference=reference, inputs=inputs, exercise_ids=exercise_ids
+        )
     finally:
         if saved is None:
             os.environ.pop(ISOLATION_VARIABLE, None)
@@ -51,8 +60,14 @@ def table(tmp_path_factory: pytest.TempPathFactory, course: Course, reference: R
         detect_isolation.cache_clear()
     assert recorded.score == recorded.max_score, "recording runs the reference's own answers"
     lines = record_path.read_text(encoding="utf-8").splitlines()
-    assert len(lines) > 100, f"the memorizer recorded only {len(lines)} calls"
-    yield frozenset(lines)
+    assert len(lines) > minimum, f"the memorizer recorded only {len(lines)} calls"
+    return frozenset(lines)
+
+
+@pytest.fixture(scope="module")
+def table(tmp_path_factory: pytest.TempPathFactory, course: Course, reference: Reference) -> Iterator[frozenset[str]]:
+    """The fingerprints of every public input, recorded during what a release grades (no hidden test)."""
+    yield record(tmp_path_factory.mktemp("memorizer-record"), course.without_hidden_tests(), reference)
 
 
 @pytest.fixture(scope="module")
@@ -148,3 +163,22 @@ def test_memorizer_loses_points_in_every_exercise_on_instructor_inputs(
     assert any(re.search(r"\d\.\d", test.detail) for _, test in result.tests if test.detail)
     # The students' copy of the result carries no detail.
     assert all(not test.detail for _, test in result.for_students().tests)
+
+
+# A few exercises of other kinds (a loss, second derivatives, Keras shapes): the derivation is one for all.
+PER_STUDENT_EXERCISES = ["square_loss", "acceleration", "layer_shapes"]
+
+
+def test_a_table_of_one_students_inputs_does_not_transfer_under_per_student(
+    tmp_path: Path, course: Course, reference: Reference
+) -> None:
+    """--per-student: a table of ana's instructor inputs (were they leaked) earns ana every point and loses for ben."""
+    ana, ben = counted_inputs("ana"), counted_inputs("ben")
+    only = {"exercise_ids": PER_STUDENT_EXERCISES}
+    table = record(tmp_path / "record", course, reference, inputs=ana, minimum=20, **only)
+    replay = memorizer_submission(tmp_path / "replay", mode="replay", record_path=tmp_path / "unused", table=table)
+    own = grade(course=course, submission_dir=replay, reference=reference, inputs=ana, **only)
+    assert own.score == own.max_score, _lost(own)
+    other = grade(course=course, submission_dir=replay, reference=reference, inputs=ben, **only)
+    lost = _lost(other)
+    assert all(lost[exercise] for exercise in PER_STUDENT_EXERCISES), lost

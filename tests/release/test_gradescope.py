@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from grader.course.config import Course, load_course
+from grader.course.secret import SECRET_VARIABLE
 from grader.reporters.gradescope import HIDDEN_OUTPUT, gradescope_results
 from grader.results import FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 from tests.release_support import EXERCISES, SOLUTIONS, Built, build, fresh_venv, once, solution_leaks, texts, venv_env
@@ -57,6 +58,8 @@ def run_autograder(
         GRADER_PYTHON=str(autograder_bin / "python"),
         **extra,
     )
+    # The autograder grades with the secret its zip holds, as on Gradescope, where no GRADER_SECRET is set.
+    env.pop(SECRET_VARIABLE, None)
     done = subprocess.run(
         [str(unpacked / "run_autograder")], cwd=root, env=env, capture_output=True, text=True, timeout=900
     )
@@ -131,6 +134,7 @@ def test_run_autograder_grades_a_repository_submission(
         for test in acceleration
     )
     assert results["extra_data"]["isolation"] == "rlimits" and results["extra_data"]["environment"]["device"]
+    assert results["extra_data"]["inputs"] == ["instructor"]
     assert f"{expected_score}/{course.max_score}" in done.stdout
 
 

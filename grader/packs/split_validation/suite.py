@@ -109,24 +109,28 @@ def _sizes(result: dict[str, Any]) -> dict[str, int]:
     return sizes
 
 
-# (samples, validation_fraction): the usual sizes, then a single validation sample, two samples,
-# fractions near 1, and sizes that round() would get wrong.
-SIZES = [(n, f) for n in (10, 37, 100) for f in (0.2, 0.3, 0.5)] + [
-    (10, 0.1),
-    (7, 0.15),
-    (2, 0.5),
-    (7, 0.9),
-    (20, 0.95),
-    # Products whose fraction is above one half, where round() and int() disagree.
-    (9, 0.3),
-    (11, 0.25),
-]
+def size_cases(spec: ExerciseSpec) -> list[tuple[int, float]]:
+    """(samples, validation_fraction) pairs drawn from the exercise's seeds: usual sizes, a single validation
+    sample, two samples, fractions near 1, and products whose fractional part is above one half (where round()
+    and int() disagree). No fixed list: a table of the public pairs is worth nothing on other seeds."""
+    rng = np.random.default_rng(spec.seeds[0] + 3000)
+    cases = [(int(rng.integers(10, 101)), round(float(rng.uniform(0.1, 0.6)), 2)) for _ in range(9)]
+    single = int(rng.integers(6, 16))
+    cases.append((single, round(1.5 / single, 3)))  # int(f * n) == 1
+    cases.append((2, round(float(rng.uniform(0.5, 0.95)), 2)))  # one sample in each part
+    cases += [(int(rng.integers(7, 31)), round(float(rng.uniform(0.85, 0.95)), 2)) for _ in range(2)]
+    while len(cases) < 16:
+        samples, fraction = int(rng.integers(7, 41)), round(float(rng.uniform(0.15, 0.45)), 2)
+        if 0.55 < (fraction * samples) % 1 < 0.95:
+            cases.append((samples, fraction))
+    return cases
 
 
 def test_sizes_are_exact(student: ExerciseCalls, spec: ExerciseSpec) -> None:
     """For n from 2 to 100 and fractions from 0.1 to 0.95, with a seed or None: int(f * n) validation samples, the rest for training."""
     wrong = []
-    for index, (samples, fraction) in enumerate(SIZES):
+    pairs = size_cases(spec)
+    for index, (samples, fraction) in enumerate(pairs):
         # The seed, in turn: one of the exercise's, None (a random split), a NumPy integer.
         # The seed, in turn: one of the exercise's, or None (a random split). NumPy integers are
         # graded by seed_controls_the_split alone, so that refusing them costs those points only.
@@ -149,7 +153,7 @@ def test_sizes_are_exact(student: ExerciseCalls, spec: ExerciseSpec) -> None:
         f"split_validation on {samples} samples with validation_fraction={fraction} returned parts of"
         f" {sizes['train_inputs']} and {sizes['train_targets']} training inputs and targets and"
         f" {sizes['val_inputs']} and {sizes['val_targets']} validation inputs and targets; expected {train} training"
-        f" and {val} validation samples ({len(wrong)} of {len(SIZES)} sizes were wrong).",
+        f" and {val} validation samples ({len(wrong)} of {len(pairs)} sizes were wrong).",
         hint=hint,
     )
 
