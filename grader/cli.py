@@ -12,6 +12,7 @@ import click
 from grader import __version__
 from grader.errors import ExitCode, GraderError
 from grader.reporters import REPORTERS
+from grader.safetext import for_terminal
 
 if TYPE_CHECKING:
     from grader.check import InputChoice
@@ -97,7 +98,7 @@ def check_command(
             inputs=inputs,
         )
     for warning in dict.fromkeys(warning for result in results for warning in result.warnings):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {for_terminal(warning)}", err=True)
     if html_path is not None:
         results = (write_html_report(results[0], html_path), *results[1:])
         click.echo(f"Wrote {html_path}", err=True)
@@ -271,12 +272,12 @@ def batch_command(
             progress=progress,
             scheduler=scheduler,
             local_workers=local_workers,
-            say=lambda message: click.echo(message, err=True),
+            say=lambda message: click.echo(for_terminal(message), err=True),
             per_student=per_student,
         )
     finally:
         progress.close()  # the rich bar always gives the terminal back
-    click.echo(report.render(gradebook_path), nl=False)
+    click.echo(for_terminal(report.render(gradebook_path)), nl=False)
 
 
 @cli.command("export")
@@ -326,7 +327,7 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
             assignment_name=assignment_name, assignment_id=assignment_id, course_path=find_course(Path.cwd(), course_path),
         )  # fmt: skip
         for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {for_terminal(warning)}", err=True)
     else:
         text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
     click.echo(text, nl=False)
@@ -373,7 +374,7 @@ def report_command(
         stubs=stubs,
         release=release,
     )
-    click.echo(files.describe(), nl=False)
+    click.echo(for_terminal(files.describe()), nl=False)
 
 
 @cli.command("nbgrader")
@@ -484,7 +485,7 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except GraderError as error:
-        click.echo(f"Error: {error.message}", err=True)
+        click.echo(f"Error: {for_terminal(error.message)}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

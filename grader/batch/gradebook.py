@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import UsageError
+from grader.safetext import for_terminal
 
 FORMAT = "keras-intro-grader/gradebook"
 FORMAT_VERSION = 1
@@ -268,9 +269,9 @@ class Summary:
             for exercise, passed, total in self.pass_rates:
                 lines.append(f"  {exercise.ljust(width)}  {passed}/{total}  {100.0 * passed / total:.0f}%")
         lines.append(f"Modified after submit: {len(self.modified)}")
-        lines += [f"  {row.student} ({row.source}): {row.notes}" for row in self.modified]
+        lines += [for_terminal(f"  {row.student} ({row.source}): {row.notes}") for row in self.modified]
         lines.append(f"Errors: {len(self.errors)}")
-        lines += [f"  {row.student} ({row.source}): {row.error}" for row in self.errors]
+        lines += [for_terminal(f"  {row.student} ({row.source}): {row.error}") for row in self.errors]
         return "\n".join(lines) + "\n"
 
 

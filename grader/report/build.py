@@ -21,6 +21,7 @@ from grader.report.similarity import SimilarPair, similar_pairs
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
 from grader.report.tamper import check_repository, load_protected
 from grader.reporters import plots
+from grader.safetext import finalize_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 TABLE_PAIRS = 20  # pairs in the ranked table
@@ -158,7 +159,10 @@ def build_report(
 
 def render_html(data: ClassSummary, shown_pairs: list[SimilarPair]) -> str:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([TEMPLATES, plots.TEMPLATES]), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader([TEMPLATES, plots.TEMPLATES]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize_html,
     )
     return environment.get_template("class.html.j2").render(
         data=data, figures=_figures(data), shown_pairs=shown_pairs,

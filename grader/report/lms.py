@@ -35,6 +35,7 @@ from typing import Literal
 from grader.batch.gradebook import OK, Row
 from grader.errors import UsageError
 from grader.report.late import LatePolicy, apply_policy, submit_time
+from grader.safetext import for_csv
 
 ROSTER_COLUMNS = (
     "student",
@@ -168,7 +169,8 @@ class LmsLayout:
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator=self.line_end)
         writer.writerows(self.head(assignment))
-        writer.writerows(self.row(item) for item in graded)
+        # Names, ids and feedback come from the roster and the students: text cells are never formulas.
+        writer.writerows([for_csv(cell) for cell in self.row(item)] for item in graded)
         return buffer.getvalue()
 
 
