@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import __version__
-from grader.errors import ExitCode, GraderError
+from grader.errors import ExitCode, GraderError, UsageError
 from grader.reporters import REPORTERS
 from grader.safetext import for_terminal
 
@@ -300,12 +300,19 @@ def batch_command(
     help="canvas, moodle: a CSV mapping each student id to the LMS's ids (see README).",
 )
 @click.option(
-    "--assignment", "assignment_name", help="canvas, moodle: the LMS assignment's name (default: the course title)."
+    "--assignment",
+    "assignment",
+    help="canvas, moodle: a course assignment (course.toml [assignments.NAME]): export its grade out of 100"
+    " (default: the whole-course total).",
+)
+@click.option(
+    "--column",
+    help="canvas, moodle: the LMS column's name (default: the --assignment, else the course title).",
 )
 @click.option(
     "--assignment-id",
     default="",
-    help='canvas: the id of an existing Canvas assignment (its column is then "NAME (ID)").',
+    help='canvas: the id of an existing Canvas assignment (its column is then "COLUMN (ID)").',
 )
 @click.option(
     "--course",
@@ -313,8 +320,8 @@ def batch_command(
     type=click.Path(path_type=Path),
     help="canvas, moodle: course.toml, for the deadline and late policy (default: the nearest one).",
 )
-def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, assignment_name: str | None,
-                   assignment_id: str, course_path: Path | None) -> None:  # fmt: skip
+def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, assignment: str | None,
+                   column: str | None, assignment_id: str, course_path: Path | None) -> None:  # fmt: skip
     """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
 
@@ -324,11 +331,17 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
 
         text, written, warnings = export_to_lms(
             gradebook_path=gradebook_path, output_format=output_format, out=out, roster=roster,
-            assignment_name=assignment_name, assignment_id=assignment_id, course_path=find_course(Path.cwd(), course_path),
+            assignment=assignment, column=column, assignment_id=assignment_id,
+            course_path=find_course(Path.cwd(), course_path),
         )  # fmt: skip
         for warning in warnings:
             click.echo(f"warning: {for_terminal(warning)}", err=True)
     else:
+        if assignment is not None or column is not None:
+            raise UsageError(
+                f"--assignment and --column are for --format canvas and moodle; --format {output_format} exports every"
+                " exercise of each student (its columns name them). Leave them out, or pick canvas or moodle."
+            )
         text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
     click.echo(text, nl=False)
     if written:

@@ -35,6 +35,7 @@ from typing import Literal
 from grader.batch.gradebook import OK, Row
 from grader.errors import UsageError
 from grader.report.late import LatePolicy, apply_policy, submit_time
+from grader.report.lms_grade import GradeChoice, choose_grade
 from grader.safetext import for_csv
 
 ROSTER_COLUMNS = (
@@ -56,12 +57,12 @@ MOODLE_FIXED = ("First name", "Last name", "ID number", "Email address")
 
 
 @dataclass(frozen=True)
-class Assignment:
-    """The LMS assignment the grades go to: its name, its id in the LMS (optional) and its points."""
+class LmsColumn:
+    """The LMS's grade column: its name (`--column`), its id in the LMS (`--assignment-id`) and its points."""
 
     name: str
     lms_id: str = ""
-    points: int = 100
+    points: float = 100
 
     @property
     def canvas_header(self) -> str:
@@ -111,7 +112,9 @@ def read_roster(path: Path | None) -> list[dict[str, str]]:
     return rows
 
 
-def grade_roster(rows: list[Row], roster: list[dict[str, str]], policy: LatePolicy) -> tuple[list[Graded], list[str]]:
+def grade_roster(
+    rows: list[Row], roster: list[dict[str, str]], policy: LatePolicy, choice: GradeChoice
+) -> tuple[list[Graded], list[str]]:
     """Each roster student's grade after the late policy, and warnings; `UsageError` for a graded student not in the roster."""
     by_student = {row.student: row for row in rows}
     known = {entry["student"] for entry in roster}
@@ -132,8 +135,9 @@ def grade_roster(rows: list[Row], roster: list[dict[str, str]], policy: LatePoli
             warnings.append(f"{entry['student']}: not graded ({row.error}); the grade cell is left empty")
             graded.append(Graded(entry, None, f"not graded: {row.error}"))
             continue
-        outcome = apply_policy(policy, float(row.score), submit_time(row.submitted_at, row.source)[0])
-        feedback = f"{row.score}/{row.max_score}"
+        points = choice.points(row)
+        outcome = apply_policy(policy, points.grade, submit_time(row.submitted_at, row.source)[0])
+        feedback = f"{_number(points.grade)}/{_number(points.possible)}"
         if outcome.late:
             feedback += f", {outcome.days_late} day(s) late: -{outcome.penalty_percent:g}%"
         graded.append(Graded(entry, outcome.score, feedback))
@@ -156,10 +160,10 @@ class LmsLayout:
     id_columns: tuple[str, ...]
     missing: str
     line_end: str
-    head: Callable[[Assignment], list[list[str]]]
+    head: Callable[[LmsColumn], list[list[str]]]
     row: Callable[[Graded], list[str]]
 
-    def csv(self, graded: list[Graded], assignment: Assignment) -> str:
+    def csv(self, graded: list[Graded], column: LmsColumn) -> str:
         """The import file, or `UsageError` naming every roster student the LMS could not identify."""
         unidentified = [
             item.roster["student"] for item in graded if not any(item.roster.get(c) for c in self.id_columns)
@@ -168,7 +172,7 @@ class LmsLayout:
             raise UsageError(self.missing.format(students=", ".join(unidentified)))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator=self.line_end)
-        writer.writerows(self.head(assignment))
+        writer.writerows(self.head(column))
         # Names, ids and feedback come from the roster and the students: text cells are never formulas.
         writer.writerows([for_csv(cell) for cell in self.row(item)] for item in graded)
         return buffer.getvalue()
@@ -197,9 +201,9 @@ LAYOUTS: dict[LmsName, LmsLayout] = {
         missing="Canvas matches students by ID, SIS User ID or SIS Login ID; the roster gives none for {students}."
         " Fill canvas_id, sis_user_id or sis_login_id (Canvas's gradebook export lists them).",
         line_end="\r\n",
-        head=lambda assignment: [
-            [*CANVAS_FIXED, assignment.canvas_header],
-            [CANVAS_POINTS_ROW, "", "", "", "", str(assignment.points)],
+        head=lambda column: [
+            [*CANVAS_FIXED, column.canvas_header],
+            [CANVAS_POINTS_ROW, "", "", "", "", _number(column.points)],
         ],
         row=_canvas_row,
     ),
@@ -210,27 +214,30 @@ LAYOUTS: dict[LmsName, LmsLayout] = {
         missing="Moodle identifies users by ID number or email address; the roster gives neither for {students}."
         " Fill id_number or email.",
         line_end="\n",
-        head=lambda assignment: [[*MOODLE_FIXED, assignment.name, f"Feedback: {assignment.name}"]],
+        head=lambda column: [[*MOODLE_FIXED, column.name, f"Feedback: {column.name}"]],
         row=_moodle_row,
     ),
 }
 
 
 def export_lms(
-    output_format: LmsName, rows: list[Row], roster_path: Path | None, assignment: Assignment, policy: LatePolicy
-) -> tuple[str, list[str]]:
+    output_format: LmsName, rows: list[Row], roster_path: Path | None, column: LmsColumn, policy: LatePolicy,
+    choice: GradeChoice,
+) -> tuple[str, list[str]]:  # fmt: skip
     """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
-    graded, warnings = grade_roster(rows, read_roster(roster_path), policy)
-    return LAYOUTS[output_format].csv(graded, assignment), warnings
+    graded, warnings = grade_roster(rows, read_roster(roster_path), policy, choice)
+    return LAYOUTS[output_format].csv(graded, column), warnings
 
 
 def export_to_lms(
     *, gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None,
-    assignment_name: str | None = None, assignment_id: str = "", course_path: Path | None = None,
+    assignment: str | None = None, column: str | None = None, assignment_id: str = "", course_path: Path | None = None,
 ) -> tuple[str, list[Path], list[str]]:  # fmt: skip
-    """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings."""
+    """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings.
+
+    `assignment` names a course assignment (its grade is written); `column` the LMS's column."""
     from grader.batch.gradebook import Gradebook
-    from grader.course.config import load_course
+    from grader.course.config import Course, load_course
     from grader.report.late import read_late_policy
 
     if output_format not in LAYOUTS:
@@ -240,14 +247,16 @@ def export_to_lms(
         course_id = gradebook.course_id
     warnings: list[str] = []
     policy, title = LatePolicy(), course_id
+    course: Course | None = None
     if course_path is not None and course_path.is_file():
-        policy, title = read_late_policy(course_path), load_course(course_path).title or course_id
+        course = load_course(course_path)
+        policy, title = read_late_policy(course_path), course.title or course_id
     else:
         warnings.append(f"no course.toml at {course_path}: no late policy applied (pass --course)")
-    points = max((row.max_score or 0 for row in rows), default=100) or 100
-    text, more = export_lms(
-        output_format, rows, roster, Assignment(assignment_name or title, assignment_id, points), policy
-    )
+    choice = choose_grade(course, assignment, rows)
+    warnings.insert(0, choice.description)
+    lms_column = LmsColumn(column or assignment or title, assignment_id, choice.points_possible)
+    text, more = export_lms(output_format, rows, roster, lms_column, policy, choice)
     warnings += more
     if out is None:
         return text, [], warnings
