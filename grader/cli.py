@@ -297,7 +297,17 @@ def batch_command(
 @click.option(
     "--roster",
     type=click.Path(path_type=Path),
-    help="canvas, moodle: a CSV mapping each student id to the LMS's ids (see README).",
+    help="canvas, moodle: Canvas's gradebook export, Moodle's participants export, Classroom's roster, or a CSV"
+    " with a `student` column and the LMS's ids (see README).",
+)
+@click.option(
+    "--id-pattern",
+    help='canvas, moodle: how a gradebook id holds the login, e.g. "keras-intro-{login}" (Classroom repositories).',
+)
+@click.option(
+    "--classroom-roster",
+    type=click.Path(path_type=Path),
+    help="canvas, moodle: Classroom's roster CSV (identifier, github_username): GitHub user name -> LMS login.",
 )
 @click.option(
     "--assignment",
@@ -320,26 +330,28 @@ def batch_command(
     type=click.Path(path_type=Path),
     help="canvas, moodle: course.toml, for the deadline and late policy (default: the nearest one).",
 )
-def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, assignment: str | None,
-                   column: str | None, assignment_id: str, course_path: Path | None) -> None:  # fmt: skip
+def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, id_pattern: str | None,
+                   classroom_roster: Path | None, assignment: str | None, column: str | None, assignment_id: str,
+                   course_path: Path | None) -> None:  # fmt: skip
     """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
 
     if output_format in ("canvas", "moodle"):
         from grader.check import find_course
-        from grader.report.lms import export_to_lms
+        from grader.report.lms import RosterOptions, export_to_lms
 
         text, written, warnings = export_to_lms(
-            gradebook_path=gradebook_path, output_format=output_format, out=out, roster=roster,
+            gradebook_path=gradebook_path, output_format=output_format, out=out,
+            roster=RosterOptions(roster, id_pattern, classroom_roster),
             assignment=assignment, column=column, assignment_id=assignment_id,
             course_path=find_course(Path.cwd(), course_path),
         )  # fmt: skip
         for warning in warnings:
             click.echo(f"warning: {for_terminal(warning)}", err=True)
     else:
-        if assignment is not None or column is not None:
+        if assignment is not None or column is not None or id_pattern or classroom_roster:
             raise UsageError(
-                f"--assignment and --column are for --format canvas and moodle; --format {output_format} exports every"
+                f"--assignment, --column, --id-pattern and --classroom-roster are for --format canvas and moodle; --format {output_format} exports every"
                 " exercise of each student (its columns name them). Leave them out, or pick canvas or moodle."
             )
         text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)

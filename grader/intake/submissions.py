@@ -25,6 +25,7 @@ from grader.intake.archive import (
     sha256_bytes,
     sha256_file,
 )
+from grader.intake.identity import Skipped, hidden_entry, student_id
 from grader.intake.modules import is_student_folder, pick_modules, read_folder
 from grader.intake.notebook import convert_submission
 
@@ -59,8 +60,11 @@ class Intake:
     error: str = ""
 
 
-def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
-    """Every submission in `inputs`, in a stable order; `UsageError` for an input that is not there."""
+def discover(inputs: list[Path], modules: tuple[str, ...], skipped: list[Skipped] | None = None) -> list[Source]:
+    """Every submission in `inputs`, in a stable order; `UsageError` for an input that is not there.
+
+    The entries of an input folder that are not graded (a name starting with ".") are added to `skipped`."""
+    skipped = [] if skipped is None else skipped
     sources: dict[Path, Source] = {}
     for item in inputs:
         if not item.exists():
@@ -77,6 +81,8 @@ def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
         else:
             for child in sorted(item.iterdir()):
                 if child.name.startswith("."):
+                    if child.name != ".git" and (child.is_dir() or child.name.endswith(".zip")):
+                        skipped.append(hidden_entry(child))
                     continue
                 if child.is_file() and child.name.endswith(".zip"):
                     found.append(Source(child, SourceKind.ZIP))
@@ -114,7 +120,7 @@ def intake_notebook(source: Source, course: Course) -> Intake:
     listing = "".join(f"{name}\0{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
     intake = Intake(
         source=source,
-        student=_fallback_student(source.path.parent.name),
+        student=student_id(source.path.parent.name),
         sha256=sha256_bytes(listing.encode()),
         notes=conversion.messages,
     )
@@ -122,12 +128,6 @@ def intake_notebook(source: Source, course: Course) -> Intake:
         return _replace(intake, modules=pick_modules(files, course.modules))
     except SubmissionError as error:
         return _replace(intake, error=error.message)
-
-
-def _fallback_student(name: str) -> str:
-    stem = name.removesuffix(ARCHIVE_SUFFIX).removesuffix(".zip")
-    safe = "".join(character if character.isalnum() or character in "._@+-" else "_" for character in stem)
-    return (safe.lstrip("._@+-") or "unknown")[:100]
 
 
 def _name_matches(file_name: str, student: str) -> bool:
@@ -141,7 +141,7 @@ def _name_matches(file_name: str, student: str) -> bool:
 def intake_zip(source: Source, course: Course) -> Intake:
     """Read a submission zip: refuse it, or return its modules, student, time and tamper flag."""
     path = source.path
-    base = Intake(source=source, student=_fallback_student(path.name), sha256=sha256_file(path))
+    base = Intake(source=source, student=student_id(path.name), sha256=sha256_file(path))
     try:
         members = read_archive(path)
     except UnsafeArchive as error:
@@ -188,7 +188,7 @@ def intake_folder(source: Source, course: Course) -> Intake:
     found = read_folder(source.path, course.modules)
     # The folder's identity: its module files' names and contents, nothing else in it.
     listing = "".join(f"{name}\0{digest}\n" for name, digest in sorted(found.digests.items()))
-    intake = Intake(source=source, student=_fallback_student(source.path.name), sha256=sha256_bytes(listing.encode()))
+    intake = Intake(source=source, student=student_id(source.path.name), sha256=sha256_bytes(listing.encode()))
     if found.problems:
         return _replace(intake, error="refused: " + "; ".join(found.problems))
     try:

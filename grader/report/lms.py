@@ -1,7 +1,8 @@
 """Grades into an LMS: Canvas's and Moodle's gradebook import CSV, from the gradebook and a roster.
 
-The roster is a CSV (UTF-8, a byte-order mark allowed) with a header row; `student` (the id the
-grader knows, as in the gradebook) is required, and the LMS's own identifiers come from:
+The roster (`grader.report.roster`) is the LMS's own export (Canvas's gradebook export, Moodle's
+participants), Classroom's roster, or a CSV in the grader's columns: `student` (the id the grader
+knows, as in the gradebook) and the LMS's own identifiers:
 
 | column | Canvas column | Moodle column |
 |---|---|---|
@@ -36,20 +37,9 @@ from grader.batch.gradebook import OK, Row
 from grader.errors import UsageError
 from grader.report.late import LatePolicy, apply_policy, submit_time
 from grader.report.lms_grade import GradeChoice, choose_grade
+from grader.report.roster import RosterEntry, match_students, read_classroom_map, read_roster
 from grader.safetext import for_csv
 
-ROSTER_COLUMNS = (
-    "student",
-    "name",
-    "canvas_id",
-    "sis_user_id",
-    "sis_login_id",
-    "section",
-    "first_name",
-    "last_name",
-    "id_number",
-    "email",
-)
 LmsName = Literal["canvas", "moodle"]
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
@@ -78,69 +68,30 @@ class Graded:
     feedback: str
 
 
-def read_roster(path: Path | None) -> list[dict[str, str]]:
-    """The roster's rows; `UsageError` (exit 2) for a missing file, no `student` column or a repeated student."""
-    if path is None:
-        raise UsageError(
-            "--roster is required for --format canvas and moodle: a CSV with a `student` column (the ids of the gradebook)"
-            f" and the LMS's ids ({', '.join(ROSTER_COLUMNS[1:])})."
-        )
-    if not Path(path).is_file():
-        raise UsageError(f"No roster at {path}. Pass --roster with a CSV whose header has `student` and the LMS's ids.")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = [name.strip() for name in reader.fieldnames or []]
-        if "student" not in fields:
-            raise UsageError(
-                f"The roster {path} has no `student` column (its header is {fields}). Add one with the students' ids in the gradebook."
-            )
-        unknown = [name for name in fields if name not in ROSTER_COLUMNS]
-        if unknown:
-            raise UsageError(
-                f"The roster {path} has unknown column(s) {unknown}; the columns are {', '.join(ROSTER_COLUMNS)}."
-            )
-        rows = [{key.strip(): (value or "").strip() for key, value in row.items() if key} for row in reader]
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=2):
-        if not row.get("student"):
-            raise UsageError(f"Line {number} of the roster {path} has no student id.")
-        if row["student"] in seen:
-            raise UsageError(
-                f"Student {row['student']!r} appears twice in the roster {path} (line {number}): keep one line per student."
-            )
-        seen.add(row["student"])
-    return rows
-
-
 def grade_roster(
-    rows: list[Row], roster: list[dict[str, str]], policy: LatePolicy, choice: GradeChoice
-) -> tuple[list[Graded], list[str]]:
-    """Each roster student's grade after the late policy, and warnings; `UsageError` for a graded student not in the roster."""
-    by_student = {row.student: row for row in rows}
-    known = {entry["student"] for entry in roster}
-    unknown = sorted(set(by_student) - known)
-    if unknown:
-        raise UsageError(
-            f"The gradebook has students the roster does not list: {', '.join(unknown)}. Add them to the roster"
-            " (with their LMS ids), or fix the ids, so that no grade is lost."
-        )
+    rows: list[Row], roster: list[RosterEntry], matched: dict[str, RosterEntry], policy: LatePolicy,
+    choice: GradeChoice,
+) -> tuple[list[Graded], list[str]]:  # fmt: skip
+    """Each roster student's grade after the late policy, and warnings (`matched`: gradebook id -> roster entry)."""
+    by_entry = {id(entry): row for row in rows for entry in [matched[row.student]]}
     graded, warnings = [], []
     for entry in roster:
-        row = by_student.get(entry["student"])
+        fields = {**entry.fields, "student": entry.fields.get("student") or entry.logins[0]}
+        row = by_entry.get(id(entry))
         if row is None:
-            warnings.append(f"{entry['student']}: no submission in the gradebook; the grade cell is left empty")
-            graded.append(Graded(entry, None, "no submission"))
+            warnings.append(f"{entry.label}: no submission in the gradebook; the grade cell is left empty")
+            graded.append(Graded(fields, None, "no submission"))
             continue
         if row.status != OK or row.score is None:
-            warnings.append(f"{entry['student']}: not graded ({row.error}); the grade cell is left empty")
-            graded.append(Graded(entry, None, f"not graded: {row.error}"))
+            warnings.append(f"{row.student}: not graded ({row.error}); the grade cell of {entry.label} is left empty")
+            graded.append(Graded(fields, None, f"not graded: {row.error}"))
             continue
         points = choice.points(row)
         outcome = apply_policy(policy, points.grade, submit_time(row.submitted_at, row.source)[0])
         feedback = f"{_number(points.grade)}/{_number(points.possible)}"
         if outcome.late:
             feedback += f", {outcome.days_late} day(s) late: -{outcome.penalty_percent:g}%"
-        graded.append(Graded(entry, outcome.score, feedback))
+        graded.append(Graded(fields, outcome.score, feedback))
     return graded, warnings
 
 
@@ -220,17 +171,30 @@ LAYOUTS: dict[LmsName, LmsLayout] = {
 }
 
 
+@dataclass(frozen=True)
+class RosterOptions:
+    """The roster (`--roster`), and how gradebook ids become its logins (`--id-pattern`, `--classroom-roster`)."""
+
+    path: Path | None
+    id_pattern: str | None = None
+    classroom: Path | None = None
+
+
 def export_lms(
-    output_format: LmsName, rows: list[Row], roster_path: Path | None, column: LmsColumn, policy: LatePolicy,
+    output_format: LmsName, rows: list[Row], roster: RosterOptions, column: LmsColumn, policy: LatePolicy,
     choice: GradeChoice,
 ) -> tuple[str, list[str]]:  # fmt: skip
     """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
-    graded, warnings = grade_roster(rows, read_roster(roster_path), policy, choice)
+    entries = read_roster(roster.path)
+    matched = match_students(
+        [row.student for row in rows], entries, roster.id_pattern, read_classroom_map(roster.classroom)
+    )
+    graded, warnings = grade_roster(rows, entries, matched, policy, choice)
     return LAYOUTS[output_format].csv(graded, column), warnings
 
 
 def export_to_lms(
-    *, gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None,
+    *, gradebook_path: Path, output_format: str, out: Path | None, roster: RosterOptions,
     assignment: str | None = None, column: str | None = None, assignment_id: str = "", course_path: Path | None = None,
 ) -> tuple[str, list[Path], list[str]]:  # fmt: skip
     """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings.
