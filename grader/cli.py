@@ -305,6 +305,12 @@ def batch_command(
     help='canvas, moodle: how a gradebook id holds the login, e.g. "keras-intro-{login}" (Classroom repositories).',
 )
 @click.option(
+    "--received",
+    type=click.Path(path_type=Path),
+    help="canvas, moodle: when each submission was received (CSV: student,time; or Classroom's grades export),"
+    " for the late policy.",
+)
+@click.option(
     "--classroom-roster",
     type=click.Path(path_type=Path),
     help="canvas, moodle: Classroom's roster CSV (identifier, github_username): GitHub user name -> LMS login.",
@@ -331,7 +337,7 @@ def batch_command(
     help="canvas, moodle: course.toml, for the deadline and late policy (default: the nearest one).",
 )
 def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, id_pattern: str | None,
-                   classroom_roster: Path | None, assignment: str | None, column: str | None, assignment_id: str,
+                   received: Path | None, classroom_roster: Path | None, assignment: str | None, column: str | None, assignment_id: str,
                    course_path: Path | None) -> None:  # fmt: skip
     """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
@@ -342,16 +348,16 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
 
         text, written, warnings = export_to_lms(
             gradebook_path=gradebook_path, output_format=output_format, out=out,
-            roster=RosterOptions(roster, id_pattern, classroom_roster),
+            roster=RosterOptions(roster, id_pattern, classroom_roster, received),
             assignment=assignment, column=column, assignment_id=assignment_id,
             course_path=find_course(Path.cwd(), course_path),
         )  # fmt: skip
         for warning in warnings:
             click.echo(f"warning: {for_terminal(warning)}", err=True)
     else:
-        if assignment is not None or column is not None or id_pattern or classroom_roster:
+        if assignment is not None or column is not None or id_pattern or classroom_roster or received:
             raise UsageError(
-                f"--assignment, --column, --id-pattern and --classroom-roster are for --format canvas and moodle; --format {output_format} exports every"
+                f"--assignment, --column, --id-pattern, --received and --classroom-roster are for --format canvas and moodle; --format {output_format} exports every"
                 " exercise of each student (its columns name them). Leave them out, or pick canvas or moodle."
             )
         text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
@@ -385,9 +391,15 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
     type=click.Path(path_type=Path),
     help="The folder `grade release` wrote (or its .grader/protected.json): check Classroom repositories against it.",
 )
+@click.option(
+    "--received",
+    type=click.Path(path_type=Path),
+    help="When each submission was received (CSV: student,time; or Classroom's grades export), for lateness.",
+)
 def report_command(
-    gradebook_path: Path, out: Path, course_path: Path | None, stubs: Path | None, release: Path | None
-) -> None:
+    gradebook_path: Path, out: Path, course_path: Path | None, stubs: Path | None, release: Path | None,
+    received: Path | None,
+) -> None:  # fmt: skip
     """The class at a glance: scores, frequent mistakes, similar submissions, tampered repositories, late ones."""
     from grader.check import find_course
     from grader.report.build import build_report
@@ -398,6 +410,7 @@ def report_command(
         course_path=find_course(Path.cwd(), course_path),
         stubs=stubs,
         release=release,
+        received=received,
     )
     click.echo(for_terminal(files.describe()), nl=False)
 

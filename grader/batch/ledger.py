@@ -39,6 +39,7 @@ def row_of(item: Intake, *, status: str, error: str = "", **fields: object) -> R
         error=error,
         modified_after_submit=item.modified_after_submit,
         notes="; ".join(item.notes),
+        received_at=item.received_at,
         **fields,  # type: ignore[arg-type]
     )
 
@@ -184,7 +185,7 @@ class Ledger:
         else:
             self.gradebook.record(
                 Row(student=collision.student, source=" | ".join(str(path) for path in collision.paths), sha256=sha,
-                    submitted_at=None, graded_at=utc_now(), status=ERROR, error=collision.message())
+                    submitted_at=None, graded_at=utc_now(), status=ERROR, error=collision.message(), received_at=utc_now())
             )  # fmt: skip
             self.counts["collided"] += len(collision.paths)
         for _ in collision.paths:

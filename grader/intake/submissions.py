@@ -8,7 +8,9 @@ modules are found by the rule of `grader.intake.modules`.
 
 from __future__ import annotations
 
+import datetime
 import enum
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -58,6 +60,8 @@ class Intake:
     notes: tuple[str, ...] = ()
     modules: dict[str, bytes] = field(default_factory=dict)
     error: str = ""
+    # When this machine received the submission, by its file system (see `received_time`); never a student's time.
+    received_at: str | None = None
 
 
 def discover(inputs: list[Path], modules: tuple[str, ...], skipped: list[Skipped] | None = None) -> list[Source]:
@@ -201,7 +205,30 @@ def _replace(intake: Intake, **changes: object) -> Intake:
     return replace(intake, **changes)  # type: ignore[arg-type]
 
 
+def received_time(source: Source, now: float | None = None) -> str | None:
+    """When the instructor's machine received the submission: the newest modification time, on this file
+    system, of the zip, or of the folder's files (a Classroom download: when it was cloned; an LMS's bulk
+    download: the time the LMS gave the file), never after now. Commit dates, a manifest's time and the dates
+    inside a zip are the student's (`grader.report.times` shows them as claimed)."""
+    path = source.path
+    try:
+        if source.kind == SourceKind.ZIP:
+            stamps = [path.stat().st_mtime]
+        else:
+            pattern = "*.ipynb" if source.kind == SourceKind.NOTEBOOK else "*.py"
+            files = [*path.glob(pattern), *path.glob(f"exercises/{pattern}")]
+            stamps = [item.stat().st_mtime for item in files if item.is_file() and not item.is_symlink()]
+    except OSError:
+        return None
+    if not stamps:
+        return None
+    moment = min(max(stamps), time.time() if now is None else now)
+    return datetime.datetime.fromtimestamp(moment, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def intake(source: Source, course: Course) -> Intake:
     if source.kind == SourceKind.NOTEBOOK:
-        return intake_notebook(source, course)
-    return intake_zip(source, course) if source.kind == SourceKind.ZIP else intake_folder(source, course)
+        read = intake_notebook(source, course)
+    else:
+        read = intake_zip(source, course) if source.kind == SourceKind.ZIP else intake_folder(source, course)
+    return _replace(read, received_at=received_time(source))

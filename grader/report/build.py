@@ -16,10 +16,11 @@ import jinja2
 from grader.batch.gradebook import Gradebook, Row
 from grader.course.config import Course, load_course
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy, read_late_policy, submit_time
+from grader.report.late import LatePolicy, apply_policy, read_late_policy
 from grader.report.similarity import SimilarPair, similar_pairs
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
 from grader.report.tamper import check_repository, load_protected
+from grader.report.times import hand_in, read_received
 from grader.reporters import plots
 from grader.safetext import finalize_html
 
@@ -76,18 +77,21 @@ def _stubs(stubs: Path | None, course: Course | None) -> tuple[dict[str, str], s
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.py"))}, ""
 
 
-def _late(rows: list[Row], policy: LatePolicy) -> tuple[LateEntry, ...]:
+def _late(rows: list[Row], policy: LatePolicy, received: dict[str, datetime.datetime]) -> tuple[LateEntry, ...]:
     if policy.deadline is None:
         return ()
     entries = []
     for row in rows:
-        when, where = submit_time(row.submitted_at, row.source)
+        handed = hand_in(row, received, policy.deadline)
+        when = handed.received
         outcome = apply_policy(policy, float(row.score or 0), when)
-        if outcome.late or when is None:
+        if outcome.late or when is None or handed.flags:
             entries.append(LateEntry(
-                student=row.student, submitted_at=when.isoformat() if when else None, time_source=where,
+                student=row.student, submitted_at=when.isoformat() if when else None, time_source=handed.source,
                 days_late=outcome.days_late, penalty_percent=outcome.penalty_percent, score=row.score,
                 score_after_penalty=outcome.score if row.score is not None else None,
+                claimed_at=handed.claimed.isoformat() if handed.claimed else None, claimed_source=handed.claimed_source,
+                flags=handed.flags,
             ))  # fmt: skip
     return tuple(sorted(entries, key=lambda entry: (-entry.days_late, entry.student)))
 
@@ -117,6 +121,7 @@ def build_report(
     course_path: Path | None = None,
     stubs: Path | None = None,
     release: Path | None = None,
+    received: Path | None = None,
 ) -> ReportFiles:
     """Write `out/index.html` and `out/summary.json` for the latest submission of each student."""
     if out.exists() and not out.is_dir():
@@ -147,7 +152,7 @@ def build_report(
         repositories_checked=len(findings),
         tamper_note="" if expected is not None else "not checked: pass --release with the folder `grade release` wrote",
         late_policy=policy.describe() if course is not None else "not checked: no course.toml (pass --course)",
-        late=_late(rows, policy),
+        late=_late(rows, policy, read_received(received)),
     )
     out.mkdir(parents=True, exist_ok=True)
     html = out / "index.html"

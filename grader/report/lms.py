@@ -27,6 +27,7 @@ item and a feedback column, mapped on the import page. Scores are after the late
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,9 +36,10 @@ from typing import Literal
 
 from grader.batch.gradebook import OK, Row
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy, submit_time
+from grader.report.late import LatePolicy, apply_policy
 from grader.report.lms_grade import GradeChoice, choose_grade
 from grader.report.roster import RosterEntry, match_students, read_classroom_map, read_roster
+from grader.report.times import hand_in, read_received
 from grader.safetext import for_csv
 
 LmsName = Literal["canvas", "moodle"]
@@ -70,7 +72,7 @@ class Graded:
 
 def grade_roster(
     rows: list[Row], roster: list[RosterEntry], matched: dict[str, RosterEntry], policy: LatePolicy,
-    choice: GradeChoice,
+    choice: GradeChoice, received: dict[str, datetime.datetime] | None = None,
 ) -> tuple[list[Graded], list[str]]:  # fmt: skip
     """Each roster student's grade after the late policy, and warnings (`matched`: gradebook id -> roster entry)."""
     by_entry = {id(entry): row for row in rows for entry in [matched[row.student]]}
@@ -87,7 +89,9 @@ def grade_roster(
             graded.append(Graded(fields, None, f"not graded: {row.error}"))
             continue
         points = choice.points(row)
-        outcome = apply_policy(policy, points.grade, submit_time(row.submitted_at, row.source)[0])
+        handed = hand_in(row, received or {}, policy.deadline)
+        outcome = apply_policy(policy, points.grade, handed.received)
+        warnings += [f"{row.student}: {flag}" for flag in handed.flags]
         feedback = f"{_number(points.grade)}/{_number(points.possible)}"
         if outcome.late:
             feedback += f", {outcome.days_late} day(s) late: -{outcome.penalty_percent:g}%"
@@ -178,6 +182,7 @@ class RosterOptions:
     path: Path | None
     id_pattern: str | None = None
     classroom: Path | None = None
+    received: Path | None = None  # --received: when the instructor received each submission
 
 
 def export_lms(
@@ -189,7 +194,7 @@ def export_lms(
     matched = match_students(
         [row.student for row in rows], entries, roster.id_pattern, read_classroom_map(roster.classroom)
     )
-    graded, warnings = grade_roster(rows, entries, matched, policy, choice)
+    graded, warnings = grade_roster(rows, entries, matched, policy, choice, read_received(roster.received))
     return LAYOUTS[output_format].csv(graded, column), warnings
 
 

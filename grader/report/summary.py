@@ -60,12 +60,15 @@ class LateEntry:
     """A student who handed in after the deadline (or whose time is unknown)."""
 
     student: str
-    submitted_at: str | None
-    time_source: str  # "manifest", "last commit", "unknown"
+    submitted_at: str | None  # when it was received (grader.report.times), the time lateness is judged by
+    time_source: str  # where that time comes from: --received CSV, file system at intake, graded_at, unknown
     days_late: int
     penalty_percent: float
     score: int | None
     score_after_penalty: float | None
+    claimed_at: str | None = None  # the time the student's manifest or last commit claims: shown, never used
+    claimed_source: str = ""
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
