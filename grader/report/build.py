@@ -147,7 +147,9 @@ def build_report(
         ),
         similarity_note=similarity_note,
         tampered=tuple(
-            TamperEntry(f.student, f.repository, f.changed, f.added, f.missing) for f in findings if f.tampered
+            TamperEntry(f.student, f.repository, f.changed, f.added, f.missing, f.history)
+            for f in findings
+            if f.tampered
         ),
         repositories_checked=len(findings),
         tamper_note="" if expected is not None else "not checked: pass --release with the folder `grade release` wrote",

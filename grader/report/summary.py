@@ -91,6 +91,7 @@ class TamperEntry:
     changed: tuple[str, ...]
     added: tuple[str, ...]
     missing: tuple[str, ...]
+    history: tuple[str, ...] = ()  # "<commit> changed|added|deleted <path>", reverted later or not
 
 
 @dataclass(frozen=True)
