@@ -18,6 +18,7 @@ from grader.course.config import Course, load_course
 from grader.errors import UsageError
 from grader.report.late import LatePolicy, apply_policy, read_late_policy
 from grader.report.similarity import SimilarPair, similar_pairs
+from grader.report.students import PAGES, student_entries, write_student_pages
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
 from grader.report.tamper import check_repository, load_protected
 from grader.report.times import hand_in, read_received
@@ -49,9 +50,21 @@ class ReportFiles:
             f"  tampered Classroom repositories: {len(data.tampered)} of {data.repositories_checked} checked"
             + (f" ({data.tamper_note})" if data.tamper_note else ""),
             f"  late: {sum(1 for entry in data.late if entry.days_late)} ({data.late_policy})",
-            f"Wrote {self.html} and {self.summary}",
+            *_by_student(data),
+            f"Wrote {self.html}, {self.summary} and one page per student under {self.html.parent / PAGES}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _by_student(data: ClassSummary) -> list[str]:
+    """The students at zero, not graded, timed out or with a syntax error, by name."""
+    kinds = {
+        "at zero": [e.student for e in data.per_student if e.status == "zero"],
+        "not graded": [e.student for e in data.per_student if e.status in ("error", "not graded")],
+        "timeouts": [e.student for e in data.per_student if any("(timeout)" in p for p in e.problems)],
+        "syntax errors": [e.student for e in data.per_student if any("syntax error" in p for p in e.problems)],
+    }
+    return [f"  {kind}: {', '.join(students)}" for kind, students in kinds.items() if students]
 
 
 def submission_code(gradebook: Gradebook, row: Row, course: Course | None) -> dict[str, str]:
@@ -156,7 +169,10 @@ def build_report(
         late_policy=policy.describe() if course is not None else "not checked: no course.toml (pass --course)",
         late=_late(rows, policy, read_received(received)),
     )
+    data = replace(data, per_student=student_entries(
+        rows, [exercise.id for exercise in data.exercises], data.late, data.tampered, data.similar_pairs))  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
+    write_student_pages(rows, out)
     html = out / "index.html"
     html.write_text(render_html(data, pairs[:SIDE_BY_SIDE_PAIRS]), encoding="utf-8")
     summary = out / "summary.json"

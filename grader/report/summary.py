@@ -95,6 +95,22 @@ class TamperEntry:
 
 
 @dataclass(frozen=True)
+class StudentEntry:
+    """One student's line in the class report."""
+
+    student: str
+    page: str  # "students/<file>.html", or "" when there is no result to show
+    status: str  # full marks, partial, zero, not graded, or error (with its reason in `problems`)
+    total: int | None
+    max_score: int | None
+    exercises: tuple[int | None, ...]  # in the order of ClassSummary.exercises; None: not graded
+    problems: tuple[str, ...]  # timeouts, syntax errors, unimplemented stubs, the reason of an error
+    late: str = ""
+    tampered: bool = False
+    similar_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ClassSummary:
     """Everything `grade report` found, as plain data."""
 
@@ -112,6 +128,8 @@ class ClassSummary:
     tamper_note: str = ""
     late_policy: str = ""
     late: tuple[LateEntry, ...] = ()
+    # Every student: scores, status, problems and flags (grader.report.students).
+    per_student: tuple[StudentEntry, ...] = ()
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 

@@ -29,8 +29,8 @@ from grader.errors import UsageError
 from grader.report.late import parse_time
 
 RECEIVED_CSV = "--received CSV"
-INTAKE = "file system at intake (grade batch)"
-GRADED = "graded_at (the grader's clock; gradebook older than received_at)"
+INTAKE = "file system at intake"  # when `grade batch` read it, by this machine's file system
+GRADED = "grader's clock (graded_at)"  # gradebooks older than the received_at column
 
 
 @dataclass(frozen=True)
