@@ -6,7 +6,7 @@ has its own dangers, and one function here for each:
 
 | sink | danger | what is done |
 |---|---|---|
-| terminal | ESC sequences (OSC 52 clipboard, OSC 8 links, OSC 0 title, cursor moves), C0/C1 controls | every control but newline and tab is shown as `\\x1b`, `\\x07`, `\\x9b`... |
+| terminal | ESC sequences (OSC 52 clipboard, OSC 8 links, OSC 0 title, cursor moves), C0/C1 controls, bidi overrides | every control but newline and tab is shown as `\\x1b`, `\\x07`, `\\u202e`... |
 | XML 1.0 | NUL, BEL, VT... are not characters of XML 1.0: the document does not parse | each is shown as `\\x00`... |
 | HTML | lone surrogates cannot be encoded as UTF-8 (the report was left empty) | replaced, then escaped by the template |
 | CSV | a cell starting with `=`, `+`, `-`, `@`, tab or CR is a formula in a spreadsheet | a leading `'` (OWASP, "CSV Injection") |
@@ -23,8 +23,9 @@ import unicodedata
 
 # One lone surrogate (half of a UTF-16 pair), as `errors="surrogateescape"` or a JSON "\udc80" makes them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
-# C0 controls but tab and newline, DEL, and the C1 controls (U+0080..U+009F: 0x9B is a one-byte CSI).
-_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 controls but tab and newline, DEL, the C1 controls (U+0080..U+009F: 0x9B is a one-byte CSI), the line and
+# paragraph separators, and the bidirectional overrides and isolates that reorder what a terminal shows.
+_TERMINAL_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 # What XML 1.0 does not allow (section 2.2, Char), surrogates aside: C0 controls but tab, LF and CR, U+FFFE, U+FFFF.
 _XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # Cells a spreadsheet reads as a formula (OWASP's list: = + - @ tab carriage return).
@@ -67,7 +68,9 @@ def for_html(text: str) -> str:
 def for_csv(text: str) -> str:
     """A text cell a spreadsheet shows as text: a leading `'` when it starts like a formula (OWASP)."""
     cleaned = without_surrogates(text)
-    return "'" + cleaned if cleaned.startswith(_FORMULA_START) else cleaned
+    # Spreadsheets skip leading spaces and line breaks before a formula sign too (" =1+1", "\n@SUM(A1)").
+    formula = cleaned.startswith(_FORMULA_START) or cleaned.lstrip(" \n\x0b\x0c\u00a0").startswith(_FORMULA_START[:4])
+    return "'" + cleaned if formula else cleaned
 
 
 def for_filename(text: str, *, fallback: str = "unnamed") -> str:

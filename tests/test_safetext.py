@@ -83,3 +83,14 @@ def test_student_files_of_distinct_ids_are_distinct() -> None:
     names = [student_filename(student) for student in ("!!!", "???", "_carl", "carl", "Zoe?", "../ana")]
     assert len(set(names)) == len(names) and student_filename("carl") == "carl"
     assert all("/" not in name and not name.startswith(".") for name in names)
+
+
+def test_terminal_shows_bidi_overrides() -> None:
+    """A right-to-left override (Trojan Source) and a line separator are shown, not obeyed."""
+    assert for_terminal("ok\u202eevil\u2028x") == "ok\\u202eevil\\u2028x"
+
+
+@pytest.mark.parametrize("cell", [" =1+1", "\n@SUM(A1)", "\u00a0+2"])
+def test_csv_formula_after_leading_blanks_gets_an_apostrophe(cell: str) -> None:
+    """A formula sign after spaces or a line break is a formula too."""
+    assert for_csv(cell) == "'" + cell

@@ -25,6 +25,7 @@ from grader.intake.archive import sha256_bytes
 from grader.intake.identity import Collision, Skipped, find_collisions, name_of
 from grader.intake.submissions import Intake, Source, SourceKind, intake
 from grader.results import GradeResult
+from grader.safetext import for_terminal
 
 
 def row_of(item: Intake, *, status: str, error: str = "", **fields: object) -> Row:
@@ -140,8 +141,8 @@ class Ledger:
 
     def _tick(self, label: str) -> None:
         self.counts["done"] += 1
-        if self.progress is not None:
-            self.progress(self.counts["done"], len(self.sources), label)
+        if self.progress is not None:  # the label holds a student's id: shown on a terminal
+            self.progress(self.counts["done"], len(self.sources), for_terminal(label))
 
     def _record(self, row: Row, counter: str) -> None:
         self.gradebook.record(row)

@@ -206,18 +206,19 @@ def _replace(intake: Intake, **changes: object) -> Intake:
 
 
 def received_time(source: Source, now: float | None = None) -> str | None:
-    """When the instructor's machine received the submission: the newest modification time, on this file
-    system, of the zip, or of the folder's files (a Classroom download: when it was cloned; an LMS's bulk
-    download: the time the LMS gave the file), never after now. Commit dates, a manifest's time and the dates
-    inside a zip are the student's (`grader.report.times` shows them as claimed)."""
+    """When the instructor's machine received the submission: the newest status-change time (st_ctime) of the
+    zip or of the folder's module files on this file system, never after now. A file's ctime is set by the
+    system when the file arrives (download, clone, extraction) and no archive, commit or `touch` can set it,
+    unlike its modification time, which an extracted zip takes from the student's entries. Commit dates and a
+    manifest's time are the student's (`grader.report.times` shows them as claimed)."""
     path = source.path
     try:
         if source.kind == SourceKind.ZIP:
-            stamps = [path.stat().st_mtime]
+            stamps = [max(path.stat().st_ctime, path.stat().st_mtime)]
         else:
             pattern = "*.ipynb" if source.kind == SourceKind.NOTEBOOK else "*.py"
             files = [*path.glob(pattern), *path.glob(f"exercises/{pattern}")]
-            stamps = [item.stat().st_mtime for item in files if item.is_file() and not item.is_symlink()]
+            stamps = [max(i.stat().st_ctime, i.stat().st_mtime) for i in files if i.is_file() and not i.is_symlink()]
     except OSError:
         return None
     if not stamps:
