@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from grader.batch.gradebook import OK, Row
 from grader.report.summary import LateEntry, PairEntry, StudentEntry, TamperEntry, status_of
@@ -62,7 +63,7 @@ def student_entries(
         if entry is not None and entry.flags:
             late_text = "; ".join([late_text, *entry.flags] if late_text else entry.flags)
         entries.append(StudentEntry(
-            student=row.student, page=f"{PAGES}/{student_filename(row.student)}.html" if row.result else "",
+            student=row.student, page=f"{PAGES}/{quote(student_filename(row.student))}.html" if row.result else "",
             status=status_of(row) if graded or row.status == OK else ERROR_STATUS,
             total=row.score if graded else None, max_score=row.max_score if graded else None,
             exercises=tuple(scores.get(exercise) for exercise in order), problems=tuple(problems), late=late_text,
