@@ -105,6 +105,8 @@ def read_roster(path: Path | None, *, unique: bool = True) -> list[RosterEntry]:
                 continue  # Canvas's second row: the points of each assignment
             own = cells if rename is None else {new: cells.get(old, "") for old, new in rename.items()}
             logins = tuple(dict.fromkeys(own[column] for column in MATCH_BY[layout] if own.get(column)))
+            if not logins and not own.get("name") and not own.get("last_name"):
+                continue  # a row naming nobody: blank, or a header row of the LMS (Canvas's "Manual Posting")
             if not logins:
                 raise UsageError(
                     f"Line {number} of the roster {path} gives no id to match a student by (one of"

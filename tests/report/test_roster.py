@@ -16,6 +16,7 @@ from tests.factories import sample_result
 # the "Points Possible" row, and Canvas's test student.
 CANVAS_EXPORT = """Student,ID,SIS User ID,SIS Login ID,Integration ID,Section,Keras (4711),Current Score,Final Score
     Points Possible,,,,,,100,(read only),(read only)
+,,,,,,Manual Posting,,
 "Dupont, Ana",5001,SIS0001,ana,,Lab 1,,,
 "Bell, Bob",5002,SIS0002,bob,,Lab 2,,,
 "Zoë, Élise",5003,SIS0003,elise,,Lab 1,,,
@@ -98,7 +99,7 @@ def test_roster_naming_one_login_twice_is_refused(gradebook: Path, tmp_path: Pat
     """Two roster lines with one SIS Login ID: exit 2 naming both lines."""
     roster = CANVAS_EXPORT.replace("SIS0002,bob", "SIS0002,ana")
     code, _, err = export(gradebook, tmp_path, roster, "--id-pattern", "keras-intro-{login}")
-    assert code == 2 and "'ana' names two students" in err and "line 3" in err and "line 4" in err
+    assert code == 2 and "'ana' names two students" in err and "line 4" in err and "line 5" in err
 
 
 def test_unknown_layout_names_the_layouts(gradebook: Path, tmp_path: Path) -> None:
