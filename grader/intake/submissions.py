@@ -67,7 +67,8 @@ class Intake:
 def discover(inputs: list[Path], modules: tuple[str, ...], skipped: list[Skipped] | None = None) -> list[Source]:
     """Every submission in `inputs`, in a stable order; `UsageError` for an input that is not there.
 
-    The entries of an input folder that are not graded (a name starting with ".") are added to `skipped`."""
+    The entries of an input folder that are not graded (a name starting with ".", a symbolic link to a folder,
+    a file that is no zip) are added to `skipped`, with the reason."""
     skipped = [] if skipped is None else skipped
     sources: dict[Path, Source] = {}
     for item in inputs:
@@ -92,11 +93,19 @@ def discover(inputs: list[Path], modules: tuple[str, ...], skipped: list[Skipped
                     found.append(Source(child, SourceKind.ZIP))
                 elif child.is_dir() and not child.is_symlink():
                     found += _nbgrader_sources(child, modules) or [Source(child, SourceKind.FOLDER)]
+                else:
+                    skipped.append(Skipped(child, _why_not(child)))
             if not found:
                 raise UsageError(f"{item} holds no submission: no .zip file, no student folder, no {modules[0]}.py.")
         for source in found:
             sources.setdefault(source.path.resolve(), source)
     return list(sources.values())
+
+
+def _why_not(path: Path) -> str:
+    if path.is_symlink() and path.is_dir():
+        return "a symbolic link to a folder, not followed (it may point outside the submissions); copy the folder in"
+    return "not a .zip file or a folder: a submission is a zip, a student's folder or a notebook folder"
 
 
 def _has_notebook(folder: Path) -> bool:

@@ -42,6 +42,7 @@ def download(tmp_path_factory: pytest.TempPathFactory) -> Path:
         (root / name / "exercises").mkdir(parents=True)
         shutil.copy(SOLUTIONS / "linear_classifier.py", root / name / "exercises" / "linear_classifier.py")
     (root / ".eve.submission.zip").write_bytes(b"PK\x05\x06" + bytes(18))
+    (root / "grades.txt").write_text("not a submission\n", encoding="utf-8")
     return root
 
 
@@ -63,3 +64,4 @@ def test_batch_keeps_every_student_apart(download: Path, tmp_path: Path) -> None
         "2 in an identity collision" in done.stdout and "Students in the gradebook from this batch: 10" in done.stdout
     )
     assert "'.dan' starts with '.'" in done.stdout and "'.eve.submission.zip' starts with '.'" in done.stdout
+    assert f"{download / 'grades.txt'}: not a .zip file" in done.stdout and "Not graded: 3 entr" in done.stdout
