@@ -92,10 +92,11 @@ def finalize_html(value: object) -> object:
 
 
 def student_filename(student: str) -> str:
-    """A file name for one student's own file: their id when it is already safe, otherwise the safe form with
-    the first 8 hex digits of the id's SHA-256, so that `!!!` and `???` (both `___`) get two files."""
+    """A file name for one student's own file: their id when it is already safe (and lower case), otherwise the
+    safe form with the first 8 hex digits of the id's SHA-256, so that `!!!` and `???` (both `___`) get two
+    files, and so do `Ana` and `ana` on a file system that ignores case (macOS, Windows)."""
     name = for_filename(student)
-    if name == student:
+    if name == student and name == name.lower():
         return name
     digest = hashlib.sha256(student.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"{name}-{digest}"

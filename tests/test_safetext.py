@@ -79,9 +79,9 @@ def test_file_names_stay_inside_their_folder(name: str, expected: str) -> None:
 
 
 def test_student_files_of_distinct_ids_are_distinct() -> None:
-    """Ids whose safe forms are the same (`!!!`, `???`) get two file names; a safe id keeps its own."""
-    names = [student_filename(student) for student in ("!!!", "???", "_carl", "carl", "Zoe?", "../ana")]
-    assert len(set(names)) == len(names) and student_filename("carl") == "carl"
+    """Ids whose safe forms are the same (`!!!`, `???`), or differ in case only, get distinct names; a safe id keeps its own."""
+    names = [student_filename(student) for student in ("!!!", "???", "_carl", "carl", "Zoe?", "../ana", "Ana", "ana")]
+    assert len({name.lower() for name in names}) == len(names) and student_filename("carl") == "carl"
     assert all("/" not in name and not name.startswith(".") for name in names)
 
 
