@@ -421,8 +421,11 @@ def report_command(
 @solutions_option
 @click.option(
     "--assignment",
-    help="The nbgrader assignment's name (default: the course id); an [assignments.NAME] of course.toml"
-    " keeps that assignment's exercises only.",
+    help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course).",
+)
+@click.option(
+    "--nbgrader-name",
+    help="The nbgrader assignment's name (default: the --assignment, else the course id).",
 )
 @click.option(
     "--timeout",
@@ -438,6 +441,7 @@ def nbgrader_command(
     course_path: Path | None,
     solutions: Path | None,
     assignment: str | None,
+    nbgrader_name: str | None,
     timeout_s: int,
     force: bool,
 ) -> None:
@@ -457,6 +461,7 @@ def nbgrader_command(
         assignment=assignment,
         timeout_s=timeout_s,
         force=force,
+        name=nbgrader_name,
     )
     click.echo(render(built), nl=False)
 
