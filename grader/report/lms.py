@@ -77,6 +77,7 @@ def grade_roster(
     """Each roster student's grade after the late policy, and warnings (`matched`: gradebook id -> roster entry)."""
     by_entry = {id(entry): row for row in rows for entry in [matched[row.student]]}
     graded, warnings = [], []
+    sources: dict[str, int] = {}
     for entry in roster:
         fields = {**entry.fields, "student": entry.fields.get("student") or entry.logins[0]}
         row = by_entry.get(id(entry))
@@ -92,10 +93,14 @@ def grade_roster(
         handed = hand_in(row, received or {}, policy.deadline)
         outcome = apply_policy(policy, points.grade, handed.received)
         warnings += [f"{row.student}: {flag}" for flag in handed.flags]
+        sources[handed.source] = sources.get(handed.source, 0) + 1
         feedback = f"{_number(points.grade)}/{_number(points.possible)}"
         if outcome.late:
             feedback += f", {outcome.days_late} day(s) late: -{outcome.penalty_percent:g}%"
         graded.append(Graded(fields, outcome.score, feedback))
+    if policy.deadline is not None and sources:
+        counted = ", ".join(f"{count} from {source}" for source, count in sorted(sources.items()))
+        warnings.insert(0, f"lateness judged by when each submission was received: {counted}")
     return graded, warnings
 
 

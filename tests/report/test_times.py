@@ -99,11 +99,13 @@ def test_export_penalises_by_received_time_and_honours_the_instructors_record(
     assert done.returncode == 0, done.stderr
     assert [row[5] for row in list(csv.reader(io.StringIO(done.stdout)))[2:]] == ["0", "0", "0"]
     assert "zipper: the manifest claims 2026-05-01" in done.stderr
+    assert "lateness judged by when each submission was received: 3 from file system at intake" in done.stderr
     (tmp_path / "received.csv").write_text("student,time\nbackdated,2026-06-01T10:00:00Z\nrewritten,2026-06-01T11:00:00Z\n"
                                            "zipper,2026-06-01T12:00:00Z\n", encoding="utf-8")  # fmt: skip
     done = run_grade(*arguments, "--received", str(tmp_path / "received.csv"))
     assert done.returncode == 0, done.stderr
     assert [row[5] for row in list(csv.reader(io.StringIO(done.stdout)))[2:]] == ["100", "100", "100"]
+    assert "3 from --received CSV" in done.stderr
 
 
 def test_report_names_the_received_csv_as_the_source(gradebook: Path, course_path: Path, tmp_path: Path) -> None:
