@@ -134,7 +134,7 @@ class Row:
             max_score=record["max_score"],
             result=None if record["result"] is None else json.loads(record["result"]),
             duration_s=record["duration_s"],
-            received_at=record["received_at"],
+            received_at=record["received_at"] if "received_at" in record.keys() else None,
         )
 
 
@@ -156,7 +156,10 @@ class Gradebook:
                         self.connection.execute(statement)
                 columns = {info[1] for info in self.connection.execute("PRAGMA table_info(submissions)")}
                 if "received_at" not in columns:  # a gradebook written before the column: added, empty
-                    self.connection.execute("ALTER TABLE submissions ADD COLUMN received_at TEXT")
+                    try:
+                        self.connection.execute("ALTER TABLE submissions ADD COLUMN received_at TEXT")
+                    except sqlite3.OperationalError:  # a read-only file: read as it is (no received times)
+                        pass
                 self._check_meta(course_id)
         except sqlite3.DatabaseError as error:
             raise UsageError(f"{self.path} is not a gradebook ({error}). Pass another --gradebook file.") from error
