@@ -37,7 +37,18 @@ def junit_and_html(
 ) -> tuple[subprocess.CompletedProcess[str], Path]:
     """`grade check --exercise square_loss --format junit --html report.html` on the hostile submission."""
     html = tmp_path_factory.mktemp("report") / "report.html"
-    done = run_grade("check", str(hostile), "--exercise", "square_loss", "--format", "junit", "--html", str(html))
+    done = run_grade(
+        "check",
+        str(hostile),
+        "--exercise",
+        "square_loss",
+        "--inputs",
+        "public",
+        "--format",
+        "junit",
+        "--html",
+        str(html),
+    )
     return done, html
 
 
