@@ -10,8 +10,9 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import __version__
-from grader.errors import ExitCode, GraderError
+from grader.errors import ExitCode, GraderError, UsageError
 from grader.reporters import REPORTERS
+from grader.safetext import for_terminal
 
 if TYPE_CHECKING:
     from grader.check import InputChoice
@@ -106,7 +107,7 @@ def check_command(
             inputs=inputs,
         )
     for warning in dict.fromkeys(warning for result in results for warning in result.warnings):
-        click.echo(f"warning: {warning}", err=True)
+        click.echo(f"warning: {for_terminal(warning)}", err=True)
     if html_path is not None:
         results = (write_html_report(results[0], html_path), *results[1:])
         click.echo(f"Wrote {html_path}", err=True)
@@ -284,12 +285,12 @@ def batch_command(
             progress=progress,
             scheduler=scheduler,
             local_workers=local_workers,
-            say=lambda message: click.echo(message, err=True),
+            say=lambda message: click.echo(for_terminal(message), err=True),
             per_student=per_student,
         )
     finally:
         progress.close()  # the rich bar always gives the terminal back
-    click.echo(report.render(gradebook_path), nl=False)
+    click.echo(for_terminal(report.render(gradebook_path)), nl=False)
 
 
 @cli.command("export")
@@ -309,15 +310,38 @@ def batch_command(
 @click.option(
     "--roster",
     type=click.Path(path_type=Path),
-    help="canvas, moodle: a CSV mapping each student id to the LMS's ids (see README).",
+    help="canvas, moodle: Canvas's gradebook export, Moodle's participants export, Classroom's roster, or a CSV"
+    " with a `student` column and the LMS's ids (see README).",
 )
 @click.option(
-    "--assignment", "assignment_name", help="canvas, moodle: the LMS assignment's name (default: the course title)."
+    "--id-pattern",
+    help='canvas, moodle: how a gradebook id holds the login, e.g. "keras-intro-{login}" (Classroom repositories).',
+)
+@click.option(
+    "--received",
+    type=click.Path(path_type=Path),
+    help="canvas, moodle: when each submission was received (CSV: student,time; or Classroom's grades export),"
+    " for the late policy.",
+)
+@click.option(
+    "--classroom-roster",
+    type=click.Path(path_type=Path),
+    help="canvas, moodle: Classroom's roster CSV (identifier, github_username): GitHub user name -> LMS login.",
+)
+@click.option(
+    "--assignment",
+    "assignment",
+    help="canvas, moodle: a course assignment (course.toml [assignments.NAME]): export its grade out of 100"
+    " (default: the whole-course total).",
+)
+@click.option(
+    "--column",
+    help="canvas, moodle: the LMS column's name (default: the --assignment, else the course title).",
 )
 @click.option(
     "--assignment-id",
     default="",
-    help='canvas: the id of an existing Canvas assignment (its column is then "NAME (ID)").',
+    help='canvas: the id of an existing Canvas assignment (its column is then "COLUMN (ID)").',
 )
 @click.option(
     "--course",
@@ -325,22 +349,30 @@ def batch_command(
     type=click.Path(path_type=Path),
     help="canvas, moodle: course.toml, for the deadline and late policy (default: the nearest one).",
 )
-def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, assignment_name: str | None,
-                   assignment_id: str, course_path: Path | None) -> None:  # fmt: skip
+def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, id_pattern: str | None,
+                   received: Path | None, classroom_roster: Path | None, assignment: str | None, column: str | None, assignment_id: str,
+                   course_path: Path | None) -> None:  # fmt: skip
     """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
 
     if output_format in ("canvas", "moodle"):
         from grader.check import find_course
-        from grader.report.lms import export_to_lms
+        from grader.report.lms import RosterOptions, export_to_lms
 
         text, written, warnings = export_to_lms(
-            gradebook_path=gradebook_path, output_format=output_format, out=out, roster=roster,
-            assignment_name=assignment_name, assignment_id=assignment_id, course_path=find_course(Path.cwd(), course_path),
+            gradebook_path=gradebook_path, output_format=output_format, out=out,
+            roster=RosterOptions(roster, id_pattern, classroom_roster, received),
+            assignment=assignment, column=column, assignment_id=assignment_id,
+            course_path=find_course(Path.cwd(), course_path),
         )  # fmt: skip
         for warning in warnings:
-            click.echo(f"warning: {warning}", err=True)
+            click.echo(f"warning: {for_terminal(warning)}", err=True)
     else:
+        if assignment is not None or column is not None or id_pattern or classroom_roster or received:
+            raise UsageError(
+                f"--assignment, --column, --id-pattern, --received and --classroom-roster are for --format canvas and moodle; --format {output_format} exports every"
+                " exercise of each student (its columns name them). Leave them out, or pick canvas or moodle."
+            )
         text, written = export(gradebook_path=gradebook_path, output_format=output_format, out=out)
     click.echo(text, nl=False)
     if written:
@@ -372,9 +404,15 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
     type=click.Path(path_type=Path),
     help="The folder `grade release` wrote (or its .grader/protected.json): check Classroom repositories against it.",
 )
+@click.option(
+    "--received",
+    type=click.Path(path_type=Path),
+    help="When each submission was received (CSV: student,time; or Classroom's grades export), for lateness.",
+)
 def report_command(
-    gradebook_path: Path, out: Path, course_path: Path | None, stubs: Path | None, release: Path | None
-) -> None:
+    gradebook_path: Path, out: Path, course_path: Path | None, stubs: Path | None, release: Path | None,
+    received: Path | None,
+) -> None:  # fmt: skip
     """The class at a glance: scores, frequent mistakes, similar submissions, tampered repositories, late ones."""
     from grader.check import find_course
     from grader.report.build import build_report
@@ -385,8 +423,9 @@ def report_command(
         course_path=find_course(Path.cwd(), course_path),
         stubs=stubs,
         release=release,
+        received=received,
     )
-    click.echo(files.describe(), nl=False)
+    click.echo(for_terminal(files.describe()), nl=False)
 
 
 @cli.command("nbgrader")
@@ -395,8 +434,11 @@ def report_command(
 @solutions_option
 @click.option(
     "--assignment",
-    help="The nbgrader assignment's name (default: the course id); an [assignments.NAME] of course.toml"
-    " keeps that assignment's exercises only.",
+    help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course).",
+)
+@click.option(
+    "--nbgrader-name",
+    help="The nbgrader assignment's name (default: the --assignment, else the course id).",
 )
 @click.option(
     "--timeout",
@@ -412,6 +454,7 @@ def nbgrader_command(
     course_path: Path | None,
     solutions: Path | None,
     assignment: str | None,
+    nbgrader_name: str | None,
     timeout_s: int,
     force: bool,
 ) -> None:
@@ -431,6 +474,7 @@ def nbgrader_command(
         assignment=assignment,
         timeout_s=timeout_s,
         force=force,
+        name=nbgrader_name,
     )
     click.echo(render(built), nl=False)
 
@@ -497,7 +541,7 @@ def main() -> None:
     try:
         cli.main(standalone_mode=False)
     except GraderError as error:
-        click.echo(f"Error: {error.message}", err=True)
+        click.echo(f"Error: {for_terminal(error.message)}", err=True)
         sys.exit(error.exit_code)
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)

@@ -16,6 +16,7 @@ from grader.course.config import load_course
 from grader.report.build import ReportFiles, build_report
 from grader.report.similarity import similar_pairs
 from grader.report.tamper import check_repository, load_protected, record_protected
+from grader.report.times import GRADED
 
 
 @pytest.fixture(scope="module")
@@ -119,13 +120,14 @@ def test_record_protected_covers_the_release_files(tmp_path: Path) -> None:
 
 
 def test_late_submissions_follow_the_policy(report: ReportFiles) -> None:
-    """10% per started day, 0 after 3 days; the time comes from the manifest or the repository's last commit."""
+    """10% per started day, 0 after 3 days; judged by the grader's own time, the manifest's and last commit's shown as claimed."""
     late = {entry.student: entry for entry in report.data.late}
     assert late and all(entry.days_late >= 1 for entry in late.values())
     for entry in late.values():
         expected = 0.0 if entry.days_late > 3 else round(entry.score * (1 - 0.1 * entry.days_late), 2)
         assert entry.score_after_penalty == expected
-    assert {entry.time_source for entry in late.values()} == {"manifest", "last commit"}
+    assert {entry.time_source for entry in late.values()} == {GRADED}
+    assert {entry.claimed_source for entry in late.values()} == {"manifest", "last commit"}
 
 
 def test_report_without_gradebook_exits_2(tmp_path: Path) -> None:

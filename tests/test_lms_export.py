@@ -88,7 +88,7 @@ def test_canvas_csv_round_trips(generated: GeneratedClass, tmp_path: Path) -> No
     roster = write_roster(tmp_path / "roster.csv", list(generated.students))
     out = tmp_path / "canvas.csv"
     done = run_grade("export", "--gradebook", str(generated.gradebook), "--format", "canvas", "--roster", str(roster), "--out", str(out),
-                     "--course", str(generated.course_path), "--assignment", "Keras intro", "--assignment-id", "4711")  # fmt: skip
+                     "--course", str(generated.course_path), "--column", "Keras intro", "--assignment-id", "4711")  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert out.read_bytes().startswith(b"Student,ID,") and b"\r\n" in out.read_bytes()
     name, points, grades = read_canvas(out.read_text(encoding="utf-8"))

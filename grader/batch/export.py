@@ -18,6 +18,7 @@ from grader.batch.gradebook import OK, Gradebook, Row
 from grader.errors import UsageError
 from grader.reporters.gradescope import gradescope_results, zero_score_results
 from grader.results import GradeResult
+from grader.safetext import for_csv, student_filename
 
 FORMATS = ("csv", "json", "gradescope")
 FIXED_COLUMNS = ("student", "status")
@@ -50,9 +51,10 @@ def to_csv(rows: list[Row]) -> str:
     writer.writerow([*FIXED_COLUMNS, *exercises, *TRAILING_COLUMNS])
     for row in rows:
         scores = {exercise["id"]: exercise["score"] for exercise in (row.result or {}).get("exercises", [])}
+        # Text cells hold what students control (ids from folder names, error messages): no formula.
         writer.writerow(
             [
-                row.student,
+                for_csv(row.student),
                 row.status,
                 *(scores.get(exercise, "") for exercise in exercises),
                 "" if row.score is None else row.score,
@@ -61,9 +63,9 @@ def to_csv(rows: list[Row]) -> str:
                 row.submitted_at or "",
                 row.graded_at,
                 row.sha256,
-                row.source,
-                row.error,
-                row.notes,
+                for_csv(row.source),
+                for_csv(row.error),
+                for_csv(row.notes),
             ]
         )
     return buffer.getvalue()
@@ -103,7 +105,7 @@ def gradescope_document(row: Row) -> dict[str, Any]:
 def write_gradescope(rows: list[Row], folder: Path) -> list[Path]:
     written = []
     for row in rows:
-        target = folder / row.student / "results.json"
+        target = folder / student_filename(row.student) / "results.json"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(gradescope_document(row), indent=2) + "\n", encoding="utf-8")
         written.append(target)

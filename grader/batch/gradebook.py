@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from grader.errors import UsageError
+from grader.safetext import for_terminal
 
 FORMAT = "keras-intro-grader/gradebook"
 FORMAT_VERSION = 1
@@ -41,6 +42,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     max_score INTEGER,
     result TEXT,
     duration_s REAL NOT NULL DEFAULT 0,
+    received_at TEXT,
     UNIQUE (student, sha256)
 );
 CREATE TABLE IF NOT EXISTS modules (
@@ -65,9 +67,10 @@ COLUMNS = (
     "max_score",
     "result",
     "duration_s",
+    "received_at",
 )
 # The columns that differ between two gradings of the same submissions (a rerun, a resume).
-VOLATILE_COLUMNS = ("id", "graded_at", "duration_s")
+VOLATILE_COLUMNS = ("id", "graded_at", "duration_s", "received_at")
 
 
 def utc_now() -> str:
@@ -92,6 +95,9 @@ class Row:
     result: dict[str, Any] | None = None
     duration_s: float = 0.0
     id: int | None = None
+    # When the grader first read this submission, by its own clock and file system (`grader.report.times`);
+    # never a time the student wrote. None in gradebooks older than the column.
+    received_at: str | None = None
 
     def values(self) -> tuple[Any, ...]:
         return (
@@ -108,6 +114,7 @@ class Row:
             self.max_score,
             None if self.result is None else json.dumps(self.result, sort_keys=True),
             self.duration_s,
+            self.received_at,
         )
 
     @classmethod
@@ -127,6 +134,7 @@ class Row:
             max_score=record["max_score"],
             result=None if record["result"] is None else json.loads(record["result"]),
             duration_s=record["duration_s"],
+            received_at=record["received_at"] if "received_at" in record.keys() else None,
         )
 
 
@@ -146,6 +154,12 @@ class Gradebook:
                 for statement in SCHEMA.split(";"):
                     if statement.strip():
                         self.connection.execute(statement)
+                columns = {info[1] for info in self.connection.execute("PRAGMA table_info(submissions)")}
+                if "received_at" not in columns:  # a gradebook written before the column: added, empty
+                    try:
+                        self.connection.execute("ALTER TABLE submissions ADD COLUMN received_at TEXT")
+                    except sqlite3.OperationalError:  # a read-only file: read as it is (no received times)
+                        pass
                 self._check_meta(course_id)
         except sqlite3.DatabaseError as error:
             raise UsageError(f"{self.path} is not a gradebook ({error}). Pass another --gradebook file.") from error
@@ -194,8 +208,10 @@ class Gradebook:
         """Store one grading in its own transaction; a regrading replaces the earlier one."""
         placeholders = ", ".join("?" for _ in COLUMNS)
         updates = ", ".join(
-            f"{column} = excluded.{column}" for column in COLUMNS if column not in ("student", "sha256")
+            f"{column} = excluded.{column}" for column in COLUMNS if column not in ("student", "sha256", "received_at")
         )
+        # A regrading keeps the time the submission was first received.
+        updates += ", received_at = COALESCE(submissions.received_at, excluded.received_at)"
         with self._transaction():
             self.connection.execute(
                 f"INSERT INTO submissions ({', '.join(COLUMNS)}) VALUES ({placeholders})"
@@ -279,9 +295,9 @@ class Summary:
             for exercise, passed, total in self.pass_rates:
                 lines.append(f"  {exercise.ljust(width)}  {passed}/{total}  {100.0 * passed / total:.0f}%")
         lines.append(f"Modified after submit: {len(self.modified)}")
-        lines += [f"  {row.student} ({row.source}): {row.notes}" for row in self.modified]
+        lines += [for_terminal(f"  {row.student} ({row.source}): {row.notes}") for row in self.modified]
         lines.append(f"Errors: {len(self.errors)}")
-        lines += [f"  {row.student} ({row.source}): {row.error}" for row in self.errors]
+        lines += [for_terminal(f"  {row.student} ({row.source}): {row.error}") for row in self.errors]
         return "\n".join(lines) + "\n"
 
 

@@ -21,8 +21,11 @@ from grader.batch.pool import Outcome
 from grader.batch.progress import Progress
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.submissions import Intake, Source, intake
+from grader.intake.archive import sha256_bytes
+from grader.intake.identity import Collision, Skipped, find_collisions, name_of
+from grader.intake.submissions import Intake, Source, SourceKind, intake
 from grader.results import GradeResult
+from grader.safetext import for_terminal
 
 
 def row_of(item: Intake, *, status: str, error: str = "", **fields: object) -> Row:
@@ -37,6 +40,7 @@ def row_of(item: Intake, *, status: str, error: str = "", **fields: object) -> R
         error=error,
         modified_after_submit=item.modified_after_submit,
         notes="; ".join(item.notes),
+        received_at=item.received_at,
         **fields,  # type: ignore[arg-type]
     )
 
@@ -78,6 +82,8 @@ class BatchReport:
     rows: tuple[Row, ...]
     wall_s: float
     jobs: int = 1
+    collided: int = 0  # inputs whose different names give one student id: one error row per id, none graded
+    not_read: tuple[Skipped, ...] = ()  # entries of the input folders that were not graded, with the reason
 
     def render(self, gradebook_path: Path) -> str:
         """The summary printed at the end of a batch."""
@@ -86,8 +92,13 @@ class BatchReport:
             f"Batch: {self.sources} inputs in {self.wall_s:.1f} s with {self.jobs} worker(s){per};"
             f" {self.graded} graded now, {self.refused} refused when read, {self.skipped} already in the"
             f" gradebook (--resume), {self.duplicates} duplicate(s) skipped"
+            + (f", {self.collided} in an identity collision (one error row per id)" if self.collided else "")
         )
-        return head + "\n" + summarize(self.rows).render() + f"Gradebook: {gradebook_path}\n"
+        lines = [f"Not graded: {len(self.not_read)} entr(y/ies) of the input folders"] if self.not_read else []
+        lines += [f"  {item.path}: {item.reason}" for item in self.not_read]
+        students = len({row.student for row in self.rows})
+        tail = f"Students in the gradebook from this batch: {students}\nGradebook: {gradebook_path}\n"
+        return head + "\n" + "".join(line + "\n" for line in lines) + summarize(self.rows).render() + tail
 
 
 def check_options(*, gradebook_path: Path, course: Course, exercise_ids: list[str] | None) -> None:
@@ -116,8 +127,10 @@ class Ledger:
         progress: Progress | None,
         inputs_key: str,
         started: float | None = None,
+        not_read: tuple[Skipped, ...] = (),
     ) -> None:
         self.gradebook = gradebook
+        self.not_read = not_read
         self.course = course
         self.sources = sources
         self.resume = resume
@@ -126,13 +139,13 @@ class Ledger:
         self.progress = progress
         # When the batch started (time.monotonic()): its wall time counts from there.
         self.started = time.monotonic() if started is None else started
-        self.counts = {"graded": 0, "refused": 0, "skipped": 0, "duplicates": 0, "done": 0}
+        self.counts = {"graded": 0, "refused": 0, "skipped": 0, "duplicates": 0, "done": 0, "collided": 0}
         self._keys: list[tuple[str, str]] = []
 
     def _tick(self, label: str) -> None:
         self.counts["done"] += 1
-        if self.progress is not None:
-            self.progress(self.counts["done"], len(self.sources), label)
+        if self.progress is not None:  # the label holds a student's id: shown on a terminal
+            self.progress(self.counts["done"], len(self.sources), for_terminal(label))
 
     def _record(self, row: Row, counter: str) -> None:
         self.gradebook.record(row)
@@ -142,7 +155,13 @@ class Ledger:
     def to_grade(self) -> Iterator[Intake]:
         """Each input read in turn; yields those to grade, and records or skips the others as it goes."""
         seen: set[tuple[str, str]] = set()
+        collisions = find_collisions([(s.path, name_of(s.path, s.kind == SourceKind.NOTEBOOK)) for s in self.sources])
+        collided = {path for collision in collisions for path in collision.paths}
+        for collision in collisions:
+            self._record_collision(collision, seen)
         for source in self.sources:
+            if source.path in collided:
+                continue
             item = intake(source, self.course)
             key = (item.student, item.sha256)
             if key in seen:
@@ -158,6 +177,23 @@ class Ledger:
                 self._record(row_of(item, status=ERROR, error=item.error), "refused")
             else:
                 yield item
+
+    def _record_collision(self, collision: Collision, seen: set[tuple[str, str]]) -> None:
+        """One error row for inputs whose names give one id (keyed by their paths, so --resume skips it)."""
+        sha = sha256_bytes("\0".join(str(path) for path in collision.paths).encode("utf-8", "surrogateescape"))
+        key = (collision.student, sha)
+        seen.add(key)
+        self._keys.append(key)
+        if self.resume and self.gradebook.contains(*key):
+            self.counts["skipped"] += len(collision.paths)
+        else:
+            self.gradebook.record(
+                Row(student=collision.student, source=" | ".join(str(path) for path in collision.paths), sha256=sha,
+                    submitted_at=None, graded_at=utc_now(), status=ERROR, error=collision.message(), received_at=utc_now())
+            )  # fmt: skip
+            self.counts["collided"] += len(collision.paths)
+        for _ in collision.paths:
+            self._tick(f"{collision.student}: identity collision")
 
     def graded(self, item: Intake, outcome: Outcome) -> None:
         """One grading's row, committed now, with the code kept beside it (for `grade report`'s comparisons)."""
@@ -175,6 +211,8 @@ class Ledger:
             refused=self.counts["refused"],
             skipped=self.counts["skipped"],
             duplicates=self.counts["duplicates"],
+            collided=self.counts["collided"],
+            not_read=self.not_read,
             rows=rows,
             wall_s=round(time.monotonic() - self.started, 3),
             jobs=jobs,

@@ -22,6 +22,7 @@ from grader.batch.pool import Pool
 from grader.batch.progress import Progress
 from grader.course.config import Course
 from grader.errors import UsageError
+from grader.intake.identity import Skipped
 from grader.intake.submissions import Intake, discover
 
 
@@ -76,11 +77,19 @@ def run_batch(
     if jobs < 1:
         raise UsageError(f"-j must be at least 1, received {jobs}.")
     check_options(gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
-    sources = discover(inputs, course.modules)
+    not_read: list[Skipped] = []
+    sources = discover(inputs, course.modules, not_read)
     started = time.monotonic()
     with Gradebook(gradebook_path, course_id=course.id) as gradebook:
         ledger = Ledger(
-            gradebook, course, sources, resume=resume, progress=progress, started=started, inputs_key=counted.key
+            gradebook,
+            course,
+            sources,
+            resume=resume,
+            progress=progress,
+            started=started,
+            inputs_key=counted.key,
+            not_read=tuple(not_read),
         )
         root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))
         try:

@@ -8,7 +8,9 @@ modules are found by the rule of `grader.intake.modules`.
 
 from __future__ import annotations
 
+import datetime
 import enum
+import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -25,6 +27,7 @@ from grader.intake.archive import (
     sha256_bytes,
     sha256_file,
 )
+from grader.intake.identity import Skipped, hidden_entry, student_id
 from grader.intake.modules import is_student_folder, pick_modules, read_folder
 from grader.intake.notebook import convert_submission
 
@@ -57,10 +60,16 @@ class Intake:
     notes: tuple[str, ...] = ()
     modules: dict[str, bytes] = field(default_factory=dict)
     error: str = ""
+    # When this machine received the submission, by its file system (see `received_time`); never a student's time.
+    received_at: str | None = None
 
 
-def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
-    """Every submission in `inputs`, in a stable order; `UsageError` for an input that is not there."""
+def discover(inputs: list[Path], modules: tuple[str, ...], skipped: list[Skipped] | None = None) -> list[Source]:
+    """Every submission in `inputs`, in a stable order; `UsageError` for an input that is not there.
+
+    The entries of an input folder that are not graded (a name starting with ".", a symbolic link to a folder,
+    a file that is no zip) are added to `skipped`, with the reason."""
+    skipped = [] if skipped is None else skipped
     sources: dict[Path, Source] = {}
     for item in inputs:
         if not item.exists():
@@ -77,16 +86,26 @@ def discover(inputs: list[Path], modules: tuple[str, ...]) -> list[Source]:
         else:
             for child in sorted(item.iterdir()):
                 if child.name.startswith("."):
+                    if child.name != ".git" and (child.is_dir() or child.name.endswith(".zip")):
+                        skipped.append(hidden_entry(child))
                     continue
                 if child.is_file() and child.name.endswith(".zip"):
                     found.append(Source(child, SourceKind.ZIP))
                 elif child.is_dir() and not child.is_symlink():
                     found += _nbgrader_sources(child, modules) or [Source(child, SourceKind.FOLDER)]
+                else:
+                    skipped.append(Skipped(child, _why_not(child)))
             if not found:
                 raise UsageError(f"{item} holds no submission: no .zip file, no student folder, no {modules[0]}.py.")
         for source in found:
             sources.setdefault(source.path.resolve(), source)
     return list(sources.values())
+
+
+def _why_not(path: Path) -> str:
+    if path.is_symlink() and path.is_dir():
+        return "a symbolic link to a folder, not followed (it may point outside the submissions); copy the folder in"
+    return "not a .zip file or a folder: a submission is a zip, a student's folder or a notebook folder"
 
 
 def _has_notebook(folder: Path) -> bool:
@@ -114,7 +133,7 @@ def intake_notebook(source: Source, course: Course) -> Intake:
     listing = "".join(f"{name}\0{sha256_bytes(data)}\n" for name, data in sorted(files.items()))
     intake = Intake(
         source=source,
-        student=_fallback_student(source.path.parent.name),
+        student=student_id(source.path.parent.name),
         sha256=sha256_bytes(listing.encode()),
         notes=conversion.messages,
     )
@@ -122,12 +141,6 @@ def intake_notebook(source: Source, course: Course) -> Intake:
         return _replace(intake, modules=pick_modules(files, course.modules))
     except SubmissionError as error:
         return _replace(intake, error=error.message)
-
-
-def _fallback_student(name: str) -> str:
-    stem = name.removesuffix(ARCHIVE_SUFFIX).removesuffix(".zip")
-    safe = "".join(character if character.isalnum() or character in "._@+-" else "_" for character in stem)
-    return (safe.lstrip("._@+-") or "unknown")[:100]
 
 
 def _name_matches(file_name: str, student: str) -> bool:
@@ -141,7 +154,7 @@ def _name_matches(file_name: str, student: str) -> bool:
 def intake_zip(source: Source, course: Course) -> Intake:
     """Read a submission zip: refuse it, or return its modules, student, time and tamper flag."""
     path = source.path
-    base = Intake(source=source, student=_fallback_student(path.name), sha256=sha256_file(path))
+    base = Intake(source=source, student=student_id(path.name), sha256=sha256_file(path))
     try:
         members = read_archive(path)
     except UnsafeArchive as error:
@@ -188,7 +201,7 @@ def intake_folder(source: Source, course: Course) -> Intake:
     found = read_folder(source.path, course.modules)
     # The folder's identity: its module files' names and contents, nothing else in it.
     listing = "".join(f"{name}\0{digest}\n" for name, digest in sorted(found.digests.items()))
-    intake = Intake(source=source, student=_fallback_student(source.path.name), sha256=sha256_bytes(listing.encode()))
+    intake = Intake(source=source, student=student_id(source.path.name), sha256=sha256_bytes(listing.encode()))
     if found.problems:
         return _replace(intake, error="refused: " + "; ".join(found.problems))
     try:
@@ -201,7 +214,31 @@ def _replace(intake: Intake, **changes: object) -> Intake:
     return replace(intake, **changes)  # type: ignore[arg-type]
 
 
+def received_time(source: Source, now: float | None = None) -> str | None:
+    """When the instructor's machine received the submission: the newest status-change time (st_ctime) of the
+    zip or of the folder's module files on this file system, never after now. A file's ctime is set by the
+    system when the file arrives (download, clone, extraction) and no archive, commit or `touch` can set it,
+    unlike its modification time, which an extracted zip takes from the student's entries. Commit dates and a
+    manifest's time are the student's (`grader.report.times` shows them as claimed)."""
+    path = source.path
+    try:
+        if source.kind == SourceKind.ZIP:
+            stamps = [max(path.stat().st_ctime, path.stat().st_mtime)]
+        else:
+            pattern = "*.ipynb" if source.kind == SourceKind.NOTEBOOK else "*.py"
+            files = [*path.glob(pattern), *path.glob(f"exercises/{pattern}")]
+            stamps = [max(i.stat().st_ctime, i.stat().st_mtime) for i in files if i.is_file() and not i.is_symlink()]
+    except OSError:
+        return None
+    if not stamps:
+        return None
+    moment = min(max(stamps), time.time() if now is None else now)
+    return datetime.datetime.fromtimestamp(moment, datetime.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def intake(source: Source, course: Course) -> Intake:
     if source.kind == SourceKind.NOTEBOOK:
-        return intake_notebook(source, course)
-    return intake_zip(source, course) if source.kind == SourceKind.ZIP else intake_folder(source, course)
+        read = intake_notebook(source, course)
+    else:
+        read = intake_zip(source, course) if source.kind == SourceKind.ZIP else intake_folder(source, course)
+    return _replace(read, received_at=received_time(source))

@@ -105,15 +105,18 @@ def build_course_dir(
     timeout_s: int = TIMEOUT_S,
     force: bool = False,
     kit: bool = True,
+    name: str | None = None,
 ) -> CourseDir:
     """Write (or refresh, with `force`) the nbgrader course directory of `course`.
 
-    `kit`: also ship the students' course.toml and expected values beside the notebook (one
-    grading of the reference solutions), so that test cells and `grade check` work for them.
+    `assignment` is a course assignment (course.toml [assignments.NAME], `ConfigError` otherwise): the
+    notebook holds its exercises only. `name` is the nbgrader assignment's (default: `assignment`, else
+    the course id). `kit`: also ship the students' course.toml and expected values beside the notebook
+    (one grading of the reference solutions), so that test cells and `grade check` work for them.
     """
-    if assignment is not None and assignment in [named.name for named in course.assignments]:
+    if assignment is not None:
         course = course.for_assignment(assignment)
-    assignment = assignment or course.id
+    assignment = name or assignment or course.id
     solutions_dir = solutions_dir or course.path.parent / "solutions"
     if not solutions_dir.is_dir():
         raise UsageError(
@@ -121,7 +124,8 @@ def build_course_dir(
         )
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", assignment):
         raise UsageError(
-            f"--assignment {assignment!r}: use letters, digits, '-', '_' and '.' (nbgrader makes folders of it)."
+            f"The nbgrader assignment's name {assignment!r} (--nbgrader-name, else --assignment) has other characters:"
+            " use letters, digits, '-', '_' and '.' (nbgrader makes folders of it)."
         )
     name = notebook_name(course)
     source = course_dir / "source" / assignment

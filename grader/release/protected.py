@@ -8,22 +8,46 @@ from __future__ import annotations
 
 import hashlib
 import json
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-# `packs`: the course's own exercise packs, when it has some.
-PROTECTED = (".github/workflows", "grader", "packs", "course.toml", ".grader")
+# Everything that can change what runs before or during grading. Folders and root files: the workflow,
+# the grader and the course's packs, course.toml, .grader/, and what `pip install .` and pytest read
+# (pyproject.toml's entry points, setup.py, setup.cfg, pytest.ini, tox.ini, a root conftest.py).
+PROTECTED = (".github/workflows", "grader", "packs", "course.toml", ".grader", "pyproject.toml", "setup.py",
+             "setup.cfg", "pytest.ini", "tox.ini", "conftest.py")  # fmt: skip
+# Names protected wherever they are: pytest loads every conftest.py, Python runs sitecustomize.py,
+# usercustomize.py and the lines of .pth files found on its path.
+PROTECTED_ANYWHERE = ("conftest.py", "sitecustomize.py", "usercustomize.py")
+PROTECTED_SUFFIXES = (".pth",)
 RECORD = Path(".grader") / "protected.json"
 FORMAT = "keras-intro-grader/protected"
-SKIPPED_PARTS = ("__pycache__",)
+SKIPPED_PARTS = ("__pycache__", ".git")
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 
 
+def normalised_sha256(data: bytes) -> str:
+    """SHA-256 with line endings normalised (CRLF and CR as LF): a clone with core.autocrlf is not an edit."""
+    return hashlib.sha256(data.replace(b"\r\n", b"\n").replace(b"\r", b"\n")).hexdigest()
+
+
 def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    return normalised_sha256(path.read_bytes())
+
+
+def is_protected(relative: str) -> bool:
+    """Whether a repository path (POSIX, relative) is a protected file."""
+    path = PurePosixPath(relative)
+    if relative == RECORD.as_posix() or any(part in SKIPPED_PARTS for part in path.parts):
+        return False
+    if path.suffix in SKIPPED_SUFFIXES:
+        return False
+    if path.name in PROTECTED_ANYWHERE or path.suffix in PROTECTED_SUFFIXES:
+        return True
+    return any(relative == entry or relative.startswith(entry + "/") for entry in PROTECTED)
 
 
 def protected_hashes(root: Path) -> dict[str, str]:
-    """SHA-256 of every protected file under `root`, by POSIX path (caches and the record itself left out)."""
+    """Normalised SHA-256 of every protected file under `root`, by POSIX path (caches and the record left out)."""
     root = Path(root)
     found: dict[str, str] = {}
     for entry in PROTECTED:
@@ -35,16 +59,20 @@ def protected_hashes(root: Path) -> dict[str, str]:
             if path.is_dir()
             else []
         )
-        for file in files:
-            relative = file.relative_to(root).as_posix()
-            if (
-                relative == RECORD.as_posix()
-                or any(part in SKIPPED_PARTS for part in file.parts)
-                or file.suffix in SKIPPED_SUFFIXES
-            ):
-                continue
-            found[relative] = "symlink" if file.is_symlink() else _sha256(file)
-    return found
+        found.update(_hash_all(root, files))
+    anywhere = [p for name in PROTECTED_ANYWHERE for p in root.rglob(name)]
+    anywhere += [p for suffix in PROTECTED_SUFFIXES for p in root.rglob(f"*{suffix}")]
+    found.update(_hash_all(root, [p for p in anywhere if p.is_file() or p.is_symlink()]))
+    return dict(sorted(found.items()))
+
+
+def _hash_all(root: Path, files: list[Path]) -> dict[str, str]:
+    hashes = {}
+    for file in files:
+        relative = file.relative_to(root).as_posix()
+        if is_protected(relative):
+            hashes[relative] = "symlink" if file.is_symlink() else _sha256(file)
+    return hashes
 
 
 def record_protected(release: Path) -> Path:

@@ -16,11 +16,14 @@ import jinja2
 from grader.batch.gradebook import Gradebook, Row
 from grader.course.config import Course, load_course
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy, read_late_policy, submit_time
+from grader.report.late import LatePolicy, apply_policy, read_late_policy
 from grader.report.similarity import SimilarPair, similar_pairs
+from grader.report.students import PAGES, student_entries, write_student_pages
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
 from grader.report.tamper import check_repository, load_protected
+from grader.report.times import hand_in, read_received
 from grader.reporters import plots
+from grader.safetext import finalize_html
 
 TEMPLATES = Path(__file__).parent / "templates"
 TABLE_PAIRS = 20  # pairs in the ranked table
@@ -47,9 +50,21 @@ class ReportFiles:
             f"  tampered Classroom repositories: {len(data.tampered)} of {data.repositories_checked} checked"
             + (f" ({data.tamper_note})" if data.tamper_note else ""),
             f"  late: {sum(1 for entry in data.late if entry.days_late)} ({data.late_policy})",
-            f"Wrote {self.html} and {self.summary}",
+            *_by_student(data),
+            f"Wrote {self.html}, {self.summary} and one page per student under {self.html.parent / PAGES}",
         ]
         return "\n".join(lines) + "\n"
+
+
+def _by_student(data: ClassSummary) -> list[str]:
+    """The students at zero, not graded, timed out or with a syntax error, by name."""
+    kinds = {
+        "at zero": [e.student for e in data.per_student if e.status == "zero"],
+        "not graded": [e.student for e in data.per_student if e.status in ("error", "not graded")],
+        "timeouts": [e.student for e in data.per_student if any("(timeout)" in p for p in e.problems)],
+        "syntax errors": [e.student for e in data.per_student if any("syntax error" in p for p in e.problems)],
+    }
+    return [f"  {kind}: {', '.join(students)}" for kind, students in kinds.items() if students]
 
 
 def submission_code(gradebook: Gradebook, row: Row, course: Course | None) -> dict[str, str]:
@@ -75,18 +90,21 @@ def _stubs(stubs: Path | None, course: Course | None) -> tuple[dict[str, str], s
     return {path.name: path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.py"))}, ""
 
 
-def _late(rows: list[Row], policy: LatePolicy) -> tuple[LateEntry, ...]:
+def _late(rows: list[Row], policy: LatePolicy, received: dict[str, datetime.datetime]) -> tuple[LateEntry, ...]:
     if policy.deadline is None:
         return ()
     entries = []
     for row in rows:
-        when, where = submit_time(row.submitted_at, row.source)
+        handed = hand_in(row, received, policy.deadline)
+        when = handed.received
         outcome = apply_policy(policy, float(row.score or 0), when)
-        if outcome.late or when is None:
+        if outcome.late or when is None or handed.flags:
             entries.append(LateEntry(
-                student=row.student, submitted_at=when.isoformat() if when else None, time_source=where,
+                student=row.student, submitted_at=when.isoformat() if when else None, time_source=handed.source,
                 days_late=outcome.days_late, penalty_percent=outcome.penalty_percent, score=row.score,
                 score_after_penalty=outcome.score if row.score is not None else None,
+                claimed_at=handed.claimed.isoformat() if handed.claimed else None, claimed_source=handed.claimed_source,
+                flags=handed.flags,
             ))  # fmt: skip
     return tuple(sorted(entries, key=lambda entry: (-entry.days_late, entry.student)))
 
@@ -116,6 +134,7 @@ def build_report(
     course_path: Path | None = None,
     stubs: Path | None = None,
     release: Path | None = None,
+    received: Path | None = None,
 ) -> ReportFiles:
     """Write `out/index.html` and `out/summary.json` for the latest submission of each student."""
     if out.exists() and not out.is_dir():
@@ -141,14 +160,19 @@ def build_report(
         ),
         similarity_note=similarity_note,
         tampered=tuple(
-            TamperEntry(f.student, f.repository, f.changed, f.added, f.missing) for f in findings if f.tampered
+            TamperEntry(f.student, f.repository, f.changed, f.added, f.missing, f.history)
+            for f in findings
+            if f.tampered
         ),
         repositories_checked=len(findings),
         tamper_note="" if expected is not None else "not checked: pass --release with the folder `grade release` wrote",
         late_policy=policy.describe() if course is not None else "not checked: no course.toml (pass --course)",
-        late=_late(rows, policy),
+        late=_late(rows, policy, read_received(received)),
     )
+    data = replace(data, per_student=student_entries(
+        rows, [exercise.id for exercise in data.exercises], data.late, data.tampered, data.similar_pairs))  # fmt: skip
     out.mkdir(parents=True, exist_ok=True)
+    write_student_pages(rows, out)
     html = out / "index.html"
     html.write_text(render_html(data, pairs[:SIDE_BY_SIDE_PAIRS]), encoding="utf-8")
     summary = out / "summary.json"
@@ -158,7 +182,10 @@ def build_report(
 
 def render_html(data: ClassSummary, shown_pairs: list[SimilarPair]) -> str:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([TEMPLATES, plots.TEMPLATES]), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader([TEMPLATES, plots.TEMPLATES]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize_html,
     )
     return environment.get_template("class.html.j2").render(
         data=data, figures=_figures(data), shown_pairs=shown_pairs,

@@ -8,16 +8,15 @@
     zero_after_days = 3                # more days late than this: 0 (leave out for no cut-off)
     grace_minutes = 5                  # this much late counts as on time
 
-No [late] table means no penalty (late submissions are still listed). The submit time is the
-manifest's (`grade submit`), else the last commit of a Classroom repository, else unknown
-(never penalised, and listed as such).
+No [late] table means no penalty (late submissions are still listed). The time a submission is
+judged by is when the instructor received it (`grader.report.times`), never a time the student
+wrote (a manifest's, a commit's); unknown: never penalised, and listed as such.
 """
 
 from __future__ import annotations
 
 import datetime
 import math
-import subprocess
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,34 +139,6 @@ def parse_time(text: str | None) -> datetime.datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
-
-
-def last_commit_time(folder: Path) -> datetime.datetime | None:
-    """The committer time of a repository's last commit (a Classroom download), or None."""
-    if not (Path(folder) / ".git").exists():
-        return None
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(folder), "log", "-1", "--format=%cI"],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return parse_time(done.stdout.strip()) if done.returncode == 0 else None
-
-
-def submit_time(submitted_at: str | None, source: str) -> tuple[datetime.datetime | None, str]:
-    """When a submission was handed in, and where that comes from: the manifest, the last commit, or unknown."""
-    manifest = parse_time(submitted_at)
-    if manifest is not None:
-        return manifest, "manifest"
-    commit = last_commit_time(Path(source)) if source else None
-    if commit is not None:
-        return commit, "last commit"
-    return None, "unknown"
 
 
 def apply_policy(policy: LatePolicy, score: float, submitted: datetime.datetime | None) -> LateOutcome:

@@ -1,7 +1,8 @@
 """Grades into an LMS: Canvas's and Moodle's gradebook import CSV, from the gradebook and a roster.
 
-The roster is a CSV (UTF-8, a byte-order mark allowed) with a header row; `student` (the id the
-grader knows, as in the gradebook) is required, and the LMS's own identifiers come from:
+The roster (`grader.report.roster`) is the LMS's own export (Canvas's gradebook export, Moodle's
+participants), Classroom's roster, or a CSV in the grader's columns: `student` (the id the grader
+knows, as in the gradebook) and the LMS's own identifiers:
 
 | column | Canvas column | Moodle column |
 |---|---|---|
@@ -26,6 +27,7 @@ item and a feedback column, mapped on the import page. Scores are after the late
 from __future__ import annotations
 
 import csv
+import datetime
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,20 +36,12 @@ from typing import Literal
 
 from grader.batch.gradebook import OK, Row
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy, submit_time
+from grader.report.late import LatePolicy, apply_policy
+from grader.report.lms_grade import GradeChoice, choose_grade
+from grader.report.roster import RosterEntry, match_students, read_classroom_map, read_roster
+from grader.report.times import hand_in, read_received
+from grader.safetext import for_csv
 
-ROSTER_COLUMNS = (
-    "student",
-    "name",
-    "canvas_id",
-    "sis_user_id",
-    "sis_login_id",
-    "section",
-    "first_name",
-    "last_name",
-    "id_number",
-    "email",
-)
 LmsName = Literal["canvas", "moodle"]
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
@@ -55,12 +49,12 @@ MOODLE_FIXED = ("First name", "Last name", "ID number", "Email address")
 
 
 @dataclass(frozen=True)
-class Assignment:
-    """The LMS assignment the grades go to: its name, its id in the LMS (optional) and its points."""
+class LmsColumn:
+    """The LMS's grade column: its name (`--column`), its id in the LMS (`--assignment-id`) and its points."""
 
     name: str
     lms_id: str = ""
-    points: int = 100
+    points: float = 100
 
     @property
     def canvas_header(self) -> str:
@@ -76,66 +70,37 @@ class Graded:
     feedback: str
 
 
-def read_roster(path: Path | None) -> list[dict[str, str]]:
-    """The roster's rows; `UsageError` (exit 2) for a missing file, no `student` column or a repeated student."""
-    if path is None:
-        raise UsageError(
-            "--roster is required for --format canvas and moodle: a CSV with a `student` column (the ids of the gradebook)"
-            f" and the LMS's ids ({', '.join(ROSTER_COLUMNS[1:])})."
-        )
-    if not Path(path).is_file():
-        raise UsageError(f"No roster at {path}. Pass --roster with a CSV whose header has `student` and the LMS's ids.")
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.DictReader(handle)
-        fields = [name.strip() for name in reader.fieldnames or []]
-        if "student" not in fields:
-            raise UsageError(
-                f"The roster {path} has no `student` column (its header is {fields}). Add one with the students' ids in the gradebook."
-            )
-        unknown = [name for name in fields if name not in ROSTER_COLUMNS]
-        if unknown:
-            raise UsageError(
-                f"The roster {path} has unknown column(s) {unknown}; the columns are {', '.join(ROSTER_COLUMNS)}."
-            )
-        rows = [{key.strip(): (value or "").strip() for key, value in row.items() if key} for row in reader]
-    seen: set[str] = set()
-    for number, row in enumerate(rows, start=2):
-        if not row.get("student"):
-            raise UsageError(f"Line {number} of the roster {path} has no student id.")
-        if row["student"] in seen:
-            raise UsageError(
-                f"Student {row['student']!r} appears twice in the roster {path} (line {number}): keep one line per student."
-            )
-        seen.add(row["student"])
-    return rows
-
-
-def grade_roster(rows: list[Row], roster: list[dict[str, str]], policy: LatePolicy) -> tuple[list[Graded], list[str]]:
-    """Each roster student's grade after the late policy, and warnings; `UsageError` for a graded student not in the roster."""
-    by_student = {row.student: row for row in rows}
-    known = {entry["student"] for entry in roster}
-    unknown = sorted(set(by_student) - known)
-    if unknown:
-        raise UsageError(
-            f"The gradebook has students the roster does not list: {', '.join(unknown)}. Add them to the roster"
-            " (with their LMS ids), or fix the ids, so that no grade is lost."
-        )
+def grade_roster(
+    rows: list[Row], roster: list[RosterEntry], matched: dict[str, RosterEntry], policy: LatePolicy,
+    choice: GradeChoice, received: dict[str, datetime.datetime] | None = None,
+) -> tuple[list[Graded], list[str]]:  # fmt: skip
+    """Each roster student's grade after the late policy, and warnings (`matched`: gradebook id -> roster entry)."""
+    by_entry = {id(entry): row for row in rows for entry in [matched[row.student]]}
     graded, warnings = [], []
+    sources: dict[str, int] = {}
     for entry in roster:
-        row = by_student.get(entry["student"])
+        fields = {**entry.fields, "student": entry.fields.get("student") or entry.logins[0]}
+        row = by_entry.get(id(entry))
         if row is None:
-            warnings.append(f"{entry['student']}: no submission in the gradebook; the grade cell is left empty")
-            graded.append(Graded(entry, None, "no submission"))
+            warnings.append(f"{entry.label}: no submission in the gradebook; the grade cell is left empty")
+            graded.append(Graded(fields, None, "no submission"))
             continue
         if row.status != OK or row.score is None:
-            warnings.append(f"{entry['student']}: not graded ({row.error}); the grade cell is left empty")
-            graded.append(Graded(entry, None, f"not graded: {row.error}"))
+            warnings.append(f"{row.student}: not graded ({row.error}); the grade cell of {entry.label} is left empty")
+            graded.append(Graded(fields, None, f"not graded: {row.error}"))
             continue
-        outcome = apply_policy(policy, float(row.score), submit_time(row.submitted_at, row.source)[0])
-        feedback = f"{row.score}/{row.max_score}"
+        points = choice.points(row)
+        handed = hand_in(row, received or {}, policy.deadline)
+        outcome = apply_policy(policy, points.grade, handed.received)
+        warnings += [f"{row.student}: {flag}" for flag in handed.flags]
+        sources[handed.source] = sources.get(handed.source, 0) + 1
+        feedback = f"{_number(points.grade)}/{_number(points.possible)}"
         if outcome.late:
             feedback += f", {outcome.days_late} day(s) late: -{outcome.penalty_percent:g}%"
-        graded.append(Graded(entry, outcome.score, feedback))
+        graded.append(Graded(fields, outcome.score, feedback))
+    if policy.deadline is not None and sources:
+        counted = ", ".join(f"{count} from {source}" for source, count in sorted(sources.items()))
+        warnings.insert(0, f"lateness judged by when each submission was received: {counted}")
     return graded, warnings
 
 
@@ -155,10 +120,10 @@ class LmsLayout:
     id_columns: tuple[str, ...]
     missing: str
     line_end: str
-    head: Callable[[Assignment], list[list[str]]]
+    head: Callable[[LmsColumn], list[list[str]]]
     row: Callable[[Graded], list[str]]
 
-    def csv(self, graded: list[Graded], assignment: Assignment) -> str:
+    def csv(self, graded: list[Graded], column: LmsColumn) -> str:
         """The import file, or `UsageError` naming every roster student the LMS could not identify."""
         unidentified = [
             item.roster["student"] for item in graded if not any(item.roster.get(c) for c in self.id_columns)
@@ -167,8 +132,9 @@ class LmsLayout:
             raise UsageError(self.missing.format(students=", ".join(unidentified)))
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator=self.line_end)
-        writer.writerows(self.head(assignment))
-        writer.writerows(self.row(item) for item in graded)
+        writer.writerows(self.head(column))
+        # Names, ids and feedback come from the roster and the students: text cells are never formulas.
+        writer.writerows([for_csv(cell) for cell in self.row(item)] for item in graded)
         return buffer.getvalue()
 
 
@@ -195,9 +161,9 @@ LAYOUTS: dict[LmsName, LmsLayout] = {
         missing="Canvas matches students by ID, SIS User ID or SIS Login ID; the roster gives none for {students}."
         " Fill canvas_id, sis_user_id or sis_login_id (Canvas's gradebook export lists them).",
         line_end="\r\n",
-        head=lambda assignment: [
-            [*CANVAS_FIXED, assignment.canvas_header],
-            [CANVAS_POINTS_ROW, "", "", "", "", str(assignment.points)],
+        head=lambda column: [
+            [*CANVAS_FIXED, column.canvas_header],
+            [CANVAS_POINTS_ROW, "", "", "", "", _number(column.points)],
         ],
         row=_canvas_row,
     ),
@@ -208,27 +174,44 @@ LAYOUTS: dict[LmsName, LmsLayout] = {
         missing="Moodle identifies users by ID number or email address; the roster gives neither for {students}."
         " Fill id_number or email.",
         line_end="\n",
-        head=lambda assignment: [[*MOODLE_FIXED, assignment.name, f"Feedback: {assignment.name}"]],
+        head=lambda column: [[*MOODLE_FIXED, column.name, f"Feedback: {column.name}"]],
         row=_moodle_row,
     ),
 }
 
 
+@dataclass(frozen=True)
+class RosterOptions:
+    """The roster (`--roster`), and how gradebook ids become its logins (`--id-pattern`, `--classroom-roster`)."""
+
+    path: Path | None
+    id_pattern: str | None = None
+    classroom: Path | None = None
+    received: Path | None = None  # --received: when the instructor received each submission
+
+
 def export_lms(
-    output_format: LmsName, rows: list[Row], roster_path: Path | None, assignment: Assignment, policy: LatePolicy
-) -> tuple[str, list[str]]:
+    output_format: LmsName, rows: list[Row], roster: RosterOptions, column: LmsColumn, policy: LatePolicy,
+    choice: GradeChoice,
+) -> tuple[str, list[str]]:  # fmt: skip
     """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
-    graded, warnings = grade_roster(rows, read_roster(roster_path), policy)
-    return LAYOUTS[output_format].csv(graded, assignment), warnings
+    entries = read_roster(roster.path)
+    matched = match_students(
+        [row.student for row in rows], entries, roster.id_pattern, read_classroom_map(roster.classroom)
+    )
+    graded, warnings = grade_roster(rows, entries, matched, policy, choice, read_received(roster.received))
+    return LAYOUTS[output_format].csv(graded, column), warnings
 
 
 def export_to_lms(
-    *, gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None,
-    assignment_name: str | None = None, assignment_id: str = "", course_path: Path | None = None,
+    *, gradebook_path: Path, output_format: str, out: Path | None, roster: RosterOptions,
+    assignment: str | None = None, column: str | None = None, assignment_id: str = "", course_path: Path | None = None,
 ) -> tuple[str, list[Path], list[str]]:  # fmt: skip
-    """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings."""
+    """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings.
+
+    `assignment` names a course assignment (its grade is written); `column` the LMS's column."""
     from grader.batch.gradebook import Gradebook
-    from grader.course.config import load_course
+    from grader.course.config import Course, load_course
     from grader.report.late import read_late_policy
 
     if output_format not in LAYOUTS:
@@ -238,14 +221,16 @@ def export_to_lms(
         course_id = gradebook.course_id
     warnings: list[str] = []
     policy, title = LatePolicy(), course_id
+    course: Course | None = None
     if course_path is not None and course_path.is_file():
-        policy, title = read_late_policy(course_path), load_course(course_path).title or course_id
+        course = load_course(course_path)
+        policy, title = read_late_policy(course_path), course.title or course_id
     else:
         warnings.append(f"no course.toml at {course_path}: no late policy applied (pass --course)")
-    points = max((row.max_score or 0 for row in rows), default=100) or 100
-    text, more = export_lms(
-        output_format, rows, roster, Assignment(assignment_name or title, assignment_id, points), policy
-    )
+    choice = choose_grade(course, assignment, rows)
+    warnings.insert(0, choice.description)
+    lms_column = LmsColumn(column or assignment or title, assignment_id, choice.points_possible)
+    text, more = export_lms(output_format, rows, roster, lms_column, policy, choice)
     warnings += more
     if out is None:
         return text, [], warnings

@@ -60,12 +60,15 @@ class LateEntry:
     """A student who handed in after the deadline (or whose time is unknown)."""
 
     student: str
-    submitted_at: str | None
-    time_source: str  # "manifest", "last commit", "unknown"
+    submitted_at: str | None  # when it was received (grader.report.times), the time lateness is judged by
+    time_source: str  # where that time comes from: --received CSV, file system at intake, graded_at, unknown
     days_late: int
     penalty_percent: float
     score: int | None
     score_after_penalty: float | None
+    claimed_at: str | None = None  # the time the student's manifest or last commit claims: shown, never used
+    claimed_source: str = ""
+    flags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,23 @@ class TamperEntry:
     changed: tuple[str, ...]
     added: tuple[str, ...]
     missing: tuple[str, ...]
+    history: tuple[str, ...] = ()  # "<commit> changed|added|deleted <path>", reverted later or not
+
+
+@dataclass(frozen=True)
+class StudentEntry:
+    """One student's line in the class report."""
+
+    student: str
+    page: str  # "students/<file>.html", or "" when there is no result to show
+    status: str  # full marks, partial, zero, not graded, or error (with its reason in `problems`)
+    total: int | None
+    max_score: int | None
+    exercises: tuple[int | None, ...]  # in the order of ClassSummary.exercises; None: not graded
+    problems: tuple[str, ...]  # timeouts, syntax errors, unimplemented stubs, the reason of an error
+    late: str = ""
+    tampered: bool = False
+    similar_to: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -108,6 +128,8 @@ class ClassSummary:
     tamper_note: str = ""
     late_policy: str = ""
     late: tuple[LateEntry, ...] = ()
+    # Every student: scores, status, problems and flags (grader.report.students).
+    per_student: tuple[StudentEntry, ...] = ()
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict)
 

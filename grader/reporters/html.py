@@ -16,6 +16,7 @@ import numpy as np
 
 from grader.reporters import plots
 from grader.results import GradeResult
+from grader.safetext import finalize_html
 
 
 def _array(values: Any) -> np.ndarray:
@@ -53,7 +54,10 @@ def render_html(result: GradeResult) -> str:
         exercise.id: [draw(spec) for spec in data.get(exercise.id, [])] for exercise in shown.exercises
     }
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(plots.TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+        loader=jinja2.FileSystemLoader(plots.TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize_html,
     )
     return environment.get_template("student.html.j2").render(
         result=shown, figures=figures, is_figure=lambda item: isinstance(item, plots.Figure),
@@ -63,5 +67,5 @@ def render_html(result: GradeResult) -> str:
 
 def write_html(result: GradeResult, path: Path) -> Path:
     """Write the report to `path` (its folder must exist)."""
-    path.write_text(render_html(result), encoding="utf-8")
+    path.write_text(render_html(result), encoding="utf-8", errors="replace")  # never raised: finalize_html
     return path

@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from grader.results import PASSED, GradeResult
+from grader.safetext import for_terminal
 
 HEADERS = ("exercise", "test", "points", "status")
 
@@ -19,10 +20,10 @@ HEADERS = ("exercise", "test", "points", "status")
 def _test_cell(name: str, message: str, hint: str, detail: str = "") -> RenderableType:
     """The test's name, and under it (indented) what went wrong, the hint, and for the instructor the values."""
     parts = (message, f"hint: {hint}" if hint else "", f"instructor only: {detail}" if detail else "")
-    details = "\n".join(part for part in parts if part)
+    details = for_terminal("\n".join(part for part in parts if part))
     if not details:
-        return Text(name)
-    return Group(Text(name), Padding(Text(details), (0, 0, 0, 2)))
+        return Text(for_terminal(name))
+    return Group(Text(for_terminal(name)), Padding(Text(details), (0, 0, 0, 2)))
 
 
 def render_text(result: GradeResult, width: int | None = None) -> str:
@@ -32,7 +33,7 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
     console = Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False, soft_wrap=False)
     console.print(
         Text(
-            f"Grading {result.submission or 'submission'} for {result.course_id} {result.course_version}"
+            f"Grading {for_terminal(result.submission or 'submission')} for {result.course_id} {result.course_version}"
             f" (isolation: {result.isolation}, device: {result.environment.get('device', 'unknown')})"
         )
     )
@@ -62,6 +63,6 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
         )
         for graded in result.extra.get("assignments", [])
     ]
-    lines += [f"internal error: {error}" for error in result.internal_errors]
+    lines += [f"internal error: {for_terminal(error)}" for error in result.internal_errors]
     console.print(Text("\n".join(lines)))
     return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())

@@ -129,3 +129,27 @@ def test_export_command_writes_the_csv_file(tmp_path: Path) -> None:
     )
     missing = run_grade("export", "--gradebook", str(tmp_path / "none.sqlite"))
     assert missing.returncode == 2 and "No gradebook" in missing.stderr
+
+
+def test_csv_cells_that_look_like_formulas_are_text(tmp_path: Path) -> None:
+    """A student id and an error starting with = + - @ come out with a leading apostrophe (OWASP)."""
+    with Gradebook(tmp_path / "gb.sqlite", course_id="keras-intro") as gradebook:
+        gradebook.record(
+            Row(student='=HYPERLINK("https://evil.example","x")', source="@SUM(A1)", sha256="h1", submitted_at=None,
+                graded_at="2026-01-05T00:00:00Z", status=ERROR, error="-2+3 cmd|' /C calc'!A0")
+        )  # fmt: skip
+    text, _ = export(gradebook_path=tmp_path / "gb.sqlite", output_format="csv", out=None)
+    row = next(csv.DictReader(io.StringIO(text)))
+    assert row["student"] == '\'=HYPERLINK("https://evil.example","x")'
+    assert row["source"] == "'@SUM(A1)" and row["error"].startswith("'-2+3")
+
+
+def test_gradescope_folders_of_odd_ids_stay_inside_and_apart(tmp_path: Path) -> None:
+    """Ids `../x`, `!!!` and `???` get one folder each, all under --out."""
+    with Gradebook(tmp_path / "gb.sqlite", course_id="keras-intro") as gradebook:
+        for number, student in enumerate(("../x", "!!!", "???")):
+            gradebook.record(Row(student=student, source="s", sha256=f"h{number}", submitted_at=None,
+                                 graded_at="2026-01-05T00:00:00Z", status=ERROR, error="e"))  # fmt: skip
+    _, written = export(gradebook_path=tmp_path / "gb.sqlite", output_format="gradescope", out=tmp_path / "gs")
+    assert len({path.parent for path in written}) == 3
+    assert all(path.resolve().is_relative_to((tmp_path / "gs").resolve()) for path in written)

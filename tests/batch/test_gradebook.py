@@ -105,3 +105,31 @@ def test_summary_counts_mean_pass_rates_errors_and_tampering(tmp_path: Path) -> 
     text = summary.render()
     assert "Submissions: 3 (2 graded, 1 errors)" in text and "split_validation  2/2  100%" in text
     assert "Modified after submit: 1" in text and "unsafe archive" in text
+
+
+def test_gradebook_without_received_at_gains_the_column_and_keeps_its_rows(tmp_path: Path) -> None:
+    """A gradebook written before `received_at`: opened, the column is added empty, and a regrading fills it."""
+    path = tmp_path / "old.sqlite"
+    row = Row(student="ana", source="s", sha256="a" * 64, submitted_at=None, graded_at="2026-01-01T00:00:00Z",
+              status=OK, score=1, max_score=2, received_at="2026-01-01T00:00:00Z")  # fmt: skip
+    with Gradebook(path, course_id="keras-intro") as book:
+        book.record(row)
+    connection = sqlite3.connect(path)
+    connection.execute("ALTER TABLE submissions DROP COLUMN received_at")
+    connection.commit()
+    connection.close()
+    with Gradebook(path, create=False) as book:
+        assert [(stored.student, stored.received_at) for stored in book.latest()] == [("ana", None)]
+        book.record(replace(row, graded_at="2026-01-02T00:00:00Z", received_at="2026-01-02T00:00:00Z"))
+        assert [stored.received_at for stored in book.latest()] == ["2026-01-02T00:00:00Z"]
+
+
+def test_regrading_keeps_the_first_received_time(tmp_path: Path) -> None:
+    """The same submission graded again keeps when it was first received; its grade is replaced."""
+    row = Row(student="ana", source="s", sha256="a" * 64, submitted_at=None, graded_at="2026-01-01T00:00:00Z",
+              status=OK, score=1, max_score=2, received_at="2026-01-01T00:00:00Z")  # fmt: skip
+    with Gradebook(tmp_path / "gb.sqlite", course_id="keras-intro") as book:
+        book.record(row)
+        book.record(replace(row, score=2, graded_at="2026-02-01T00:00:00Z", received_at="2026-02-01T00:00:00Z"))
+        (stored,) = book.latest()
+    assert (stored.score, stored.received_at) == (2, "2026-01-01T00:00:00Z")

@@ -145,8 +145,10 @@ def test_existing_course_dir_needs_force(course: Course, tmp_path: Path) -> None
     with pytest.raises(UsageError, match="Pass --force"):
         build_course_dir(course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, kit=False)
     build_course_dir(course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, kit=False, force=True)
-    with pytest.raises(UsageError, match="--assignment"):
-        build_course_dir(course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, assignment="a b", kit=False)
+    with pytest.raises(UsageError, match="--nbgrader-name"):
+        build_course_dir(course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, name="a b", kit=False)
+    with pytest.raises(UsageError, match="no assignment 'week3'"):  # --assignment is a course assignment, never a name
+        build_course_dir(course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, assignment="week3", kit=False)
 
 
 def test_solution_region_outside_an_exercise_is_a_config_error(course: Course, tmp_path: Path) -> None:

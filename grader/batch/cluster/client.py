@@ -35,6 +35,7 @@ from grader.batch.pool import Outcome
 from grader.batch.progress import Progress
 from grader.course.config import Course
 from grader.errors import UsageError
+from grader.intake.identity import Skipped
 from grader.intake.submissions import Intake, discover
 
 CONNECT_TIMEOUT_S = 5.0
@@ -155,7 +156,8 @@ def run_cluster_batch(
     if (scheduler is None) == (local_workers is None):
         raise UsageError("Pass either --scheduler ADDRESS or --cluster local:N.")
     check_options(gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
-    sources = discover(inputs, course.modules)
+    not_read: list[Skipped] = []
+    sources = discover(inputs, course.modules, not_read)
     require_dask()
     digest = digest_of(course, solutions)
     started = time.monotonic()
@@ -182,7 +184,14 @@ def run_cluster_batch(
 
         with Gradebook(gradebook_path, course_id=course.id) as gradebook:
             ledger = Ledger(
-                gradebook, course, sources, resume=resume, progress=progress, started=started, inputs_key=counted.key
+                gradebook,
+                course,
+                sources,
+                resume=resume,
+                progress=progress,
+                started=started,
+                inputs_key=counted.key,
+                not_read=tuple(not_read),
             )
 
             def finish(future: Any) -> None:
