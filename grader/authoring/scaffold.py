@@ -83,7 +83,8 @@ def _pack(folder: Path, exercise: str, module: str, functions: list[str]) -> lis
             templates.SUITE_TEST.format(test=test, function=name)
             for test, name in zip(test_names(functions), functions, strict=True)
         ),
-        "hidden_suite.py": templates.HIDDEN_HEADER.format(exercise=exercise, functions=tuple(functions)),
+        "hidden_suite.py": templates.HIDDEN_HEADER.format(exercise=exercise)
+        + "".join(templates.HIDDEN_CALL.format(function=name) for name in functions),
         "mutants.toml": templates.MUTANTS.format(exercise=exercise, first_test=test_names(functions)[0]),
     }
     folder.mkdir(parents=True)

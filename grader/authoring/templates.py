@@ -52,6 +52,8 @@ def {function}_call(context: Context, x: np.ndarray) -> dict[str, Any]:
 SUITE_HEADER = '''"""Grading suite of {exercise} ({functions} in {module}.py): the student's answers against the reference's on
 inputs drawn from the seeds (see docs/authoring.md, step 4)."""
 
+from typing import Any
+
 import numpy as np
 
 from grader.grading import BoundReference, ExerciseCalls, ExerciseSpec, check_close, fail, value_of
@@ -63,18 +65,16 @@ def make_inputs(seed: int) -> np.ndarray:
     return rng.normal(scale=3.0, size=(int(rng.integers(2, 20)), int(rng.integers(1, 5)))).astype(np.float32)
 
 
-def compare(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec, function: str, seed: int) -> None:
-    """The student's {{function}}(x) equals the reference's on the inputs of `seed` (shape, dtype, values)."""
-    x = make_inputs(seed)
-    expected_answer, answer = reference.call(function, x=x), student.call(function, x=x)
+def compare(answer: dict[str, Any], expected: dict[str, Any], spec: ExerciseSpec, what: str) -> None:
+    """The student's answer equals the reference's: kind and dtype, then shape and values within the tolerances."""
     # check_close compares shapes and values, not dtypes: the kind and dtype are checked here.
-    if (answer["kind"], answer.get("dtype")) != (expected_answer["kind"], expected_answer.get("dtype")):
+    if (answer["kind"], answer.get("dtype")) != (expected["kind"], expected.get("dtype")):
         fail(
-            f"{{function}} returned a {{answer['kind']}} of dtype {{answer.get('dtype')}} ({{answer['python_type']}}), where"
-            f" a {{expected_answer['kind']}} of dtype {{expected_answer.get('dtype')}} was expected."
+            f"{{what}}: you returned a {{answer['kind']}} of dtype {{answer.get('dtype')}} ({{answer['python_type']}}),"
+            f" where a {{expected['kind']}} of dtype {{expected.get('dtype')}} was expected."
         )
-    got, expected = value_of(answer, function), value_of(expected_answer, "the reference")
-    check_close(got, expected, rtol=spec.rtol, atol=spec.atol, what=f"{{function}}(x) for x of shape {{x.shape}}")
+    got = value_of(answer, what)
+    check_close(got, value_of(expected, "the reference"), rtol=spec.rtol, atol=spec.atol, what=what)
 '''
 
 SUITE_TEST = '''
@@ -82,7 +82,9 @@ SUITE_TEST = '''
 def test_{test}(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
     """{function} equals the reference on inputs drawn from each seed."""
     for seed in spec.seeds:
-        compare(student, reference, spec, "{function}", seed)
+        x = make_inputs(seed)
+        answer, expected = student.call("{function}", x=x), reference.call("{function}", x=x)
+        compare(answer, expected, spec, f"{function}(x) for x of shape {{x.shape}}")
 '''
 
 HIDDEN_HEADER = '''"""Hidden tests of {exercise}: inputs from the hidden seeds, never shipped to students."""
@@ -111,9 +113,13 @@ def test_matches_reference_on_hidden_inputs(
 ) -> None:
     """Every function equals the reference on inputs drawn from the hidden seeds."""
     for seed in spec.hidden_seeds:
-        for function in {functions!r}:
-            suite.compare(student, reference, spec, function, seed)
+        x = suite.make_inputs(seed)
 '''
+
+HIDDEN_CALL = """        suite.compare(
+            student.call("{function}", x=x), reference.call("{function}", x=x), spec, f"{function}(x) on hidden inputs"
+        )
+"""
 
 MUTANTS = """# Known mistakes of {exercise}, each with the tests it must lose (`grade audit` checks them).
 # [[mutant]]
