@@ -157,8 +157,8 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
                     else "move the region into the function or class of an exercise"
                 )
                 raise ConfigError(
-                    f"line {node.lineno}: a solution region in {where} (its exercises:"
-                    f" {', '.join(e.id for e in exercises) or 'none'}): {fix}.",
+                    f"a solution region outside the function or class of an exercise"
+                    f" ({', '.join(e.id for e in exercises) or 'none'}), at line {node.lineno} in {where}: {fix}.",
                     path=path,
                 )
             separator = (

@@ -111,7 +111,9 @@ def build_course_dir(
     `kit`: also ship the students' course.toml and expected values beside the notebook (one
     grading of the reference solutions), so that test cells and `grade check` work for them.
     """
-    if assignment is not None and assignment in [named.name for named in course.assignments]:
+    # The notebook of an [assignments.NAME] is named after it; the whole course's after the course.
+    of_assignment = assignment is not None and assignment in [named.name for named in course.assignments]
+    if of_assignment:
         course = course.for_assignment(assignment)
     assignment = assignment or course.id
     solutions_dir = solutions_dir or course.path.parent / "solutions"
@@ -123,7 +125,7 @@ def build_course_dir(
         raise UsageError(
             f"--assignment {assignment!r}: use letters, digits, '-', '_' and '.' (nbgrader makes folders of it)."
         )
-    name = notebook_name(course)
+    name = f"{re.sub(r'[^A-Za-z0-9_]', '_', assignment)}.ipynb" if of_assignment else notebook_name(course)
     source = course_dir / "source" / assignment
     notebook = source / name
     if notebook.exists() and not force:

@@ -75,7 +75,7 @@ def test_a_solution_region_outside_the_exercises_functions_names_the_function(tm
     run_grade("generate", cwd=tmp_path)
     code, output = lint(tmp_path)
     assert code == 2, output
-    assert "a solution region in helper, which no exercise of scaling.py names" in output
+    assert "in helper, which no exercise of scaling.py names" in output
     assert 'add `functions = ["helper"]` to [exercises.scale]' in output
 
 
