@@ -56,15 +56,18 @@ def _check_names(course_path: Path, exercise: str, module: str, functions: list[
     course = load_course(course_path)
     if exercise in {existing.id for existing in course.exercises}:
         raise UsageError(f"{course_path} has an exercise {exercise!r} already: choose another id.")
-    if course.packs_dir is not None and (course.packs_dir / exercise).exists():
-        raise UsageError(f"{course.packs_dir / exercise} exists already: remove it or choose another id.")
+    pack = (course.packs_dir or course_path.parent / "packs") / exercise
+    if pack.exists():
+        raise UsageError(f"{pack} exists already: remove it or choose another id.")
+    solution = course_path.parent / "solutions" / f"{module}.py"
+    text = solution.read_text(encoding="utf-8") if solution.is_file() else ""
+    defined = [name for name in functions if f"\ndef {name}(" in f"\n{text}" or f"\nclass {name}" in f"\n{text}"]
+    if defined:
+        raise UsageError(f"{solution} defines {defined[0]} already: choose another function name.")
 
 
 def _solution(path: Path, module: str, functions: list[str]) -> None:
     text = path.read_text(encoding="utf-8") if path.is_file() else templates.SOLUTION_HEADER.format(module=module)
-    defined = [name for name in functions if f"\ndef {name}(" in f"\n{text}"]
-    if defined:
-        raise UsageError(f"{path} defines {defined[0]} already: choose another function name.")
     path.parent.mkdir(parents=True, exist_ok=True)
     body = "".join(templates.SOLUTION_FUNCTION.format(function=name) for name in functions)
     path.write_text(text.rstrip("\n") + "\n" + body, encoding="utf-8")

@@ -10,7 +10,7 @@ import pytest
 
 from grader.authoring.scaffold import scaffold
 from grader.course.config import load_course
-from grader.errors import ConfigError
+from grader.errors import ConfigError, UsageError
 from tests.authoring_support import copy_course, scaffolded_course
 from tests.conftest import run_grade
 
@@ -79,3 +79,12 @@ def test_new_exercise_named_after_its_function_needs_no_functions_line(tmp_path:
     assert "[exercises.scale]" in text and "functions" not in text.split("[exercises.scale]")[1].split("[")[0]
     assert load_course(course).exercise("scale").module == "scaling"
     assert "def scale(x):" in (tmp_path / "solutions" / "scaling.py").read_text()
+
+
+def test_new_refuses_a_function_the_module_defines_and_writes_nothing(tmp_path: Path) -> None:
+    """A function that solutions/M.py defines already is refused before any file is written."""
+    course = copy_course(tmp_path)
+    before = course.read_text()
+    with pytest.raises(UsageError, match="defines square_loss already"):
+        scaffold(course, "loss_again", "linear_classifier", ["square_loss"], None)
+    assert course.read_text() == before and not (tmp_path / "packs").exists()
