@@ -586,15 +586,16 @@ def tolerate_console_encoding() -> None:
 
 
 def announce_courses() -> None:
-    """Say once on stderr, per course.toml a command loads, which file and which packs it uses."""
+    """Say once on stderr which course.toml and which packs a command uses: the first course it loads (the
+    courses a command writes and reads back, for a release or a check, are not the instructor's)."""
     from grader.course.config import LOAD_LISTENERS, Course
 
-    said: set[Path] = set()
+    said: list[Path] = []
 
     def say(course: Course) -> None:
-        if course.path.resolve() in said:
+        if said:
             return
-        said.add(course.path.resolve())
+        said.append(course.path)
         own = sorted(exercise.id for exercise in course.exercises if not exercise.pack.builtin)
         packs = f"{len(own)} from {course.packs_dir}" if own and course.packs_dir else "none of its own"
         builtin = len(course.exercises) - len(own)

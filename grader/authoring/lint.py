@@ -12,13 +12,16 @@ from __future__ import annotations
 
 import ast
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from grader.check import check_inputs
 from grader.course.cells import canonical_cells, symbols
-from grader.course.config import Course, load_course
+from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.exercisegen import drift
+from grader.course.packs import copy_course_packs
+from grader.course.writer import render_course_toml
 from grader.errors import ConfigError, GraderError
 from grader.results import PASSED
 
@@ -108,8 +111,36 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
         canonical_cells(course, solutions)  # the nbgrader writer, dry-run
     except ConfigError as error:
         problems.append(_from_error(error, solutions))
+    problems += check_written_course(course)
     if grade and not problems:
         problems += check_grades(course_path, solutions, exercises)
+    return problems
+
+
+def check_written_course(course: Course) -> list[Problem]:
+    """The release's course.toml writer, dry-run: for the course and each assignment, without hidden tests, what it
+    writes reads back as the course it was written from."""
+    problems: list[Problem] = []
+    for assignment in [None, *(named.name for named in course.assignments)]:
+        kept = course.for_assignment(assignment).without_hidden_tests()
+        with tempfile.TemporaryDirectory(prefix="grade-lint-") as scratch:
+            written = Path(scratch) / "course.toml"
+            try:
+                written.write_text(render_course_toml(kept), encoding="utf-8")
+                copy_course_packs(course.packs_dir, Path(scratch) / DEFAULT_PACKS_FOLDER, hidden=False)
+                again = load_course(written)
+            except GraderError as error:
+                problems.append(Problem(course.path, None, f"the release's course.toml{f' of {assignment}' if assignment else ''}"
+                                        f" cannot be written or read back: {error.message}"))  # fmt: skip
+                continue
+            except Exception as error:  # noqa: BLE001 - a writer's crash is what this dry run is for
+                problems.append(Problem(course.path, None, f"writing the release's course.toml"
+                                        f"{f' of {assignment}' if assignment else ''} fails ({type(error).__name__}:"
+                                        f" {error}): a bug of the grader; please report it with this course.toml."))  # fmt: skip
+                continue
+        if [e.id for e in again.exercises] != [e.id for e in kept.exercises]:
+            problems.append(Problem(course.path, None, f"the release's course.toml of {assignment or 'the course'}"
+                                    " does not read back with the same exercises: please report it."))  # fmt: skip
     return problems
 
 
