@@ -40,7 +40,7 @@ gradebook_option = click.option(
 
 
 # The commands that start TensorFlow to grade: each checks the installation first (metadata only, exit 2).
-GRADING_COMMANDS = frozenset({"check", "submit", "batch", "nbgrader", "release"})
+GRADING_COMMANDS = frozenset({"check", "submit", "batch", "nbgrader", "release", "audit"})
 
 
 @click.group()
@@ -147,15 +147,15 @@ def secret_init_command(course_path: Path | None, force: bool) -> None:
 )
 def generate_command(solutions: Path, exercises: Path, check_only: bool) -> None:
     """Make the student stubs in exercises/ from the reference in solutions/."""
-    from grader.course.exercisegen import drift, generate
+    from grader.course.exercisegen import drift, generate_changes
 
     if check_only:
         problems = drift(solutions, exercises)
         for problem in problems:
             click.echo(problem)
         sys.exit(ExitCode.TESTS_FAILED if problems else ExitCode.OK)
-    for written in generate(solutions, exercises):
-        click.echo(f"wrote {written}")
+    for written, changed in generate_changes(solutions, exercises):
+        click.echo(f"{'wrote' if changed else 'unchanged'} {written}")
 
 
 @cli.command("doctor")
@@ -526,6 +526,100 @@ def release_command(
     click.echo(describe(release), nl=False)
 
 
+@cli.command("new")
+@click.argument("exercise")
+@click.option("--module", required=True, help="The student module (file name without .py) that holds the exercise.")
+@click.option("--functions", default="", help="The functions the students write, comma-separated (default: EXERCISE).")
+@click.option("--assignment", help="Add the exercise to this assignment (default: a new one named EXERCISE).")
+@course_option
+@click.option("--no-check", is_flag=True, help="Do not grade the solution and the stub afterwards (no TensorFlow).")
+def new_command(
+    exercise: str, module: str, functions: str, assignment: str | None, course_path: Path | None, no_check: bool
+) -> None:
+    """Add the exercise EXERCISE: its solution region, pack (probes, suite, hidden suite), course.toml lines and stub.
+
+    Then grade the solution (every point) and the stub (none), so that the exercise grades from its first minute.
+    Exit codes: 0 written and graded as expected, 1 a grading was not as expected, 2 refused (the message says why).
+    """
+    from grader.authoring.scaffold import scaffold
+    from grader.check import check_inputs, find_course
+    from grader.course.exercisegen import generate_changes
+
+    course_file = find_course(Path.cwd(), course_path)
+    names = [name.strip() for name in functions.split(",") if name.strip()]
+    made = scaffold(course_file, exercise, module, names, assignment)
+    for path in made.written:
+        click.echo(f"wrote {path}")
+    for path, changed in generate_changes(course_file.parent / "solutions", course_file.parent / "exercises"):
+        if changed:
+            click.echo(f"wrote {path}")
+    if no_check:
+        return
+    code = ExitCode.OK
+    for folder, expected in (("solutions", "all"), ("exercises", "none")):
+        (result,) = check_inputs(
+            path=course_file.parent / folder, course_path=course_file, exercise_ids=[exercise], inputs="public"
+        )
+        good = result.score == (result.max_score if expected == "all" else 0) and not result.internal_errors
+        code = code if good else ExitCode.TESTS_FAILED
+        click.echo(
+            f"{folder}/: {result.score}/{result.max_score} ({'as expected' if good else f'expected {expected}'})"
+        )
+    click.echo(
+        f"Next: write {made.exercise}'s docstring and solution in {made.solution}, its inputs and hints in"
+        f" {made.pack / 'suite.py'}, then `grade generate` and `grade lint --grade` (docs/authoring.md)."
+    )
+    sys.exit(code)
+
+
+@cli.command("lint")
+@course_option
+@click.option(
+    "--grade", "with_grading", is_flag=True, help="Also grade: the solutions earn every point, the stubs none."
+)
+def lint_command(course_path: Path | None, with_grading: bool) -> None:
+    """Check a course and its packs without a student: each problem with its file, line and fix.
+
+    Exit codes: 0 no problem, 2 problems (listed, each with its fix).
+    """
+    from grader.authoring.lint import lint
+    from grader.check import find_course
+
+    problems = lint(find_course(Path.cwd(), course_path), grade=with_grading)
+    for problem in problems:
+        click.echo(problem.render())
+    click.echo(f"{len(problems)} problem(s)." if problems else "No problem found.")
+    sys.exit(ExitCode.USAGE if problems else ExitCode.OK)
+
+
+@cli.command("audit")
+@click.argument("exercise_ids", nargs=-1)
+@course_option
+@solutions_option
+@click.option("--html", "html_path", type=click.Path(path_type=Path), help="Also write the audit as an HTML page.")
+def audit_command(
+    exercise_ids: tuple[str, ...], course_path: Path | None, solutions: Path | None, html_path: Path | None
+) -> None:
+    """Grade each exercise's suites against mutants of its solution and the known mistakes of its mutants.toml.
+
+    Every exercise of the course when none is named. Exit codes: 0 every mutant killed (or listed as equivalent)
+    and every known mistake caught, 1 survivors (each shown as a diff), 2 usage or configuration error.
+    """
+    from grader.authoring.audit import audit
+    from grader.authoring.audit_report import render_html, render_text
+    from grader.check import find_course
+    from grader.course.config import load_course
+
+    course = load_course(find_course(Path.cwd(), course_path))
+    audits = audit(course, solutions or course.path.parent / "solutions", list(exercise_ids),
+                   say=lambda message: click.echo(message, err=True))  # fmt: skip
+    if html_path is not None:
+        html_path.write_text(render_html(audits), encoding="utf-8")
+        click.echo(f"Wrote {html_path}", err=True)
+    click.echo(render_text(audits), nl=False)
+    sys.exit(ExitCode.OK if all(report.ok for report in audits) else ExitCode.TESTS_FAILED)
+
+
 def tolerate_console_encoding() -> None:
     """A console whose code page cannot show a character (cp1252 and "✓", "×", "—", rich's box drawing) gets
     a replacement mark instead of a UnicodeEncodeError: the one place the CLI's output encoding is set."""
@@ -535,9 +629,32 @@ def tolerate_console_encoding() -> None:
             reconfigure(errors="replace")
 
 
+def announce_courses() -> None:
+    """Say once on stderr which course.toml and which packs a command uses: the first course it loads (the
+    courses a command writes and reads back, for a release or a check, are not the instructor's)."""
+    from grader.course.config import LOAD_LISTENERS, Course
+
+    said: list[Path] = []
+
+    def say(course: Course) -> None:
+        if said:
+            return
+        said.append(course.path)
+        own = sorted(exercise.id for exercise in course.exercises if not exercise.pack.builtin)
+        packs = f"{len(own)} from {course.packs_dir}" if own and course.packs_dir else "none of its own"
+        builtin = len(course.exercises) - len(own)
+        click.echo(
+            f"course: {course.path} ({len(course.exercises)} exercises; packs: {packs}, {builtin} of the grader's)",
+            err=True,
+        )
+
+    LOAD_LISTENERS.append(say)
+
+
 def main() -> None:
     """Entry point: run the group, turning grader errors into their exit codes."""
     tolerate_console_encoding()
+    announce_courses()
     try:
         cli.main(standalone_mode=False)
     except GraderError as error:
@@ -553,3 +670,7 @@ def main() -> None:
         click.echo("Internal error in the grader (a bug, not your fault); please report this:", err=True)
         click.echo(traceback.format_exc(), err=True)
         sys.exit(ExitCode.INTERNAL)
+
+
+if __name__ == "__main__":
+    main()

@@ -13,6 +13,8 @@ echo "==> ruff format --check"
 "$bin/ruff" format --check .
 echo "==> mypy (strict, pyproject.toml [tool.mypy])"
 "$bin/mypy"
+echo "==> grade lint (the course and its packs, everything that can be known without a student)"
+"$bin/grade" lint
 echo "==> pytest"
 "$bin/python" -m pytest -n 2 --durations=15 "$@"
 if [ "$#" -eq 0 ]; then

@@ -148,8 +148,17 @@ def module_layout(course: Course, module: str, path: Path, first_number: int = 1
         exercise = next((e for e in exercises if getattr(node, "name", None) in symbols(e)), None)
         if exercise is None:
             if any(_REGION.match(line) for line in text.splitlines()):
+                name = getattr(node, "name", None)
+                where = f"{name}, which no exercise of {module}.py names" if name else "code outside any function"
+                fix = (
+                    f'add `functions = ["{name}"]` to [exercises.{exercises[0].id}] in course.toml (the functions the'
+                    " students write, when the exercise is not named after one of them)"
+                    if name and exercises
+                    else "move the region into the function or class of an exercise"
+                )
                 raise ConfigError(
-                    f"a solution region outside the function or class of an exercise ({', '.join(e.id for e in exercises)}).",
+                    f"a solution region outside the function or class of an exercise"
+                    f" ({', '.join(e.id for e in exercises) or 'none'}), at line {node.lineno} in {where}: {fix}.",
                     path=path,
                 )
             separator = (

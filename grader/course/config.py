@@ -7,13 +7,18 @@ key, so an instructor can fix the file without reading this module.
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from grader.course.assignments import ASSIGNMENT_POINTS, Assignment, read_assignments
+from grader.course.contract import check_functions
 from grader.course.packs import Pack, load_pack
 from grader.course.tables import TableReader, suggest
 from grader.errors import ConfigError
+
+# Called with every course loaded: the CLI says on stderr which course.toml and packs a command uses.
+LOAD_LISTENERS: list[Callable[[Course], None]] = []
 
 # The course's own packs folder when course.toml does not name one (used when it exists).
 DEFAULT_PACKS_FOLDER = "packs"
@@ -176,7 +181,7 @@ def load_course(path: Path) -> Course:
         raise ConfigError(
             "[exercises] lists no exercise: add one [exercises.ID] table per exercise.", path=path, key="exercises"
         )
-    return Course(
+    course = Course(
         id=course_table.get("id", str),
         version=course_table.get("version", str),
         title=course_table.get("title", str, ""),
@@ -189,6 +194,9 @@ def load_course(path: Path) -> Course:
             {exercise.id: exercise.max_score for exercise in exercises},
         ),
     )
+    for listener in LOAD_LISTENERS:
+        listener(course)
+    return course
 
 
 def _packs_dir(reader: TableReader, path: Path) -> Path | None:
@@ -266,6 +274,7 @@ def _read_exercise(exercise_id: str, reader: TableReader, packs_dir: Path | None
         hidden_tests=[test.name for test in tests if test.hidden],
         hidden_seeds=bool(hidden_seeds),
     )
+    check_functions(exercise_id, tuple(functions), pack.probes, reader.path)
     return ExerciseSpec(
         id=exercise_id,
         module=module,

@@ -186,15 +186,26 @@ def _solution_modules(solutions_dir: Path) -> list[Path]:
 
 
 def generate(solutions_dir: Path, exercises_dir: Path) -> list[Path]:
-    """Write the stub of every solution module into `exercises_dir`; return the paths written.
+    """Write the stub of every solution module into `exercises_dir`; return the paths of every stub."""
+    return [path for path, _ in generate_changes(solutions_dir, exercises_dir)]
 
-    All stubs are made before any is written: a marker error leaves `exercises_dir` as it was.
+
+def generate_changes(solutions_dir: Path, exercises_dir: Path) -> list[tuple[Path, bool]]:
+    """Write the stub of every solution module into `exercises_dir`: (path, whether it changed) per stub.
+
+    All stubs are made before any is written: a marker error leaves `exercises_dir` as it was. A stub
+    already equal to what it would be is left untouched (its time stamp too).
     """
     stubs = {path.name: make_stub(path.read_text(encoding="utf-8"), path) for path in _solution_modules(solutions_dir)}
     exercises_dir.mkdir(parents=True, exist_ok=True)
+    changes: list[tuple[Path, bool]] = []
     for name, stub in stubs.items():
-        (exercises_dir / name).write_text(stub, encoding="utf-8")
-    return [exercises_dir / name for name in stubs]
+        target = exercises_dir / name
+        changed = not target.is_file() or target.read_text(encoding="utf-8") != stub
+        if changed:
+            target.write_text(stub, encoding="utf-8")
+        changes.append((target, changed))
+    return changes
 
 
 def drift(solutions_dir: Path, exercises_dir: Path) -> list[str]:

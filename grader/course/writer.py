@@ -12,15 +12,26 @@ from __future__ import annotations
 from typing import Any
 
 import tomlkit
-from tomlkit.container import Container
+from tomlkit.container import Container, OutOfOrderTableProxy
 from tomlkit.items import Comment, Null, Table
 
 from grader.course.config import Course
 from grader.errors import ConfigError
 
 
-def _remove_key(table: Table | Container, key: str) -> None:
-    """Remove `key` and the comment lines directly above it (they describe it)."""
+def _remove_key(table: Table | Container | OutOfOrderTableProxy, key: str) -> None:
+    """Remove `key` and the comment lines directly above it (they describe it).
+
+    A table written in pieces (an `[assignments.x]` appended after the exercises) is a proxy over
+    its pieces: the key is removed from the pieces that hold it, and from the proxy's own view."""
+    if isinstance(table, OutOfOrderTableProxy):
+        for piece in table._tables:  # noqa: SLF001 - tomlkit exposes the pieces of a split table only so
+            if key in piece:
+                _remove_key(piece, key)
+        if key in table._internal_container:  # noqa: SLF001
+            table._internal_container.remove(key)  # noqa: SLF001
+            dict.__delitem__(table, key)
+        return
     container = table.value if isinstance(table, Table) else table
     body = container.body
     index = next((i for i, (name, _) in enumerate(body) if name is not None and name.key == key), None)

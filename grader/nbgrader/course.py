@@ -114,7 +114,9 @@ def build_course_dir(
     the course id). `kit`: also ship the students' course.toml and expected values beside the notebook
     (one grading of the reference solutions), so that test cells and `grade check` work for them.
     """
-    if assignment is not None:
+    # The notebook of an [assignments.NAME] is named after it; the whole course's after the course.
+    course_assignment = assignment
+    if course_assignment is not None:
         course = course.for_assignment(assignment)
     assignment = name or assignment or course.id
     solutions_dir = solutions_dir or course.path.parent / "solutions"
@@ -127,7 +129,11 @@ def build_course_dir(
             f"The nbgrader assignment's name {assignment!r} (--nbgrader-name, else --assignment) has other characters:"
             " use letters, digits, '-', '_' and '.' (nbgrader makes folders of it)."
         )
-    name = notebook_name(course)
+    name = (
+        f"{re.sub(r'[^A-Za-z0-9_]', '_', course_assignment)}.ipynb"
+        if course_assignment is not None
+        else notebook_name(course)
+    )
     source = course_dir / "source" / assignment
     notebook = source / name
     if notebook.exists() and not force:

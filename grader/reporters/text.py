@@ -52,7 +52,12 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
             Text(shown), _test_cell(test.name, test.message, test.hint, test.detail), Text(points), Text(status)
         )
     console.print(table)
-    lines = [f"Total: {result.score}/{result.max_score}"]
+    scaled = any(graded["max_points"] != graded["max_grade"] for graded in result.extra.get("assignments", []))
+    # With scaled assignments the total is raw points (weights), not a grade: said so, the grades are below.
+    lines = [
+        f"Total: {result.score}/{result.max_score}"
+        + (" points (raw, every test; each assignment's grade out of 100 is below)" if scaled else "")
+    ]
     lines += [f"  {exercise.id}: {exercise.score}/{exercise.max_score}" for exercise in result.exercises]
     lines += [
         f"Assignment {graded['name']} ({graded['title']}): {graded['grade']:g}/{graded['max_grade']}"

@@ -80,6 +80,8 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
             kind=FailureKind.MEMORY,
             limit=Limit.MEMORY,
         )
+    if error.get("probe_frames") and not frames and not error.get("not_implemented"):
+        return probe_error(error, during)
     advice = advice_for(str(error.get("type")), str(error.get("message")))
     if frames:
         place = frames[-1].split(": ", 1)[0]
@@ -91,6 +93,19 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
         )
     return SubmissionFailure(
         f"your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}",
+        kind=FailureKind.EXCEPTION,
+        exception_type=str(error.get("type")),
+    )
+
+
+def probe_error(error: dict[str, Any], during: str) -> SubmissionFailure:
+    """An exception of the exercise's own probe, raised after the student's code returned: the pack's."""
+    frames = list(error.get("probe_frames") or [])
+    return SubmissionFailure(
+        f"the exercise's probe raised {error.get('type')}: {error.get('message')} while {during}, outside your code"
+        f" (at {frames[-1]}). Check that your code returns what the exercise asks; if it does, this is an error of"
+        " the exercise's pack (its probes.py must check what the student's code returned before using it): tell"
+        f" your instructor. Traceback (the probe, innermost last): {' <- '.join(reversed(frames))}",
         kind=FailureKind.EXCEPTION,
         exception_type=str(error.get("type")),
     )

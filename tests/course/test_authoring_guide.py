@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from grader.course.config import load_course
+from grader.course.writer import render_course_toml
 from tests.conftest import ROOT, run_grade
 
 GUIDE = ROOT / "docs" / "authoring.md"
@@ -91,3 +93,20 @@ def test_the_guides_mistake_gets_its_hint(toy_course: tuple[Path, list[list[str]
     completed = run_grade("check", str(wrong), "--assignment", "clipping", "--format", "json", cwd=course_dir)
     assert completed.returncode == 1, completed.stderr
     assert "You only lowered the values above `high`" in completed.stdout
+
+
+def test_the_guides_course_toml_is_written_back_for_a_release(
+    toy_course: tuple[Path, list[list[str]]], tmp_path: Path
+) -> None:
+    """Step 2 appends [assignments.clipping] after the exercises (a table in pieces): the release's writer keeps
+    one assignment or all, hidden tests removed, and what it writes reads back (was an OutOfOrderTableProxy crash)."""
+    course_dir, _ = toy_course
+    course = load_course(course_dir / "course.toml")
+    for kept in (course.for_assignment("clipping"), course.for_assignment("keras"), course):
+        written = tmp_path / "course.toml"
+        written.write_text(render_course_toml(kept.without_hidden_tests()), encoding="utf-8")
+        shutil.copytree(course_dir / "packs", tmp_path / "packs", dirs_exist_ok=True)
+        again = load_course(written)
+        assert [exercise.id for exercise in again.exercises] == [exercise.id for exercise in kept.exercises]
+        assert not any(test.hidden for exercise in again.exercises for test in exercise.tests)
+        assert [assignment.name for assignment in again.assignments] == [a.name for a in kept.assignments]

@@ -25,6 +25,7 @@ version = "1"
 
 [exercises.doubling]
 module = "toy"
+functions = ["double"]
 seeds = [1]
 
 [exercises.doubling.tests]

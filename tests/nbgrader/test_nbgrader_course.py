@@ -174,6 +174,7 @@ def test_assignment_of_course_toml_keeps_its_exercises_only(course: Course, tmp_
         course=course, solutions_dir=SOLUTIONS, course_dir=tmp_path, assignment=assignment.name, kit=False
     )
     assert built.assignment == assignment.name
+    assert built.notebook.name == f"{assignment.name}.ipynb"  # named after the assignment, not the course
     cells = nbformat.read(built.notebook, as_version=4).cells
     graded = {cell.metadata["nbgrader"]["grade_id"] for cell in cells if cell.metadata.get("nbgrader", {}).get("grade")}
     expected = {

@@ -31,7 +31,18 @@ def square_loss_gradient(context: Context, targets: np.ndarray, predictions: np.
         loss = call_student(
             context, "square_loss", SQUARE_LOSS, {"targets": tf.constant(targets), "predictions": predictions_tensor}
         )
-    gradient = tape.gradient(loss, predictions_tensor)
+    # A loss that is no tensor (a float, a NumPy array) has no gradient: its suite fails it with a hint, and
+    # the probe never lets TensorFlow raise on the student's value (that would read as the pack's error).
+    if not tf.is_tensor(loss):
+        return {"loss": describe(loss), "gradient": describe(None)}
+    try:
+        gradient = tape.gradient(loss, predictions_tensor)
+    except (TypeError, ValueError, AttributeError, tf.errors.OpError) as error:
+        return {
+            "loss": describe(loss),
+            "gradient": describe(None),
+            "gradient_error": f"{type(error).__name__}: {error}",
+        }
     return {"loss": describe(loss), "gradient": describe(gradient)}
 
 

@@ -126,6 +126,15 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         for frame in traceback.extract_tb(error.__traceback__)
         if frame.filename.startswith(submission_dir)
     ]
+    trace = traceback.extract_tb(error.__traceback__)
+    # Raised by the pack's probe itself, after the student's code returned: no frame of the student's, and not
+    # inside call_student or student_function (a missing function is the student's); the probe's lines say where.
+    through_student = bool(frames) or any(frame.name in ("call_student", "student_function") for frame in trace)
+    probe_frames = [
+        _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
+        for frame in trace
+        if frame.filename.endswith("probes.py") and not frame.filename.startswith(submission_dir)
+    ]
     try:
         message = str(error)
     except Exception:  # noqa: BLE001 - a student exception whose __str__ fails.
@@ -138,6 +147,7 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         "memory": isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower(),
         "system_exit": isinstance(error, SystemExit),
         "contract": isinstance(error, ContractMismatch),
+        "probe_frames": [] if through_student else probe_frames[-SUBMISSION_FRAMES_MAX:],
     }
 
 
