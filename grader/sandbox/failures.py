@@ -40,6 +40,7 @@ class SubmissionFailure(Exception):
         limit: Limit | None = None,
         not_implemented: bool = False,
         exception_type: str = "",
+        raised_in_probe: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -48,6 +49,9 @@ class SubmissionFailure(Exception):
         self.not_implemented = not_implemented
         # The name of the exception the student's code raised (kind EXCEPTION), as the child reported it.
         self.exception_type = exception_type
+        # The exception was the exercise's probe's, raised after the student's code returned (the pack's fault
+        # unless what the student returned was not what the exercise asks).
+        self.raised_in_probe = raised_in_probe
 
 
 def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
@@ -108,6 +112,7 @@ def probe_error(error: dict[str, Any], during: str) -> SubmissionFailure:
         f" your instructor. Traceback (the probe, innermost last): {' <- '.join(reversed(frames))}",
         kind=FailureKind.EXCEPTION,
         exception_type=str(error.get("type")),
+        raised_in_probe=True,
     )
 
 
