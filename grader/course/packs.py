@@ -172,7 +172,7 @@ def read_stand_ins(path: Path) -> tuple[str, ...]:
         ):
             raise ConfigError(
                 f"line {node.lineno}: {STAND_INS_NAME} must be a tuple literal of the names of the student's"
-                f' functions a correct one may stand in for, {STAND_INS_NAME} = ("square_loss", "model").',
+                f' functions a correct one may stand in for, {STAND_INS_NAME} = ("loss", "model").',
                 path=path,
             )
         return tuple(str(item.value) for item in value.elts if isinstance(item, ast.Constant))

@@ -25,12 +25,13 @@ from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, GraderError, InternalError, UsageError
 from grader.grading.assignments import assignment_grades
 from grader.grading.compare import Mistake
+from grader.grading.forgiving import run_forgiving
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.redaction import redact
 from grader.grading.session import ExerciseCalls, Reference, StudentCalls
 from grader.installation import require_device, require_supported_tensorflow
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, Inputs, TestResult
-from grader.sandbox.failures import FailureKind, SubmissionFailure
+from grader.sandbox.failures import SubmissionFailure
 from grader.sandbox.pool import WarmPool
 
 # The runner's own pytest configuration, never a pytest.ini found near a submission or a pack.
@@ -41,9 +42,6 @@ MESSAGE_LIMIT = 1500
 # fixtures and write no files, logs or warnings anyone reads. Each costs time in every run, and
 # `unraisableexception` runs a full garbage collection at the end of each one: in a notebook's kernel,
 # where TensorFlow and the student's models fill the heap, that alone was 0.2 to 0.4 s per exercise.
-# The failures a correct stand-in may cure (a wrong value, an exception, a stub not yet written); never a
-# limit, a crash or a missing module, which grading again would only repeat.
-FORGIVABLE = (FailureKind.EXCEPTION, FailureKind.NOT_IMPLEMENTED)
 UNUSED_PLUGINS = (
     "cacheprovider",
     "debugging",
@@ -162,28 +160,14 @@ class GradingPlugin:
         if not exercise.pack.stand_ins:
             return None
         arguments = {argument: pyfuncitem.funcargs[argument] for argument in pyfuncitem._fixtureinfo.argnames}
-        try:
-            pyfuncitem.obj(**arguments)
-            return True
-        except (Mistake, SubmissionFailure) as own:
-            if isinstance(own, SubmissionFailure) and own.kind not in FORGIVABLE:
-                raise
-            own_failure: Mistake | SubmissionFailure = own
-        calls = self.student_calls.for_exercise(exercise)
-        recording, calls.recording = calls.recording, False
-        calls.stand_ins, calls.findings = True, []
-        try:
-            pyfuncitem.obj(**arguments)
-        except (Mistake, SubmissionFailure) as with_stand_ins:
-            # Both failed: with correct stand-ins, what is left is the function's own mistake (said with the
-            # collaborators found wrong); an exception there (a stand-in the student's code calls in a way
-            # no correct one can answer) is no clearer than the student's own failure, which is kept.
-            if calls.findings:
-                raise with_note(with_stand_ins, stand_in_note(calls.findings, exercise_id)) from None
-            raise (with_stand_ins if isinstance(with_stand_ins, Mistake) else own_failure) from None
-        finally:
-            calls.stand_ins, calls.recording = False, recording
-        self.forgiven[(exercise_id, name)] = stand_in_note(calls.findings, exercise_id, exercise.pack.stand_ins)
+        note = run_forgiving(
+            lambda: pyfuncitem.obj(**arguments),
+            self.student_calls.for_exercise(exercise),
+            exercise_id,
+            exercise.pack.stand_ins,
+        )
+        if note is not None:
+            self.forgiven[(exercise_id, name)] = note
         return True
 
     @pytest.hookimpl(hookwrapper=True)
@@ -250,31 +234,6 @@ class GradingPlugin:
             message=f"internal error in the grader (not your fault; tell your instructor): {detail}",
             **common,
         )
-
-
-def stand_in_note(findings: list[str], exercise_id: str, stand_ins: tuple[str, ...] = ()) -> str:
-    """Which of the student's collaborators was wrong, and that a correct one graded `exercise_id` in its place."""
-    if findings:
-        ones = "a correct one was" if len(findings) == 1 else "correct ones were"
-        return f"{'; '.join(findings)}, so {ones} used to grade {exercise_id}: fix it to earn its own points."
-    names = " and ".join(stand_ins)
-    return (
-        f"With your own {names} this test failed; with correct ones standing in it passes, so they were used to"
-        f" grade {exercise_id}: check your {names} where {exercise_id} calls them (inside tf.function too)."
-    )
-
-
-def with_note(failure: Mistake | SubmissionFailure, note: str) -> Mistake | SubmissionFailure:
-    """The same failure, its message followed by `note`."""
-    if isinstance(failure, Mistake):
-        return Mistake(f"{failure.message} Note: {note}", failure.hint, failure.summary)
-    return SubmissionFailure(
-        f"{failure.message} Note: {note}",
-        kind=failure.kind,
-        limit=failure.limit,
-        not_implemented=failure.not_implemented,
-        exception_type=failure.exception_type,
-    )
 
 
 @contextlib.contextmanager

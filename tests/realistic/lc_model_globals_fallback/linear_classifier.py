@@ -1,5 +1,5 @@
-# Source: written for the corpus: the book's globals style (chapter 3, listings 3.13-3.20, course
-#   notes) behind the contract's signature: model(inputs, W=None, b=None) falls back to the
+# Source: Deep Learning with Python 2nd ed., chapter 3, listings 3.13-3.20 (course notes), adapted:
+#   the book's globals style behind the contract's signature: model(inputs, W=None, b=None) falls back to the
 #   module's own W and b when called as model(inputs), and training_step reports its accuracy
 #   with model(inputs) on the module's W and b after each step, as the book's loop prints.
 # Expected: full marks for square_loss and training_step (a correct model standing in used to

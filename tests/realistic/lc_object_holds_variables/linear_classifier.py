@@ -1,4 +1,4 @@
-# Source: written for the corpus, in the style of the TensorFlow guide "Introduction to modules":
+# Source: tensorflow/docs site/en/guide/intro_to_modules.ipynb ("Introduction to modules"), adapted:
 #   a tf.Module holds the classifier's W and b and the student's functions delegate to it; the
 #   contract's functions take W and b from their caller, as they must.
 # Expected: full marks for square_loss and training_step.

@@ -1,4 +1,5 @@
-# Source: written for the corpus: training_step under @tf.function(reduce_retracing=True), which
+# Source: tensorflow.org/api_docs/python/tf/function (reduce_retracing), applied to the notes' step:
+#   training_step under @tf.function(reduce_retracing=True), which
 #   generalises its trace to any number of samples and features after the second shape it sees.
 # Expected: full marks for square_loss and training_step.
 import tensorflow as tf

@@ -1,5 +1,5 @@
-# Source: written for the corpus, in the style of the TensorFlow guide "Better performance with
-#   tf.function": the gradient step is a module-level @tf.function helper, and training_step is a
+# Source: tensorflow/docs site/en/guide/function.ipynb ("Better performance with tf.function"),
+#   adapted to the notes' classifier: the gradient step is a module-level @tf.function helper, and training_step is a
 #   plain function that calls it (so the helper's graph, once traced, runs without Python).
 # Expected: full marks for square_loss and training_step.
 import tensorflow as tf
