@@ -13,10 +13,13 @@ import tensorflow as tf
 from grader.course.config import Course
 from grader.course.packs import read_stand_ins
 from grader.errors import ConfigError
-from grader.results import PASSED, GradeResult
+from grader.grading.pooled import grade_pooled
+from grader.grading.session import Reference
+from grader.results import PASSED, GradeResult, Inputs
 from grader.sandbox.child.api import usage_when_run_eagerly
 from grader.sandbox.child.standins import stand_in_for
-from tests.conftest import submission_with
+from grader.sandbox.pool import WarmPool
+from tests.conftest import counted_inputs, submission_with
 
 MODULE = """
 import tensorflow as tf
@@ -67,6 +70,27 @@ def test_square_loss_stub_is_named_as_raising(tmp_path: Path, grade_folder: Call
     tests = _step_tests(result)
     assert all(status == PASSED for status, _ in tests.values()), tests
     assert all("your square_loss was wrong (it raised NotImplementedError" in message for _, message in tests.values())
+
+
+def test_forgiven_on_instructor_inputs_passes_and_shows_no_value(
+    tmp_path: Path, course: Course, reference: Reference, warm_pool: WarmPool
+) -> None:
+    """The grading that counts (instructor inputs, from the course secret) forgives too, and its note holds no number."""
+    module = MODULE.format(loss=SUMMED, update="assign_sub")
+    result = grade_pooled(
+        pool=warm_pool,
+        course=course,
+        submission_dir=submission_with(tmp_path, {"linear_classifier.py": module}),
+        reference=reference,
+        exercise_ids=["training_step"],
+        inputs=counted_inputs(),
+    )
+    tests = [test for _, test in result.tests]
+    assert {test.inputs for test in tests} == {Inputs.INSTRUCTOR}
+    assert all(test.status == PASSED for test in tests), [(test.name, test.message) for test in tests]
+    notes = [test.message for test in tests if test.message]
+    assert notes and all("your square_loss was wrong" in note for note in notes), notes
+    assert not any(character.isdigit() for note in notes for character in note), notes
 
 
 def test_correct_submission_is_graded_once_with_its_own_functions(solutions_result: GradeResult) -> None:
