@@ -38,10 +38,11 @@ def build_model():
 def train_and_evaluate(model, inputs, targets, val_inputs, val_targets, epochs=5):
     """Train a compiled `model` with validation data, then evaluate it and predict classes.
 
-    Call `model.fit` on the training data for `epochs` epochs with `batch_size=16`,
-    passing the validation data as `validation_data`, and `verbose=0`. Then evaluate the
-    model on the validation data, and predict the validation scores; a score of at least
-    0.5 is class 1, and below it class 0.
+    Call `model.fit` on the training data for `epochs` epochs (the notes use `batch_size=16`;
+    another batch size is yours to choose), passing the validation data as
+    `validation_data` (`verbose=0` keeps the output short; progress bars are allowed too).
+    Then evaluate the model on the validation data, and predict the validation scores; a
+    score of at least 0.5 is class 1, and below it class 0.
 
     Args:
         model: A compiled Keras model (with one metric, such as accuracy).
@@ -57,7 +58,8 @@ def train_and_evaluate(model, inputs, targets, val_inputs, val_targets, epochs=5
         name (`"loss"`, `"val_loss"`, the metric and `"val_"` + the metric) to a list of
         `epochs` Python floats;
         `"evaluation"`: the list that `model.evaluate` returns (the loss, then the metric);
-        `"classes"`: a list of `num_val_samples` Python ints, 0 or 1.
+        `"classes"`: the `num_val_samples` classes, 0 or 1: a list of Python ints (a NumPy
+        int array of shape `(num_val_samples,)` or `(num_val_samples, 1)` is read the same).
 
     Follows "Monitoring loss and metrics on validation data" and "Inference: Using a model
     after training" in the course notes.

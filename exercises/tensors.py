@@ -45,6 +45,10 @@ def update_variable(variable, values, increment, corner_value):
     slice assignment. Do not create a new `tf.Variable`: the caller keeps a reference to
     this one, and a model's weights are updated the same way during training.
 
+    The notes' listings show the slice assignment before `assign_add`; this exercise asks
+    for it last, so that entry `[0, 0]` ends up exactly `corner_value` (set first, it would
+    get the increment added too).
+
     Args:
         variable: A float32 `tf.Variable` of rank 2, for example of shape `(3, 1)`.
         values: A float32 tensor with the shape of `variable`.

@@ -4,8 +4,9 @@ This module follows the notes on `Dense` and `LSTM`. A `Dense` layer applied to 
 rank 3, `(batch_size, d0, d1)`, works along the last axis only and returns
 `(batch_size, d0, units)`. An `LSTM` reads a sequence `(batch_size, timesteps, features)`
 and returns the last output only, `(batch_size, units)`, or with `return_sequences=True` the
-whole sequence of outputs, `(batch_size, timesteps, units)`. Answer by building the layers
-and looking at what they return, not by a table of rules.
+whole sequence of outputs, `(batch_size, timesteps, units)`. The surest answer builds the
+layers and looks at what they return; a rule of your own earns the same points, as long as it
+is right for every rank and every option.
 
 Example:
 

@@ -3,8 +3,9 @@
 This module follows the notes on the perceptron and the multilayer perceptron: a dense
 layer computes `activation(inputs @ W + b)`. Without an activation, two stacked layers
 compute `(inputs @ W1 + b1) @ W2 + b2`, which is one linear layer with the weights
-`W1 @ W2` and the bias `b1 @ W2 + b2`: depth adds nothing unless a non-linearity sits
-between the layers.
+`W1 @ W2` and the bias `b1 W2 + b2` (the vector `b1` times the matrix `W2`, which TensorFlow
+writes `tf.linalg.matvec(W2, b1, transpose_a=True) + b2`): depth adds nothing unless a
+non-linearity sits between the layers.
 
 Example:
 
@@ -47,7 +48,11 @@ def collapse_linear_layers(W1, b1, W2, b2):
     """Return the weights `(W, b)` of the one linear layer that equals two stacked ones.
 
     Two linear layers give `(inputs @ W1 + b1) @ W2 + b2`. Expand the product: it is
-    `inputs @ (W1 @ W2) + (b1 @ W2 + b2)`. Return that single weight matrix and bias.
+    `inputs @ (W1 @ W2) + (b1 W2 + b2)`, where `b1 W2` is the vector `b1` times the matrix
+    `W2`. With the rank-1 `b1` of the contract, `b1 @ W2` raises (tf.matmul wants rank 2 on
+    both sides): write it `tf.linalg.matvec(W2, b1, transpose_a=True)`, or
+    `tf.tensordot(b1, W2, axes=1)`, or `(b1[tf.newaxis, :] @ W2)[0]`. Return that single
+    weight matrix and bias.
 
     Args:
         W1: A float32 tensor of shape `(input_dim, hidden_units)`.

@@ -1,7 +1,10 @@
 """Exercise packs: where each exercise's probes and suites are, and whether they fit course.toml.
 
 A pack is a folder named after its exercise, `<packs>/<exercise_id>/`, holding:
-- `probes.py`: runs inside the sandbox; a module-level dict literal `PROBES = {"name": function}`;
+- `probes.py`: runs inside the sandbox; a module-level dict literal `PROBES = {"name": function}`, and,
+  for an exercise whose function calls the student's other functions, a tuple literal
+  `STAND_INS = ("square_loss", ...)`: a test that fails with the student's own is graded again
+  with correct ones standing in (`gradechild.api.collaborators`), and passes if it then passes;
 - `suite.py`: the public pytest tests, `def test_<name>(student, reference, spec)`;
 - `hidden_suite.py` (optional): the hidden tests, never shipped to students;
 - `plots.py` (optional): `figures(view)`, the figures of the student's HTML report.
@@ -29,6 +32,7 @@ SUITE_FILE = "suite.py"
 HIDDEN_SUITE_FILE = "hidden_suite.py"
 PLOTS_FILE = "plots.py"
 PROBES_NAME = "PROBES"
+STAND_INS_NAME = "STAND_INS"
 TEST_PREFIX = "test_"
 # The probe every worker answers without a pack (versions and device).
 RESERVED_PROBES = ("environment",)
@@ -43,6 +47,8 @@ class Pack:
     builtin: bool
     # The probe names `probes.py` registers in PROBES.
     probe_names: tuple[str, ...]
+    # The student's functions its probes can replace with correct stand-ins (`STAND_INS` in probes.py).
+    stand_ins: tuple[str, ...] = ()
 
     @property
     def probes(self) -> Path:
@@ -152,6 +158,27 @@ def read_probe_names(path: Path) -> tuple[str, ...]:
     )
 
 
+def read_stand_ins(path: Path) -> tuple[str, ...]:
+    """The names in `probes.py`'s module-level `STAND_INS = ("name", ...)` tuple literal, () without one."""
+    for node in _parse(path).body:
+        targets = (
+            node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) else []
+        )
+        if not any(isinstance(target, ast.Name) and target.id == STAND_INS_NAME for target in targets):
+            continue
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        if not isinstance(value, (ast.Tuple, ast.List)) or not all(
+            isinstance(item, ast.Constant) and isinstance(item.value, str) for item in value.elts
+        ):
+            raise ConfigError(
+                f"line {node.lineno}: {STAND_INS_NAME} must be a tuple literal of the names of the student's"
+                f' functions a correct one may stand in for, {STAND_INS_NAME} = ("loss", "model").',
+                path=path,
+            )
+        return tuple(str(item.value) for item in value.elts if isinstance(item, ast.Constant))
+    return ()
+
+
 def read_suite(path: Path) -> tuple[list[str], list[tuple[str, int]]]:
     """A suite's test names (without `test_`) and the probe names it calls as `.call("name", ...)`."""
     tree = _parse(path)
@@ -211,6 +238,7 @@ def load_pack(
         folder=folder,
         builtin=folder.parent == BUILTIN_PACKS,
         probe_names=read_probe_names(folder / PROBES_FILE),
+        stand_ins=read_stand_ins(folder / PROBES_FILE),
     )
     if not pack.suite.is_file():
         raise ConfigError(f"is missing: a pack needs a {SUITE_FILE} with its public tests.", path=pack.suite)

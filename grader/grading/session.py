@@ -87,6 +87,10 @@ class ExerciseCalls:
         # The last probe that reached the student's code with inputs, in the current test (the runner
         # clears it before each test): what a failure on instructor inputs describes, without values.
         self.last_call: tuple[str, dict[str, Any]] | None = None
+        # Set by the runner while it grades a failed test again with correct stand-ins for the student's
+        # collaborators (the pack's STAND_INS); `findings` gathers what they found wrong with the student's own.
+        self.stand_ins = False
+        self.findings: list[str] = []
 
     def _worker(self) -> GradingWorker:
         module = self.exercise.module
@@ -122,8 +126,13 @@ class ExerciseCalls:
         limit = self.time_limit(probe, args)
         worker = self._worker()
         self.last_call = (probe, args)
+        request = {**args, wire.STAND_INS_ARG: True} if self.stand_ins else args
         try:
-            answer: dict[str, Any] = worker.call(probe, limit, describe_probe(self.exercise, probe), **args)
+            answer: dict[str, Any] = worker.call(probe, limit, describe_probe(self.exercise, probe), **request)
+            if isinstance(answer, dict) and wire.STAND_IN_FINDINGS in answer:
+                answer = dict(answer)
+                found = answer.pop(wire.STAND_IN_FINDINGS)
+                self.findings.extend(str(f) for f in found if str(f) not in self.findings)
             if self.recording:
                 self.answers.append((probe, args, answer))
             return answer

@@ -116,7 +116,27 @@ def probe_error(error: dict[str, Any], during: str) -> SubmissionFailure:
     )
 
 
+DTYPE_ADVICE = (
+    " Two tensors have different dtypes (often a float64 NumPy array or tf.Variable among float32 tensors): keep"
+    " everything float32 (np.float32 arrays, tf.Variable(..., dtype=tf.float32), or tf.cast)."
+)
+# The first entry whose exception type and (lowercased) word both match gives the advice: the specific ones first.
 ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
+    (
+        ("ModuleNotFoundError", "ImportError"),
+        "tensorflow.python.keras",
+        " tensorflow.python.keras is TensorFlow's private, old copy of Keras, gone from the TensorFlow the grader"
+        " runs: import keras (or from tensorflow import keras) and use keras.layers, keras.models.",
+    ),
+    (("InvalidArgumentError", "ValueError", "TypeError", "NotFoundError"), "requested dtype", DTYPE_ADVICE),
+    (("InvalidArgumentError", "TypeError"), "double tensor", DTYPE_ADVICE),
+    (
+        ("AttributeError", "ValueError"),
+        "has never been called",
+        " A Keras 3 model has no input or output until it has been called on data or built from a keras.Input:"
+        " start the model with keras.Input(shape=...) (or call it on a batch) before reading model.output or"
+        " model.input.",
+    ),
     (
         ("ModuleNotFoundError", "ImportError"),
         "",
@@ -137,11 +157,7 @@ ADVICE: tuple[tuple[tuple[str, ...], str, str], ...] = (
         "shape",
         " The shapes do not fit together: print the shapes of the tensors on that line and compare them with the exercise's.",
     ),
-    (
-        ("InvalidArgumentError", "TypeError", "NotFoundError"),
-        "dtype",
-        " Two tensors have different dtypes: keep everything float32 (tf.cast or dtype=tf.float32).",
-    ),
+    (("InvalidArgumentError", "TypeError", "NotFoundError"), "dtype", DTYPE_ADVICE),
     (
         ("AttributeError",),
         "",

@@ -141,10 +141,16 @@ def test_pop_removes_the_last_layer(student: ExerciseCalls, spec: ExerciseSpec) 
         expected = [layer["units"] for layer in answer["layers"][:-1]]
         got = [layer["units"] for layer in answer["pop_layers"]]
         if got != expected:
+            unchanged = got == [layer["units"] for layer in answer["layers"]]
             fail(
                 f"remove_last_layer on a model of Dense layers of {[layer['units'] for layer in answer['layers']]}"
                 f" units returned layers of {got} units; expected {expected}: all but the last.",
-                hint="model.pop() removes the last layer only; call it once.",
+                hint=(
+                    "No layer was removed: model.layers is a copy of the model's list of layers, so"
+                    " model.layers.pop() leaves the model as it was. Call model.pop() on the model itself."
+                    if unchanged
+                    else "model.pop() removes the last layer only; call it once."
+                ),
             )
 
 

@@ -158,7 +158,16 @@ def _update_hint(case: dict[str, Any], got: np.ndarray) -> str:
     mistakes.append((assigned, "You replaced the value with the increment (assign): add it with assign_add."))
     corner_first = values + increment
     corner_first[0, 0] = corner + increment[0, 0]
-    mistakes.append((corner_first, "You set entry [0, 0] before adding the increment: set it last, after assign_add."))
+    mistakes.append(
+        (
+            corner_first,
+            (
+                "You set entry [0, 0] before adding the increment, in the order of the notes' listings: this exercise"
+                " asks for it last (see update_variable's docstring), so set it last, after assign_add, and it stays"
+                " exactly corner_value."
+            ),
+        )
+    )
     no_corner = values + increment
     mistakes.append(
         (

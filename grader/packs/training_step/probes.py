@@ -1,6 +1,12 @@
 """Probes of `training_step(inputs, targets, W, b, learning_rate)` in linear_classifier.py (run
-inside the sandbox): graded alone, with the course's own model and a library mean squared error
-standing in for the student's `model` and `square_loss`."""
+inside the sandbox): graded with the student's own `model` and `square_loss` first, and, when a test
+fails with those, again with correct ones standing in (`STAND_INS`), so that a wrong `square_loss`
+costs only its own points and a stand-in never costs any.
+
+How the step was computed (a tape, no optimizer, no new Variable) is judged from the real call and
+from the same step run once more on copies of the Variables with every `tf.function` running its
+Python (`usage_when_run_eagerly`): a helper whose graph was traced in an earlier call shows its
+tape there too."""
 
 from __future__ import annotations
 
@@ -10,11 +16,23 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
-from gradechild.api import Binding, Context, describe, recording_usage, student_function, substitute
+from gradechild.api import (
+    Binding,
+    Collaborator,
+    Context,
+    collaborators,
+    describe,
+    merged_usage,
+    recording_usage,
+    student_function,
+    usage_when_run_eagerly,
+)
 
 SQUARE_LOSS = ("targets", "predictions")
 MODEL = ("inputs", "W", "b")
 TRAINING_STEP = ("inputs", "targets", "W", "b", "learning_rate")
+# The collaborators a correct one may stand in for, when a test fails with the student's own (read by the parent).
+STAND_INS = ("square_loss", "model")
 
 
 def _mean_squared_error(targets: tf.Tensor, predictions: tf.Tensor) -> tf.Tensor:
@@ -25,30 +43,26 @@ def _linear_model(inputs: tf.Tensor, W: tf.Variable, b: tf.Variable) -> tf.Tenso
     return tf.matmul(inputs, W) + b
 
 
+COLLABORATORS: dict[str, Collaborator] = {
+    "square_loss": (SQUARE_LOSS, _mean_squared_error),
+    "model": (MODEL, _linear_model),
+}
+
+
 def _training_step(context: Context) -> tuple[Callable[..., Any], list[str]]:
-    """The student's training_step, with correct `square_loss` and `model` standing in for the
-    student's own; each stand-in accepts the calls the student's own definition accepts.
-    Returns the step and notes on the student's functions that had to be kept."""
-    assert context.module is not None
-    notes: list[str] = []
-    # The student's own definitions, as the module defined them (a repeated probe call finds the stand-ins).
-    originals = context.originals
-    for name, contract, correct in (("square_loss", SQUARE_LOSS, _mean_squared_error), ("model", MODEL, _linear_model)):
-        own = originals.setdefault(name, getattr(context.module, name, None))
-        stand_in, note = substitute(own, contract, correct, name)
-        if stand_in is None:
-            notes.append(note)
-            setattr(context.module, name, own)
-        else:
-            setattr(context.module, name, stand_in)
-    step = student_function(context, "training_step")
-    python_function = getattr(step, "python_function", None)
-    if callable(python_function):
-        # A student's own @tf.function: a fresh one per probe call traces again, so that the
-        # tapes and optimizers its graph uses are seen by recording_usage (a cached trace runs none).
-        jit_compile = getattr(step, "_jit_compile", None)
-        return tf.function(python_function, jit_compile=jit_compile), notes
-    return step, notes
+    """The student's training_step, with the student's own `square_loss` and `model`, or correct ones standing
+    in when the parent asked for them. Returns the step and notes on the student's functions that had to be kept."""
+    notes = collaborators(context, COLLABORATORS)
+    return student_function(context, "training_step"), notes
+
+
+def _evidence(
+    binding: Binding, step: Callable[..., Any], values: dict[str, Any], W0: np.ndarray, b0: np.ndarray
+) -> dict[str, int] | None:
+    """The step's usage when run once more, eagerly, from W0 and b0 on Variables of its own (after the real
+    call, which the evidence run never changes)."""
+    copies = {**values, "W": tf.Variable(W0), "b": tf.Variable(b0)}
+    return usage_when_run_eagerly(lambda: binding.call(step, copies))
 
 
 def training_step_one_step(
@@ -83,12 +97,13 @@ def training_step_one_step(
     }
     with tf.variable_creator_scope(record_creation), recording_usage() as usage:
         loss = binding.call(step, values, keywords=keywords)
+    evidence = _evidence(binding, step, values, W0, b0)
     return {
         "loss": describe(loss),
         "W": W.numpy(),
         "b": b.numpy(),
-        "variables_created": len(created),
-        "usage": usage,
+        "variables_created": max(len(created), (evidence or {}).get("variables_created", 0)),
+        "usage": merged_usage(usage, evidence),
         "notes": notes,
     }
 
@@ -118,11 +133,12 @@ def training_step_train(
         for _ in range(steps):
             loss = binding.call(step, values)
             losses.append(_loss_number(loss))
+    evidence = _evidence(binding, step, values, W0, b0)
     return {
         "losses": np.array(losses, dtype=np.float64),
         "W": W.numpy(),
         "b": b.numpy(),
-        "usage": usage,
+        "usage": merged_usage(usage, evidence),
         "notes": notes,
     }
 

@@ -1,9 +1,11 @@
 """Grading suite for `training_step(inputs, targets, W, b, learning_rate=0.1)` in linear_classifier.py.
 
 One step of gradient descent with `tf.GradientTape`: the loss is computed before the update,
-`W` and `b` are updated in place with `assign_sub`. The exercise is graded alone: inside the
-sandbox the module's `square_loss` and `model` are replaced with correct ones, so a wrong
-`square_loss` costs only its own points.
+`W` and `b` are updated in place with `assign_sub`. The exercise is graded alone and forgivingly:
+each test runs with the student's own `square_loss` and `model` first; one that fails runs again
+with correct ones standing in (probes.py's `STAND_INS`, run by the grader's runner) and passes, with
+a note naming the wrong one, if it then passes. A wrong `square_loss` costs only its own points,
+and a stand-in never costs any.
 """
 
 from __future__ import annotations

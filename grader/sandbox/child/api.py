@@ -21,6 +21,7 @@ import numpy as np
 import tensorflow as tf
 
 from .calling import Binding, ContractMismatch, substitute
+from .standins import Collaborator, collaborators
 
 
 @dataclass
@@ -31,6 +32,10 @@ class Context:
     seed: int = 0
     # The student's own definitions that a probe replaced with stand-ins, by name.
     originals: dict[str, Any] = field(default_factory=dict)
+    # Set by the worker for each request: grade with correct stand-ins for the student's collaborators
+    # (`collaborators`), and what the stand-ins found wrong with the student's own, for the parent.
+    stand_ins: bool = False
+    findings: list[str] = field(default_factory=list)
 
 
 def student_function(context: Context, name: str) -> Any:
@@ -96,6 +101,41 @@ def recording_usage() -> Iterator[dict[str, int]]:
                 setattr(owner, name, original)
 
 
+def usage_when_run_eagerly(run: Callable[[], Any]) -> dict[str, int] | None:
+    """What `run` does when every `tf.function` in it runs its Python, as a trace does: the tapes, gradients and
+    optimizers it uses, and the Variables it creates; None when it cannot run that way.
+
+    Evidence of how an answer was computed that does not depend on whether the student's
+    `tf.function` (a helper compiled per learning rate, `jit_compile=True`, one traced at import)
+    was traced during the probe: a cached trace runs a graph, where no Python tape is seen.
+    """
+    created: list[bool] = []
+
+    def record_creation(next_creator: Callable[..., Any], **kwargs: Any) -> Any:
+        created.append(True)
+        return next_creator(**kwargs)
+
+    previous = tf.config.functions_run_eagerly()
+    tf.config.run_functions_eagerly(True)
+    try:
+        with tf.variable_creator_scope(record_creation), recording_usage() as usage:
+            run()
+    except Exception:  # noqa: BLE001 - code that runs only as a graph keeps the evidence of its real call.
+        return None
+    finally:
+        tf.config.run_functions_eagerly(previous)
+    return {**usage, "variables_created": len(created)}
+
+
+def merged_usage(*usages: dict[str, int] | None) -> dict[str, int]:
+    """The most of each count over several runs of the same code (a real call and its eager evidence)."""
+    merged: dict[str, int] = {}
+    for usage in usages:
+        for key, count in (usage or {}).items():
+            merged[key] = max(merged.get(key, 0), int(count))
+    return merged
+
+
 def describe(value: Any) -> dict[str, Any]:
     """What a returned value is, as plain data: its kind, type, dtype, shape and values."""
     kind_type = type(value)
@@ -130,6 +170,10 @@ def describe(value: Any) -> dict[str, Any]:
 
 __all__ = [
     "Binding",
+    "Collaborator",
+    "collaborators",
+    "merged_usage",
+    "usage_when_run_eagerly",
     "Context",
     "ContractMismatch",
     "call_student",

@@ -31,6 +31,10 @@ ARRAY_KEY = "__ndarray__"
 ACCEPTED_KINDS = "biuf"
 # The largest control packet (parent <-> zygote).
 CONTROL_LIMIT = 65536
+# A probe request's reserved argument: grade with correct stand-ins for the student's collaborators (the
+# worker takes it out of the arguments before the probe runs), and the answer's key for what they found.
+STAND_INS_ARG = "__stand_ins__"
+STAND_IN_FINDINGS = "__stand_in_findings__"
 
 
 class Op(enum.StrEnum):

@@ -307,9 +307,14 @@ def serve(channel: Channel, request: dict[str, Any]) -> bool:
                 }
             )
             continue
+        args = dict(message.get("args", {}))
+        context.stand_ins = bool(args.pop(wire.STAND_INS_ARG, False))
+        context.findings.clear()
         try:
-            value = probe(context, **message.get("args", {}))
+            value = probe(context, **args)
         except BaseException as error:  # noqa: BLE001 - every student failure is an answer.
             channel.send({"ok": False, "error": describe_exception(error, submission_dir)})
             continue
+        if context.stand_ins and isinstance(value, dict):
+            value = {**value, wire.STAND_IN_FINDINGS: list(context.findings)}
         channel.send({"ok": True, "value": value})
