@@ -17,7 +17,7 @@ from grader.batch.gradebook import Gradebook, Row
 from grader.course.config import Course, load_course
 from grader.errors import UsageError
 from grader.report.late import LatePolicy, apply_policy, read_late_policy
-from grader.report.similarity import SimilarPair, similar_pairs
+from grader.report.similarity import FingerprintIndex, SimilarPair, shared_code
 from grader.report.students import PAGES, student_entries, write_student_pages
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
 from grader.report.tamper import check_repository, load_protected
@@ -141,12 +141,19 @@ def build_report(
         raise UsageError(f"--out {out} is a file; pass a folder for the report (it is created if missing).")
     course = load_course(course_path) if course_path is not None and course_path.is_file() else None
     expected = load_protected(release) if release is not None else None
+    boilerplate, similarity_note = _stubs(stubs, course)
+    index = FingerprintIndex(boilerplate)
     with Gradebook(gradebook_path, create=False) as gradebook:
         rows = gradebook.latest()
         data = summarize_class(gradebook.course_id, rows)
-        code = {row.student: submission_code(gradebook, row, course) for row in rows}
-    boilerplate, similarity_note = _stubs(stubs, course)
-    pairs = similar_pairs({student: modules for student, modules in code.items() if modules}, boilerplate)
+        by_student = {row.student: row for row in rows}
+        for row in rows:  # one student's code at a time: only their fingerprints are kept
+            if modules := submission_code(gradebook, row, course):
+                index.add(row.student, modules)
+        ranked = index.ranked(limit=TABLE_PAIRS)
+        code = {student: submission_code(gradebook, by_student[student], course)
+                for pair in ranked for student in (pair.student_a, pair.student_b)}  # fmt: skip
+    pairs = [shared_code(pair, code[pair.student_a], code[pair.student_b], boilerplate) for pair in ranked]
     policy = read_late_policy(course.path) if course is not None else LatePolicy()
     checked = [row for row in rows if Path(row.source).is_dir()] if expected is not None else []
     findings = (
@@ -156,7 +163,7 @@ def build_report(
         data,
         similar_pairs=tuple(
             PairEntry(p.student_a, p.student_b, p.score, p.shared_tokens, tuple(m.name for m in p.modules))
-            for p in pairs[:TABLE_PAIRS]
+            for p in pairs
         ),
         similarity_note=similarity_note,
         tampered=tuple(

@@ -1,28 +1,42 @@
-"""Suspiciously similar submissions, found with copydetect (winnowed fingerprints of tokens).
+"""Suspiciously similar submissions, found through an index of fingerprints, as MOSS does.
 
-copydetect (MOSS's winnowing algorithm, maintained on PyPI) tokenizes each module with
-Pygments and replaces every variable, function and class name by one letter, so renamed
-variables do not hide a copy; its fingerprints are a set, so reordered functions do not
-either. The stubs' code (`exercises/`) is the boilerplate: its fingerprints are removed from
-every submission, so the code every student was given never counts as shared.
+Each student's modules are reduced to a set of winnowed fingerprints (`grader.report.fingerprints`:
+names and comments do not count, and a set does not see the order of functions). The stubs' code
+(`exercises/`) is the boilerplate: its fingerprints are removed from every submission, so the
+code every student was given never counts as shared.
 
-A pair's score is the share of both students' own tokens that the other also has (the mean
-of the two sides), over all their modules together.
+The fingerprints go into an inverted index (fingerprint -> students). Only pairs of students that
+share a distinctive fingerprint are candidates: they are read off the index's lists, never formed
+from every two students, so the work grows with the code shared, not with the square of the class.
+A fingerprint held by more than `common_limit` students (at least 10, or 2% of the class) is code
+that many wrote the same way (MOSS's `-m`): it makes no pair a candidate.
+
+A candidate's score is the share of each student's fingerprints (common ones included) that the
+other also has, the mean of the two sides. Candidates are scored in the order of an upper bound of
+their score (their distinctive shared fingerprints plus the fewer common ones of the two), and
+scoring stops once no candidate left can enter the best `limit`: the result is the exact top pairs.
+Only those are then compared line by line (`shared_code`).
 """
 
 from __future__ import annotations
 
-import io
-import itertools
-import logging
+import bisect
+import math
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
-from copydetect import CodeFingerprint, compare_files, defaults
 
-NOISE_T = defaults.NOISE_THRESHOLD  # shortest shared run that counts, in filtered characters
-GUARANTEE_T = defaults.GUARANTEE_THRESHOLD  # shared runs this long are always found
-WINDOW = GUARANTEE_T - NOISE_T + 1
+from grader.report.fingerprints import Fingerprint, fingerprints, normalised_tokens
+
+COMMON_MIN = 10  # a fingerprint held by up to this many students always counts
+COMMON_SHARE = 0.02  # ... and, in a larger class, by up to this share of it
+
+
+def common_limit(students: int) -> int:
+    """The most students a fingerprint may be held by and still count as evidence."""
+    return max(COMMON_MIN, math.ceil(COMMON_SHARE * students))
 
 
 @dataclass(frozen=True)
@@ -36,6 +50,15 @@ class SharedModule:
 
 
 @dataclass(frozen=True)
+class PairScore:
+    """Two students (by name, a < b) and the share of their fingerprints they have in common (the mean of both sides)."""
+
+    student_a: str
+    student_b: str
+    score: float  # 0..1
+
+
+@dataclass(frozen=True)
 class SimilarPair:
     """Two students and how much of their own code they share."""
 
@@ -46,26 +69,77 @@ class SimilarPair:
     modules: tuple[SharedModule, ...]
 
 
-def _fingerprint(name: str, code: str, boilerplate: list[int] | None = None) -> CodeFingerprint:
-    return CodeFingerprint(
-        name, NOISE_T, WINDOW, boilerplate=boilerplate or [], fp=io.StringIO(code), language="python"
-    )
+class FingerprintIndex:
+    """Students' fingerprint sets, added one at a time (their code is not kept), ranked by shared fingerprints."""
+
+    def __init__(self, boilerplate: dict[str, str]) -> None:
+        self.given = {print_.hash for code in boilerplate.values() for print_ in fingerprints(code)}
+        self.students: list[str] = []
+        self.prints: list[frozenset[int]] = []
+        self.candidates = 0  # pairs sharing a distinctive fingerprint, in the last `ranked`
+        self.scored = 0  # of them, the pairs whose score was computed (the others could not reach the best)
+
+    def add(self, student: str, modules: dict[str, str]) -> None:
+        """Fingerprint one student's modules (file name -> code), less the stubs' fingerprints."""
+        hashes = {print_.hash for code in modules.values() for print_ in fingerprints(code)}
+        self.students.append(student)
+        self.prints.append(frozenset(hashes - self.given))
+
+    def ranked(self, *, limit: int | None = None, minimum: float = 0.0) -> list[PairScore]:
+        """The `limit` best pairs scoring at least `minimum`, most similar first (then by name)."""
+        count = len(self.students)
+        ceiling = common_limit(count)
+        holders: defaultdict[int, list[int]] = defaultdict(list)
+        for student, hashes in enumerate(self.prints):
+            for value in hashes:
+                holders[value].append(student)
+        distinctive = np.zeros(count, dtype=np.int64)
+        by_size: defaultdict[int, list[list[int]]] = defaultdict(list)
+        for students in holders.values():
+            if len(students) <= ceiling:
+                distinctive[students] += 1
+                if len(students) > 1:
+                    by_size[len(students)].append(students)
+        del holders
+        codes = [np.zeros(0, dtype=np.int64)]
+        for size, lists in by_size.items():
+            members = np.asarray(lists, dtype=np.int64)  # (fingerprints, size): ascending students in each row
+            first, second = np.triu_indices(size, 1)
+            codes.append((members[:, first] * count + members[:, second]).ravel())
+        pairs, shared = np.unique(np.concatenate(codes), return_counts=True)
+        self.candidates = len(pairs)
+        left, right = pairs // max(count, 1), pairs % max(count, 1)
+        sizes = np.asarray([len(hashes) for hashes in self.prints], dtype=np.int64)
+        common = sizes - distinctive
+        # No pair can share more than its distinctive fingerprints and the fewer common ones of the two sides.
+        most = shared + np.minimum(common[left], common[right])
+        bounds = (most / sizes[left] + most / sizes[right]) / 2
+        best: list[tuple[float, str, str]] = []  # (-score, a, b), the best `limit` so far, kept sorted
+        self.scored = 0
+        for index in np.argsort(-bounds, kind="stable"):
+            if bounds[index] < minimum or (limit is not None and len(best) >= limit and bounds[index] < -best[-1][0]):
+                break
+            a, b = self.students[left[index]], self.students[right[index]]
+            prints_a, prints_b = self.prints[left[index]], self.prints[right[index]]
+            both = len(prints_a & prints_b)
+            self.scored += 1
+            score = round((both / len(prints_a) + both / len(prints_b)) / 2, 4)
+            if score >= minimum:
+                bisect.insort(best, (-score, *sorted((a, b))))
+                del best[limit if limit is not None else len(best) :]
+        return [PairScore(a, b, -negative) for negative, a, b in best]
 
 
-def _lines(code: str, slices: np.ndarray) -> tuple[int, ...]:
-    """The 1-based line numbers that the character slices [start, end) touch."""
-    if len(slices) == 0 or np.size(slices) == 0:
-        return ()
-    starts = np.cumsum([0] + [len(line) + 1 for line in code.split("\n")])
+def _lines(prints: list[Fingerprint], shared: set[int]) -> set[int]:
+    """The lines spanned by the fingerprints whose hash is in `shared`."""
     lines: set[int] = set()
-    for start, end in zip(slices[0], slices[1]):
-        first = int(np.searchsorted(starts, int(start), side="right"))
-        last = int(np.searchsorted(starts, max(int(end) - 1, int(start)), side="right"))
-        lines.update(range(first, last + 1))
-    return tuple(sorted(lines))
+    for print_ in prints:
+        if print_.hash in shared:
+            lines.update(range(print_.first_line, print_.last_line + 1))
+    return lines
 
 
-def own_lines(code: str, shared: tuple[int, ...], given: set[str]) -> tuple[tuple[int, str, bool], ...]:
+def own_lines(code: str, shared: Iterable[int], given: set[str]) -> tuple[tuple[int, str, bool], ...]:
     """The lines a student wrote (not a line of the stub, not blank), each marked shared or not."""
     chosen = set(shared)
     return tuple((number, line, number in chosen) for number, line in enumerate(code.split("\n"), start=1)
@@ -76,46 +150,43 @@ def _squeeze(line: str) -> str:
     return "".join(line.split())
 
 
+def shared_code(
+    pair: PairScore, code_a: dict[str, str], code_b: dict[str, str], boilerplate: dict[str, str]
+) -> SimilarPair:
+    """One ranked pair compared module by module: the lines each side shares (the stubs' fingerprints left out)."""
+    given = {print_.hash for code in boilerplate.values() for print_ in fingerprints(code)}
+    shared_tokens = 0
+    modules = []
+    for name in sorted(code_a.keys() & code_b.keys()):
+        prints_a, prints_b = fingerprints(code_a[name]), fingerprints(code_b[name])
+        common = {p.hash for p in prints_a} & {p.hash for p in prints_b} - given
+        if not common:
+            continue
+        lines_a, lines_b = _lines(prints_a, common), _lines(prints_b, common)
+        shared_tokens += sum(1 for _, line in normalised_tokens(code_a[name]) if line in lines_a)
+        stub = {_squeeze(line) for line in boilerplate.get(name, "").splitlines() if line.strip()}
+        modules.append(
+            SharedModule(name, own_lines(code_a[name], lines_a, stub), own_lines(code_b[name], lines_b, stub))
+        )
+    return SimilarPair(pair.student_a, pair.student_b, pair.score, shared_tokens, tuple(modules))
+
+
 def similar_pairs(
-    submissions: dict[str, dict[str, str]], boilerplate: dict[str, str], *, minimum: float = 0.0
+    submissions: dict[str, dict[str, str]],
+    boilerplate: dict[str, str],
+    *,
+    minimum: float = 0.0,
+    limit: int | None = None,
 ) -> list[SimilarPair]:
-    """Every pair of students scoring at least `minimum`, most similar first.
+    """The pairs of students sharing distinctive code, most similar first (the `limit` best, scoring at least `minimum`).
 
     `submissions` maps a student to their modules (file name -> code); `boilerplate` maps a
     module file name to the stub's code.
     """
-    logging.getLogger().setLevel(max(logging.getLogger().level, logging.ERROR))  # copydetect logs per file
-    given = {name: list(_fingerprint(name, code).hashes) for name, code in boilerplate.items()}
-    given_lines = {
-        name: {_squeeze(line) for line in code.splitlines() if line.strip()} for name, code in boilerplate.items()
-    }
-    prints = {
-        student: {name: _fingerprint(name, code, given.get(name)) for name, code in modules.items()}
-        for student, modules in submissions.items()
-    }
-    pairs = []
-    for student_a, student_b in itertools.combinations(sorted(prints), 2):
-        overlap_a = overlap_b = 0.0
-        coverage_a = coverage_b = 0
-        shared: list[SharedModule] = []
-        for name in sorted(prints[student_a].keys() | prints[student_b].keys()):
-            left, right = prints[student_a].get(name), prints[student_b].get(name)
-            coverage_a += left.token_coverage if left else 0
-            coverage_b += right.token_coverage if right else 0
-            if left is None or right is None:
-                continue
-            tokens, (similarity_a, similarity_b), (slices_a, slices_b) = compare_files(left, right)
-            if not tokens:
-                continue
-            overlap_a += similarity_a * left.token_coverage
-            overlap_b += similarity_b * right.token_coverage
-            stub = given_lines.get(name, set())
-            shared.append(SharedModule(name, own_lines(left.raw_code, _lines(left.raw_code, slices_a), stub),
-                                       own_lines(right.raw_code, _lines(right.raw_code, slices_b), stub)))  # fmt: skip
-        share_a = min(1.0, overlap_a / coverage_a) if coverage_a else 0.0
-        share_b = min(1.0, overlap_b / coverage_b) if coverage_b else 0.0
-        score = round(float(share_a + share_b) / 2, 4)
-        if score >= minimum and shared:
-            pairs.append(SimilarPair(student_a, student_b, score, int(round(overlap_a)), tuple(shared)))
-    pairs.sort(key=lambda pair: (-pair.score, pair.student_a, pair.student_b))
-    return pairs
+    index = FingerprintIndex(boilerplate)
+    for student, modules in submissions.items():
+        index.add(student, modules)
+    return [
+        shared_code(pair, submissions[pair.student_a], submissions[pair.student_b], boilerplate)
+        for pair in index.ranked(limit=limit, minimum=minimum)
+    ]
