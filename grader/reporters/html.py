@@ -8,6 +8,7 @@ SVG. Hidden tests show their name as "hidden test", their status and points only
 from __future__ import annotations
 
 import datetime
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +47,18 @@ def draw(spec: dict[str, Any]) -> plots.Figure | str:
     return str(spec.get("text", "nothing to draw"))
 
 
+@functools.cache
+def _template() -> jinja2.Template:
+    """The page's template, compiled once per process (`grade report` renders one page per student)."""
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(plots.TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=finalize_html,
+    )
+    return environment.get_template("student.html.j2")
+
+
 def render_html(result: GradeResult) -> str:
     """The report of one grading, for the student."""
     shown = result.for_students()
@@ -53,13 +66,7 @@ def render_html(result: GradeResult) -> str:
     figures: dict[str, list[plots.Figure | str]] = {
         exercise.id: [draw(spec) for spec in data.get(exercise.id, [])] for exercise in shown.exercises
     }
-    environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(plots.TEMPLATES),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=finalize_html,
-    )
-    return environment.get_template("student.html.j2").render(
+    return _template().render(
         result=shown, figures=figures, is_figure=lambda item: isinstance(item, plots.Figure),
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )  # fmt: skip
