@@ -147,9 +147,8 @@ def build_report(
         rows = gradebook.latest()
         data = summarize_class(gradebook.course_id, rows)
         by_student = {row.student: row for row in rows}
-        for row in rows:  # one student's code at a time: only their fingerprints are kept
-            if modules := submission_code(gradebook, row, course):
-                index.add(row.student, modules)
+        code_of = ((row.student, submission_code(gradebook, row, course)) for row in rows)
+        index.add_all((student, modules) for student, modules in code_of if modules)  # only fingerprints are kept
         ranked = index.ranked(limit=TABLE_PAIRS)
         code = {student: submission_code(gradebook, by_student[student], course)
                 for pair in ranked for student in (pair.student_a, pair.student_b)}  # fmt: skip

@@ -21,9 +21,13 @@ Only those are then compared line by line (`shared_code`).
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
+import multiprocessing
+import os
 from collections import defaultdict
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -32,6 +36,8 @@ from grader.report.fingerprints import Fingerprint, fingerprints, normalised_tok
 
 COMMON_MIN = 10  # a fingerprint held by up to this many students always counts
 COMMON_SHARE = 0.02  # ... and, in a larger class, by up to this share of it
+BATCH = 64  # students fingerprinted at once; a smaller class is fingerprinted in this process
+WORKERS = 4  # at most, and no more than the cores this process may use
 
 
 def common_limit(students: int) -> int:
@@ -81,9 +87,30 @@ class FingerprintIndex:
 
     def add(self, student: str, modules: dict[str, str]) -> None:
         """Fingerprint one student's modules (file name -> code), less the stubs' fingerprints."""
-        hashes = {print_.hash for code in modules.values() for print_ in fingerprints(code)}
         self.students.append(student)
-        self.prints.append(frozenset(hashes - self.given))
+        self.prints.append(student_prints(modules) - self.given)
+
+    def add_all(self, submissions: Iterable[tuple[str, dict[str, str]]]) -> None:
+        """Fingerprint every student, on every core of a large class (tokenizing is most of the work).
+
+        The submissions are read `BATCH` at a time, so only a batch's code is held at once. The
+        workers are spawned (not forked): they hold the fingerprinting code, not a copy of the report.
+        """
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        submissions = iter(submissions)
+        first = list(itertools.islice(submissions, BATCH))
+        if cores < 2 or len(first) < BATCH:
+            for student, modules in first:
+                self.add(student, modules)
+            return
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=min(cores, WORKERS), mp_context=context) as pool:
+            batch = first
+            while batch:
+                for (student, _), hashes in zip(batch, pool.map(student_prints, [m for _, m in batch], chunksize=8)):
+                    self.students.append(student)
+                    self.prints.append(hashes - self.given)
+                batch = list(itertools.islice(submissions, BATCH))
 
     def ranked(self, *, limit: int | None = None, minimum: float = 0.0) -> list[PairScore]:
         """The `limit` best pairs scoring at least `minimum`, most similar first (then by name)."""
@@ -128,6 +155,11 @@ class FingerprintIndex:
                 bisect.insort(best, (-score, *sorted((a, b))))
                 del best[limit if limit is not None else len(best) :]
         return [PairScore(a, b, -negative) for negative, a, b in best]
+
+
+def student_prints(modules: dict[str, str]) -> frozenset[int]:
+    """The hashes of the winnowed fingerprints of one student's modules, together."""
+    return frozenset(print_.hash for code in modules.values() for print_ in fingerprints(code))
 
 
 def _lines(prints: list[Fingerprint], shared: set[int]) -> set[int]:
