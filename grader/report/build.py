@@ -152,7 +152,8 @@ def build_report(
         ranked = index.ranked(limit=TABLE_PAIRS)
         code = {student: submission_code(gradebook, by_student[student], course)
                 for pair in ranked for student in (pair.student_a, pair.student_b)}  # fmt: skip
-    pairs = [shared_code(pair, code[pair.student_a], code[pair.student_b], boilerplate) for pair in ranked]
+    pairs = [shared_code(pair, code[pair.student_a], code[pair.student_b], boilerplate, index.given)
+             for pair in ranked]  # fmt: skip
     policy = read_late_policy(course.path) if course is not None else LatePolicy()
     checked = [row for row in rows if Path(row.source).is_dir()] if expected is not None else []
     findings = (

@@ -183,10 +183,9 @@ def _squeeze(line: str) -> str:
 
 
 def shared_code(
-    pair: PairScore, code_a: dict[str, str], code_b: dict[str, str], boilerplate: dict[str, str]
+    pair: PairScore, code_a: dict[str, str], code_b: dict[str, str], boilerplate: dict[str, str], given: set[int]
 ) -> SimilarPair:
-    """One ranked pair compared module by module: the lines each side shares (the stubs' fingerprints left out)."""
-    given = {print_.hash for code in boilerplate.values() for print_ in fingerprints(code)}
+    """One ranked pair compared module by module: the lines each side shares (`given`, the stubs' hashes, left out)."""
     shared_tokens = 0
     modules = []
     for name in sorted(code_a.keys() & code_b.keys()):
@@ -219,6 +218,6 @@ def similar_pairs(
     for student, modules in submissions.items():
         index.add(student, modules)
     return [
-        shared_code(pair, submissions[pair.student_a], submissions[pair.student_b], boilerplate)
+        shared_code(pair, submissions[pair.student_a], submissions[pair.student_b], boilerplate, index.given)
         for pair in index.ranked(limit=limit, minimum=minimum)
     ]
