@@ -123,9 +123,7 @@ def add_to_course_toml(
     tests = tomlkit.table()
     for name, points in zip(test_names(functions), split_points(len(functions)), strict=True):
         tests.add(name, tomlkit.inline_table().add("points", points))
-    tests.add(
-        "matches_reference_on_hidden_inputs", tomlkit.inline_table().add("points", HIDDEN_POINTS).add("hidden", True)
-    )
+    tests.add("hidden_matches_reference", tomlkit.inline_table().add("points", HIDDEN_POINTS).add("hidden", True))
     tests.add(tomlkit.nl())
     entry.add("tests", tests)
     assignments = _table(document, "assignments")

@@ -108,7 +108,7 @@ def _public_suite() -> ModuleType:
 suite = _public_suite()
 
 
-def test_matches_reference_on_hidden_inputs(
+def test_hidden_matches_reference(
     student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec
 ) -> None:
     """Every function equals the reference on inputs drawn from the hidden seeds."""

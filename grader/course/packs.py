@@ -71,12 +71,13 @@ class Pack:
 
 def copy_course_packs(packs_dir: Path | None, dest: Path, *, hidden: bool) -> Path | None:
     """Copy a course's own packs to `dest` (the `packs/` beside a written course.toml); without
-    `hidden`, every hidden_suite.py is left out, so that the hidden tests never reach students."""
+    `hidden`, every hidden_suite.py is left out, so that the hidden tests never reach students. A pack's
+    mutants.toml (`grade audit`'s record, which quotes solution code) is never copied."""
     if packs_dir is None:
         return None
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        skipped = {name for name in names if name == "__pycache__" or name.endswith((".pyc", ".pyo"))}
+        skipped = {name for name in names if name in ("__pycache__", "mutants.toml") or name.endswith((".pyc", ".pyo"))}
         return skipped | ({HIDDEN_SUITE_FILE} & set(names) if not hidden else set())
 
     if dest.resolve() == packs_dir.resolve():

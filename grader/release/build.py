@@ -203,11 +203,12 @@ def _stubs_ignore(exercises: Path, modules: tuple[str, ...]) -> Callable[[str, l
 
 
 def _package_ignore(hidden: bool) -> Callable[[str, list[str]], set[str]]:
-    """What a copy of the grader or of a packs folder leaves out: caches, and without `hidden` every
-    pack's hidden_suite.py (wherever it is: the hidden tests never reach students)."""
+    """What a copy of the grader or of a packs folder leaves out: caches, every pack's mutants.toml (`grade
+    audit`'s record, which quotes solution code: no grading reads it), and without `hidden` every pack's
+    hidden_suite.py (wherever it is: the hidden tests never reach students)."""
 
     def ignore(folder: str, names: list[str]) -> set[str]:
-        skipped = {name for name in names if name == "__pycache__" or name.endswith((".pyc", ".pyo"))}
+        skipped = {name for name in names if name in ("__pycache__", "mutants.toml") or name.endswith((".pyc", ".pyo"))}
         if not hidden:
             skipped |= {name for name in names if name == HIDDEN_SUITE_FILE}
         return skipped

@@ -85,4 +85,4 @@ def test_lint_grade_finds_a_test_the_stub_passes(tmp_path: Path) -> None:
     edit(tmp_path / "packs" / "scale" / "hidden_suite.py", "for seed in spec.hidden_seeds:", "for seed in ():")
     code, output = lint(tmp_path, "--grade")
     assert code == 2, output
-    assert "the stub earns 20 points in scale::matches_reference_on_hidden_inputs" in output
+    assert "the stub earns 20 points in scale::hidden_matches_reference" in output
