@@ -196,7 +196,8 @@ class GradeResult:
                             **{
                                 **test,
                                 "limit": None if test.get("limit") is None else Limit(test["limit"]),
-                                "inputs": Inputs(test.get("inputs", Inputs.PUBLIC)),
+                                # A version 1 test ran on public inputs; a later one must say which (never guessed).
+                                "inputs": Inputs(test["inputs"]) if data["schema_version"] >= 2 else Inputs.PUBLIC,
                             }
                         )
                         for test in exercise["tests"]

@@ -6,7 +6,7 @@ import dataclasses
 
 import pytest
 
-from grader.results import FAILED, PASSED, ExerciseResult, GradeResult, TestResult
+from grader.results import FAILED, PASSED, ExerciseResult, GradeResult, Inputs, TestResult
 from tests.factories import sample_result
 
 
@@ -69,3 +69,13 @@ def test_unknown_schema_version_is_refused() -> None:
     data["schema_version"] = 99
     with pytest.raises(ValueError, match="schema_version"):
         GradeResult.from_dict(data)
+
+
+def test_a_result_of_version_2_must_say_which_inputs_each_test_ran_on() -> None:
+    """A v2 test without `inputs` is refused (never read as public); a v1 test ran on public inputs."""
+    data = sample_result().to_dict()
+    del data["exercises"][0]["tests"][0]["inputs"]
+    with pytest.raises(KeyError):
+        GradeResult.from_dict(data)
+    data["schema_version"] = 1
+    assert GradeResult.from_dict(data).exercises[0].tests[0].inputs == Inputs.PUBLIC
