@@ -16,7 +16,7 @@ echo "==> mypy (strict, pyproject.toml [tool.mypy])"
 echo "==> grade lint (the course and its packs, everything that can be known without a student)"
 "$bin/grade" lint
 echo "==> pytest"
-"$bin/python" -m pytest -n 2 --durations=15 "$@"
+"$bin/python" -m pytest -n 2 --dist loadscope --no-loadscope-reorder --durations=25 "$@"
 if [ "$#" -eq 0 ]; then
     # The grading suites again at the portable level (Windows, macOS), with the foreign-OS double that
     # takes fork, resource and /proc away from the grader's code, in the parent and in every spawned child.

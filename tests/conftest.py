@@ -33,6 +33,7 @@ from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
 from grader.grading.session import Reference  # noqa: E402
 from grader.results import GradeResult  # noqa: E402
 from grader.sandbox.pool import WarmPool  # noqa: E402
+from tests.shared_work import once, shared_folder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = ROOT / "solutions"
@@ -116,16 +117,25 @@ def grade_folder(course: Course, reference: Reference, warm_pool: WarmPool) -> C
     return run
 
 
-@pytest.fixture(scope="session")
-def solutions_result(grade_folder: Callable[..., GradeResult]) -> GradeResult:
-    """One grading of the reference solutions, shared by the tests that only read it."""
-    return grade_folder(SOLUTIONS)
+def _graded_once(
+    tmp_path_factory: pytest.TempPathFactory, grade_folder: Callable[..., GradeResult], name: str, folder: Path
+) -> GradeResult:
+    """`folder` graded once per test run (by the first worker to need it), as its stored JSON for the others."""
+    data = once(shared_folder(tmp_path_factory, "shared-gradings"), name, lambda _: grade_folder(folder).to_dict())
+    assert data is not None, "once() waits for the lock"
+    return GradeResult.from_dict(data)
 
 
 @pytest.fixture(scope="session")
-def sample_result(grade_folder: Callable[..., GradeResult]) -> GradeResult:
-    """One grading of the sample submission, shared by the tests that only read it."""
-    return grade_folder(SAMPLE)
+def solutions_result(tmp_path_factory: pytest.TempPathFactory, grade_folder: Callable[..., GradeResult]) -> GradeResult:
+    """One grading of the reference solutions per test run, shared by the tests that only read it."""
+    return _graded_once(tmp_path_factory, grade_folder, "solutions", SOLUTIONS)
+
+
+@pytest.fixture(scope="session")
+def sample_result(tmp_path_factory: pytest.TempPathFactory, grade_folder: Callable[..., GradeResult]) -> GradeResult:
+    """One grading of the sample submission per test run, shared by the tests that only read it."""
+    return _graded_once(tmp_path_factory, grade_folder, "sample", SAMPLE)
 
 
 def submission_with(tmp_path: Path, files: dict[str, str]) -> Path:
@@ -150,3 +160,36 @@ def run_grade(*arguments: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[
 
 def scores(result: GradeResult) -> dict[str, int]:
     return {f"{exercise.id}::{test.name}": test.score for exercise, test in result.tests}
+
+
+# The modules that take longest (from `pytest --durations` in CI), started first: scripts/test.sh hands each
+# module to one xdist worker whole (--dist loadscope, so that a module's fixtures are built once), and a long
+# module handed out last would leave the other worker idle at the end of the run.
+LONGEST_FIRST = (
+    "tests/adversarial/test_adversarial.py",
+    "tests/nbgrader/test_nbgrader_cycle.py",
+    "tests/grading/test_realistic.py",
+    "tests/grading/test_mutants.py",
+    "tests/batch/test_batch.py",
+    "tests/test_end_to_end.py",
+    "tests/sandbox/test_portable.py",
+    "tests/benchmarks/test_speed.py",
+    "tests/adversarial/test_memorizer.py",
+    "tests/grading/test_runner.py",
+    "tests/sandbox/test_pool.py",
+    "tests/release/test_classroom.py",
+    "tests/test_install_plans.py",
+    "tests/batch/test_cluster.py",
+    "tests/authoring/test_lint.py",
+    "tests/authoring/test_audit.py",
+    "tests/authoring/test_scaffold.py",
+    "tests/course/test_authoring_guide.py",
+    "tests/test_html_report.py",
+    "tests/sandbox/test_portable_reuse.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules first, each module's tests kept together and in their order."""
+    rank = {module: index for index, module in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))

@@ -8,9 +8,6 @@ need the cycle at the same time, one after the other otherwise.
 
 from __future__ import annotations
 
-import fcntl
-import json
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -19,31 +16,15 @@ import pytest
 
 from grader.course.config import Course
 from tests.nbgrader_support import WRONG_EXERCISE, autograde, doors, merge, prepare
+from tests.shared_work import once, shared_folder
 
 STEPS: dict[str, Callable[[Path], dict[str, Any]]] = {"autograde": autograde, "doors": doors}
-
-
-def once(
-    folder: Path, name: str, step: Callable[[Path], dict[str, Any]], *, wait: bool = True
-) -> dict[str, Any] | None:
-    """The step's result, computed by the first worker to take its lock; None if busy and not `wait`."""
-    result = folder / f"{name}.json"
-    with open(folder / f"{name}.lock", "w") as lock:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
-        except BlockingIOError:
-            return None
-        if not result.is_file():
-            result.write_text(json.dumps(step(folder), indent=1))
-    return json.loads(result.read_text())
 
 
 @pytest.fixture(scope="session")
 def cycle(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """The cycle's results, each step run once per test run whatever the number of workers."""
-    base = tmp_path_factory.getbasetemp()
-    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "nbgrader-cycle"
-    folder.mkdir(exist_ok=True)
+    folder = shared_folder(tmp_path_factory, "nbgrader-cycle")
     parts = {"prepare": once(folder, "prepare", prepare)}
     for name, step in STEPS.items():  # First the steps no other worker is running...
         parts[name] = once(folder, name, step, wait=False)
