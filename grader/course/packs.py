@@ -24,6 +24,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.course.probe_calls import mismatched_calls, probe_signatures
 from grader.errors import ConfigError
 
 BUILTIN_PACKS = Path(__file__).resolve().parents[1] / "packs"
@@ -267,4 +268,8 @@ def load_pack(
                     f"{f' Did you mean {close[0]!r}?' if close else ''} Add it to {PROBES_NAME} or fix the name.",
                     path=path,
                 )
+    signatures = probe_signatures(_parse(pack.probes), PROBES_NAME)
+    for path in [suite for suite, _ in suites] + ([pack.plots] if pack.plots is not None else []):
+        for line, message in mismatched_calls(_parse(path), signatures, pack.probes)[:1]:
+            raise ConfigError(f"line {line}: {message}", path=path)
     return pack
