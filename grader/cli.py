@@ -585,8 +585,10 @@ def new_command(
             f"{folder}/: {result.score}/{result.max_score} ({'as expected' if good else f'expected {expected}'})"
         )
     click.echo(
-        f"Next: write {made.exercise}'s docstring and solution in {made.solution}, its inputs and hints in"
-        f" {made.pack / 'suite.py'}, then `grade generate` and `grade lint --grade` (docs/authoring.md)."
+        f"Next: write {made.exercise}'s docstring, task line and solution in {made.solution}; its arguments in"
+        f" {made.pack / 'probes.py'} (ARGUMENTS, each probe's parameters and values), make_inputs, diagnose and the"
+        f" calls in {made.pack / 'suite.py'} and hidden_suite.py; then `grade generate` and `grade lint --grade`"
+        " (docs/authoring.md, the quick way)."
     )
     sys.exit(code)
 

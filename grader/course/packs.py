@@ -12,8 +12,9 @@ The course's own packs folder (`[course] packs = "..."`, by default `packs/` bes
 course.toml when it exists) is searched first, then the packs shipped with the grader.
 
 Everything here reads the files as text (`ast`), never imports them: a pack's mistakes (a
-syntax error, a probe its suite calls that `PROBES` lacks, a test that course.toml and the
-suite do not both list) are configuration errors that name the file and what to fix.
+syntax error, a probe its suite calls that `PROBES` lacks, a keyword a suite passes that the
+probe's function does not take (`probe_calls`), a test that course.toml and the suite do not
+both list) are configuration errors that name the file and what to fix.
 """
 
 from __future__ import annotations
