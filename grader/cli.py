@@ -530,11 +530,23 @@ def release_command(
 @click.argument("exercise")
 @click.option("--module", required=True, help="The student module (file name without .py) that holds the exercise.")
 @click.option("--functions", default="", help="The functions the students write, comma-separated (default: EXERCISE).")
+@click.option(
+    "--params",
+    default="",
+    help="The functions' parameters, comma-separated, each `name` or `name:tensor|float|int`"
+    " (default: x, one float32 tensor; without a kind the first is a tensor, the others floats).",
+)
 @click.option("--assignment", help="Add the exercise to this assignment (default: a new one named EXERCISE).")
 @course_option
 @click.option("--no-check", is_flag=True, help="Do not grade the solution and the stub afterwards (no TensorFlow).")
 def new_command(
-    exercise: str, module: str, functions: str, assignment: str | None, course_path: Path | None, no_check: bool
+    exercise: str,
+    module: str,
+    functions: str,
+    params: str,
+    assignment: str | None,
+    course_path: Path | None,
+    no_check: bool,
 ) -> None:
     """Add the exercise EXERCISE: its solution region, pack (probes, suite, hidden suite), course.toml lines and stub.
 
@@ -543,11 +555,18 @@ def new_command(
     """
     from grader.authoring.scaffold import scaffold
     from grader.check import check_inputs, find_course
+    from grader.course.config import LOAD_LISTENERS, load_course
     from grader.course.exercisegen import generate_changes
 
     course_file = find_course(Path.cwd(), course_path)
     names = [name.strip() for name in functions.split(",") if name.strip()]
-    made = scaffold(course_file, exercise, module, names, assignment)
+    listeners = LOAD_LISTENERS[:]
+    LOAD_LISTENERS.clear()  # the stderr line on the course and its packs: said once the new pack is written
+    try:
+        made = scaffold(course_file, exercise, module, names, assignment, params)
+    finally:
+        LOAD_LISTENERS.extend(listeners)
+    load_course(course_file)
     for path in made.written:
         click.echo(f"wrote {path}")
     for path, changed in generate_changes(course_file.parent / "solutions", course_file.parent / "exercises"):
@@ -566,8 +585,10 @@ def new_command(
             f"{folder}/: {result.score}/{result.max_score} ({'as expected' if good else f'expected {expected}'})"
         )
     click.echo(
-        f"Next: write {made.exercise}'s docstring and solution in {made.solution}, its inputs and hints in"
-        f" {made.pack / 'suite.py'}, then `grade generate` and `grade lint --grade` (docs/authoring.md)."
+        f"Next: write {made.exercise}'s docstring, task line and solution in {made.solution}; its arguments in"
+        f" {made.pack / 'probes.py'} (ARGUMENTS, each probe's parameters and values), make_inputs, diagnose and the"
+        f" calls in {made.pack / 'suite.py'} and hidden_suite.py; then `grade generate` and `grade lint --grade`"
+        " (docs/authoring.md, the quick way)."
     )
     sys.exit(code)
 

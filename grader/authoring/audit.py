@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.authoring.bank import MUTANTS_FILE, check_bank
 from grader.authoring.mutants import Mutant, mutants
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError
@@ -25,8 +26,6 @@ from grader.grading.pooled import grade_pooled
 from grader.grading.session import Reference
 from grader.results import PASSED, GradeResult
 from grader.sandbox.pool import WarmPool
-
-MUTANTS_FILE = "mutants.toml"
 
 
 @dataclass(frozen=True)
@@ -50,6 +49,8 @@ class ExerciseAudit:
     equivalent: list[Mutant] = field(default_factory=list)
     # Known mistakes that did not lose a test they name: (name, the tests it passed).
     missed: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+    # Every known mistake: (name, the tests it must lose, the tests it lost).
+    known: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = field(default_factory=list)
 
     @property
     def score(self) -> float:
@@ -132,6 +133,7 @@ def audit_exercise(
                 raise ConfigError(f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which {module} does not"
                                   " contain: fix the text to replace.", path=exercise.pack.folder / MUTANTS_FILE)  # fmt: skip
             failed = grade_text(source.replace(mistake.old, mistake.new))
+            report.known.append((mistake.name, mistake.fails, failed))
             passed = tuple(test for test in mistake.fails if test not in failed)
             if passed:
                 report.missed.append((mistake.name, passed))
@@ -156,6 +158,12 @@ def audit(
 ) -> list[ExerciseAudit]:
     """Audit each exercise (every exercise of the course when none is named) in one warm pool and one reference."""
     chosen = [course.exercise(exercise_id) for exercise_id in exercise_ids] or list(course.exercises)
+    problems = [problem for exercise in chosen for problem in check_bank(exercise, solutions / f"{exercise.module}.py")]
+    if problems:  # before grading anything: a known mistake that cannot be made would stop the audit at its end
+        raise ConfigError(
+            f"{len(problems)} problem(s) in mutants.toml, nothing graded: "
+            + " ".join(f"{p.path}{f':{p.line}' if p.line else ''}: {p.message}" for p in problems)
+        )
     reference = Reference(course, solutions)
     pool = WarmPool(course.limits, probes=course.probe_files)
     try:

@@ -8,7 +8,8 @@ from grader.authoring.audit import ExerciseAudit
 
 
 def render_text(audits: list[ExerciseAudit]) -> str:
-    """Per exercise: the mutation score, each survivor as a diff with the tests that should catch it, and the rest."""
+    """Per exercise: the mutation score, each known mistake with the tests that caught it, each survivor as a diff
+    with the tests that should catch it, and the rest."""
     lines: list[str] = []
     for audit in audits:
         graded = len(audit.killed) + len(audit.survived)
@@ -23,6 +24,9 @@ def render_text(audits: list[ExerciseAudit]) -> str:
                 f"    no test failed: write a test that this mistake fails (any of {', '.join(audit.tests)}), or"
                 f' list it as equivalent in the pack\'s mutants.toml: equivalent = ["{mutant.id}"]'
             )
+        for name, must, lost in audit.known:
+            caught = f"caught by {', '.join(lost)}" if lost else "caught by no test"
+            lines.append(f"  known mistake {name!r}: {caught} (mutants.toml: must fail {', '.join(must)})")
         for name, passed in audit.missed:
             lines.append(f"  known mistake {name!r} passed {', '.join(passed)}, which mutants.toml says it must fail")
         if audit.never_failed:
@@ -35,7 +39,8 @@ def render_text(audits: list[ExerciseAudit]) -> str:
 
 
 def render_html(audits: list[ExerciseAudit]) -> str:
-    """A page of the audit: a table of the scores, then each exercise's survivors as diffs."""
+    """A page of the audit: a table of the scores, then per exercise its known mistakes (the tests that caught each)
+    and its survivors as diffs."""
     rows = "".join(
         f"<tr><td>{html.escape(audit.exercise)}</td><td>{audit.score:.2f}</td><td>{len(audit.killed)}</td>"
         f"<td>{len(audit.survived)}</td><td>{len(audit.equivalent)}</td>"
@@ -53,8 +58,18 @@ def render_html(audits: list[ExerciseAudit]) -> str:
             f"<p>Known mistake <b>{html.escape(name)}</b> passed {html.escape(', '.join(passed))}.</p>"
             for name, passed in audit.missed
         )
-        if survivors or missed:
-            sections.append(f"<h2>{html.escape(audit.exercise)}</h2>{survivors}{missed}")
+        known = "".join(
+            f"<tr><td>{html.escape(name)}</td><td>{html.escape(', '.join(lost)) or 'no test'}</td>"
+            f"<td>{html.escape(', '.join(must))}</td><td>{'yes' if set(must) <= set(lost) else '<b>no</b>'}</td></tr>"
+            for name, must, lost in audit.known
+        )
+        if known:
+            known = (
+                "<table><tr><th>known mistake</th><th>caught by</th><th>must fail</th><th>all of them?</th></tr>"
+                f"{known}</table>"
+            )
+        if survivors or missed or known:
+            sections.append(f"<h2>{html.escape(audit.exercise)}</h2>{known}{survivors}{missed}")
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Mutation audit</title><style>'
         "body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}"

@@ -16,6 +16,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.authoring.bank import check_bank
 from grader.check import check_inputs
 from grader.course.cells import canonical_cells, symbols
 from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
@@ -44,7 +45,7 @@ def _from_error(error: GraderError, default: Path) -> Problem:
     path = getattr(error, "path", None) or default
     message = error.message.removeprefix(f"{path}: ")
     match = _LINE.match(message)
-    return Problem(Path(path), int(match.group(1)) if match else None, message)
+    return Problem(Path(path), int(match.group(1)) if match else None, message[match.end() :] if match else message)
 
 
 def _top_level(path: Path) -> dict[str, int]:
@@ -107,6 +108,11 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
     if problems:
         return problems
     problems += [Problem(exercises, None, message) for message in drift(solutions, exercises)]
+    problems += [
+        Problem(bank.path, bank.line, bank.message)
+        for exercise in course.exercises
+        for bank in check_bank(exercise, solutions / f"{exercise.module}.py")
+    ]
     try:
         canonical_cells(course, solutions)  # the nbgrader writer, dry-run
     except ConfigError as error:

@@ -16,6 +16,7 @@ import tomlkit
 from tomlkit.items import Table
 
 from grader.authoring import templates
+from grader.authoring.params import Param, parse_params
 from grader.course.assignments import ASSIGNMENT_POINTS
 from grader.course.config import load_course
 from grader.course.contract import class_name
@@ -66,29 +67,20 @@ def _check_names(course_path: Path, exercise: str, module: str, functions: list[
         raise UsageError(f"{solution} defines {defined[0]} already: choose another function name.")
 
 
-def _solution(path: Path, module: str, functions: list[str]) -> None:
+def _solution(path: Path, module: str, functions: list[str], params: list[Param]) -> None:
     text = path.read_text(encoding="utf-8") if path.is_file() else templates.SOLUTION_HEADER.format(module=module)
     path.parent.mkdir(parents=True, exist_ok=True)
-    body = "".join(templates.SOLUTION_FUNCTION.format(function=name) for name in functions)
+    body = "".join(templates.solution_function(name, params) for name in functions)
     path.write_text(text.rstrip("\n") + "\n" + body, encoding="utf-8")
 
 
-def _pack(folder: Path, exercise: str, module: str, functions: list[str]) -> list[Path]:
-    names = ", ".join(functions)
+def _pack(folder: Path, exercise: str, module: str, functions: list[str], params: list[Param]) -> list[Path]:
+    tests = test_names(functions)
     files = {
-        "probes.py": templates.PROBES_HEADER.format(functions=names, module=module)
-        + "".join(templates.PROBE_FUNCTION.format(function=name) for name in functions)
-        + "\n\nPROBES = {"
-        + ", ".join(f'"{name}": {name}_call' for name in functions)
-        + "}\n",
-        "suite.py": templates.SUITE_HEADER.format(exercise=exercise, functions=names, module=module)
-        + "".join(
-            templates.SUITE_TEST.format(test=test, function=name)
-            for test, name in zip(test_names(functions), functions, strict=True)
-        ),
-        "hidden_suite.py": templates.HIDDEN_HEADER.format(exercise=exercise)
-        + "".join(templates.HIDDEN_CALL.format(function=name) for name in functions),
-        "mutants.toml": templates.MUTANTS.format(exercise=exercise, first_test=test_names(functions)[0]),
+        "probes.py": templates.probes_file(module, functions, params),
+        "suite.py": templates.suite_file(exercise, module, functions, tests, params),
+        "hidden_suite.py": templates.hidden_file(exercise, functions, params),
+        "mutants.toml": templates.mutants_file(exercise, tests[0], params),
     }
     folder.mkdir(parents=True)
     for name, text in files.items():
@@ -148,9 +140,13 @@ def add_to_course_toml(
     course_path.write_text(tomlkit.dumps(document), encoding="utf-8")
 
 
-def scaffold(course_path: Path, exercise: str, module: str, functions: list[str], assignment: str | None) -> Scaffold:
-    """Write the exercise's solution region, pack and course.toml lines; the course loads with it afterwards."""
+def scaffold(
+    course_path: Path, exercise: str, module: str, functions: list[str], assignment: str | None, params: str = ""
+) -> Scaffold:
+    """Write the exercise's solution region, pack and course.toml lines; the course loads with it afterwards.
+    `params` names the functions' parameters, `x,ceiling:float` (see grader.authoring.params; default `x`)."""
     functions = functions or [exercise]
+    parameters = parse_params(params)
     _check_names(course_path, exercise, module, functions)
     course_dir = course_path.parent
     solution = course_dir / "solutions" / f"{module}.py"
@@ -159,8 +155,8 @@ def scaffold(course_path: Path, exercise: str, module: str, functions: list[str]
     seed = 1000 + 100 * len(load_course(course_path).exercises)
     add_to_course_toml(course_path, exercise, module, functions, assignment or exercise, seed)
     try:
-        written = _pack(pack, exercise, module, functions)
-        _solution(solution, module, functions)
+        written = _pack(pack, exercise, module, functions, parameters)
+        _solution(solution, module, functions, parameters)
         load_course(course_path)
     except BaseException:
         course_path.write_text(original, encoding="utf-8")  # no half-written course: the author starts again

@@ -12,8 +12,9 @@ The course's own packs folder (`[course] packs = "..."`, by default `packs/` bes
 course.toml when it exists) is searched first, then the packs shipped with the grader.
 
 Everything here reads the files as text (`ast`), never imports them: a pack's mistakes (a
-syntax error, a probe its suite calls that `PROBES` lacks, a test that course.toml and the
-suite do not both list) are configuration errors that name the file and what to fix.
+syntax error, a probe its suite calls that `PROBES` lacks, a keyword a suite passes that the
+probe's function does not take (`probe_calls`), a test that course.toml and the suite do not
+both list) are configuration errors that name the file and what to fix.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.course.probe_calls import mismatched_calls, probe_signatures
 from grader.errors import ConfigError
 
 BUILTIN_PACKS = Path(__file__).resolve().parents[1] / "packs"
@@ -267,4 +269,8 @@ def load_pack(
                     f"{f' Did you mean {close[0]!r}?' if close else ''} Add it to {PROBES_NAME} or fix the name.",
                     path=path,
                 )
+    signatures = probe_signatures(_parse(pack.probes), PROBES_NAME)
+    for path in [suite for suite, _ in suites] + ([pack.plots] if pack.plots is not None else []):
+        for line, message in mismatched_calls(_parse(path), signatures, pack.probes)[:1]:
+            raise ConfigError(f"line {line}: {message}", path=path)
     return pack

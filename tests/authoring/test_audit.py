@@ -54,15 +54,23 @@ def test_a_survivor_is_a_diff_with_the_tests_that_should_catch_it(
 
 
 def test_known_mistakes_must_lose_their_tests(audited: tuple[Path, int, subprocess.CompletedProcess[str]]) -> None:
-    """A known mistake that passes a test mutants.toml says it fails is reported; a caught one is not."""
+    """Each known mistake is listed with the tests that caught it; one that passes a test mutants.toml says it
+    fails is reported as such, a caught one is not."""
     _, _, completed = audited
+    assert "known mistake 'forgot the offset': caught by matches_reference, hidden_matches_reference" in (
+        completed.stdout
+    )
+    assert "known mistake 'harmless': caught by no test (mutants.toml: must fail matches_reference)" in completed.stdout
     assert "known mistake 'harmless' passed matches_reference" in completed.stdout
-    assert "forgot the offset" not in completed.stdout
+    assert "'forgot the offset' passed" not in completed.stdout
 
 
 def test_the_audit_page(audited: tuple[Path, int, subprocess.CompletedProcess[str]]) -> None:
-    """--html writes a page with the scores table and each survivor's diff, escaped."""
+    """--html writes a page with the scores table, each known mistake with the tests that caught it, and each
+    survivor's diff, escaped."""
     course_dir, _, _ = audited
     page = (course_dir / "audit.html").read_text()
     assert "<h1>Mutation audit</h1>" in page and "<td>scale</td><td>0.88</td>" in page
+    assert "<tr><td>forgot the offset</td><td>matches_reference, hidden_matches_reference</td>" in page
+    assert "<tr><td>harmless</td><td>no test</td><td>matches_reference</td><td><b>no</b></td></tr>" in page
     assert "<del>-large = x &gt; 100.0</del>" in page

@@ -1,5 +1,5 @@
 """Tests of the CLI's entry points and what it says: `python -m grader`, `python -m grader.cli --help`, the stderr
-line naming the course.toml and packs a command loaded, and `grade generate`'s "unchanged"."""
+line naming the course.toml and packs a command loaded, `grade generate`'s "unchanged", and scripts/setup.sh."""
 
 from __future__ import annotations
 
@@ -41,3 +41,16 @@ def test_generate_says_unchanged_for_unchanged_stubs(tmp_path: Path) -> None:
     second = run_grade("generate", cwd=tmp_path)
     assert f"wrote {Path('exercises') / 'gradients.py'}" in second.stdout
     assert second.stdout.count("unchanged") == first.stdout.count("unchanged") - 1
+
+
+def test_setup_script_sets_up_only_and_says_how_to_run_grade() -> None:
+    """scripts/setup.sh (named in README and the guide) runs the bootstrap, grades nothing, and says that `grade` is
+    .venv/bin/grade or needs `. .venv/bin/activate`; README's first two commands are still example.sh and test.sh."""
+    completed = subprocess.run(["bash", "scripts/setup.sh"], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert ".venv/bin/grade" in completed.stdout and ". .venv/bin/activate" in completed.stdout
+    assert "grade check" not in completed.stdout and "passed" not in completed.stdout
+    readme = (ROOT / "README.md").read_text()
+    commands = [line.split()[:2] for line in readme.split("```bash\n", 1)[1].split("```")[0].splitlines()]
+    assert commands == [["bash", "scripts/example.sh"], ["bash", "scripts/test.sh"]]
+    assert "bash scripts/setup.sh" in readme and "bash scripts/setup.sh" in (ROOT / "docs" / "authoring.md").read_text()

@@ -110,3 +110,25 @@ def test_the_guides_course_toml_is_written_back_for_a_release(
         assert [exercise.id for exercise in again.exercises] == [exercise.id for exercise in kept.exercises]
         assert not any(test.hidden for exercise in again.exercises for test in exercise.tests)
         assert [assignment.name for assignment in again.assignments] == [a.name for a in kept.assignments]
+
+
+def test_the_quick_way_names_every_file_to_edit_and_how_to_try_a_mistake() -> None:
+    """The quick way shows --params and lists each file grade new writes with what to change there (probes.py's
+    ARGUMENTS and signature, both suites' call sites); the guide says how to grade one buggy file, why --no-check,
+    and that the task line is shown verbatim."""
+    guide = GUIDE.read_text(encoding="utf-8")
+    quick = guide.split("## The quick way", 1)[1].split("\n## ", 1)[0]
+    assert "grade new relu_clip --module activations --params x,ceiling:float" in quick
+    table = [line.split("|")[1].strip() for line in quick.splitlines() if line.startswith("| `")]
+    assert table == [
+        "`solutions/<module>.py`",
+        "`packs/<exercise>/probes.py`",
+        "`packs/<exercise>/suite.py`",
+        "`packs/<exercise>/hidden_suite.py`",
+        "`packs/<exercise>/mutants.toml`",
+        "`course.toml`",
+    ]
+    assert "`ARGUMENTS`" in quick and "each probe's signature" in quick and "`diagnose`" in quick
+    assert "`--no-check` skips it when" in quick
+    assert "grade check /tmp/buggy --assignment clipping" in guide
+    assert "**The task line is shown to students verbatim**" in guide
