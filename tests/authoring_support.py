@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import tomlkit
+
 from grader.authoring.scaffold import scaffold
 from grader.course.exercisegen import generate
 from tests.conftest import ROOT
@@ -25,3 +27,14 @@ def scaffolded_course(destination: Path, exercise: str = "scale", functions: tup
     scaffold(course, exercise, "scaling", list(functions), None)
     generate(destination / "solutions", destination / "exercises")
     return course
+
+
+def keep_only(course_path: Path, exercise: str) -> Path:
+    """course.toml with `exercise` as its only exercise (and no assignments), for a test that grades it alone."""
+    document = tomlkit.parse(course_path.read_text(encoding="utf-8"))
+    exercises = document["exercises"]
+    for name in [name for name in exercises if name != exercise]:
+        del exercises[name]
+    document.pop("assignments", None)
+    course_path.write_text(tomlkit.dumps(document), encoding="utf-8")
+    return course_path

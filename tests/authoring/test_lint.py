@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.authoring_support import scaffolded_course
+from tests.authoring_support import keep_only, scaffolded_course
 from tests.conftest import run_grade
 
 
@@ -81,7 +81,7 @@ def test_a_solution_region_outside_the_exercises_functions_names_the_function(tm
 
 def test_lint_grade_finds_a_test_the_stub_passes(tmp_path: Path) -> None:
     """With --grade, a hidden test that checks nothing (the stub earns its points) is a problem, exit 2."""
-    scaffolded_course(tmp_path)
+    keep_only(scaffolded_course(tmp_path), "scale")  # the chapter's eleven are graded by tests/grading
     edit(tmp_path / "packs" / "scale" / "hidden_suite.py", "for seed in spec.hidden_seeds:", "for seed in ():")
     code, output = lint(tmp_path, "--grade")
     assert code == 2, output
