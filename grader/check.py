@@ -239,7 +239,7 @@ def check_in_notebook(
     *, path: Path | str = "exercises", exercise: str | list[str] | None = None, html_report: bool = True
 ) -> NotebookResult:
     """`grader.check(path=..., exercise=...)` from Python (Jupyter, Colab): grade `path` (a folder of modules or
-    a notebook) and return a result that `display()` shows as the table, with the HTML report below it."""
+    a notebook) and return a result that `display()` shows once: header, table, totals, then the report's figures."""
     from grader.reporters.html import render_html
     from grader.reporters.notebook import NotebookResult
 
@@ -249,8 +249,8 @@ def check_in_notebook(
         result = check_notebook(path=folder, exercise_ids=exercise_ids)
     else:
         result = check(path=folder, exercise_ids=exercise_ids, plots=html_report)
-    report = render_html(result) if html_report and result.extra.get("plots") else ""
-    return NotebookResult(result, report)
+    figures = render_html(result, figures_only=True) if html_report and result.extra.get("plots") else ""
+    return NotebookResult(result, figures)
 
 
 class _CallableModule(types.ModuleType):

@@ -53,3 +53,8 @@ class InternalError(GraderError):
     """A bug in the grader itself, never the student's fault (exit code 3)."""
 
     exit_code = ExitCode.INTERNAL
+
+
+class PackError(InternalError):
+    """An exception of an exercise pack's own code (its probe), not of the student's: the instructor's to fix,
+    named by the pack's file and line; the test is an error, never the student's 0 (exit code 3)."""

@@ -93,6 +93,18 @@ def read_bank(exercise: ExerciseSpec) -> tuple[list[KnownMistake], set[str]]:
     return mistakes, {str(item) for item in document.get("equivalent", [])}
 
 
+def stale_bank_entries(exercise: ExerciseSpec, source: str) -> list[str]:
+    """What in the pack's mutants.toml no longer fits the solution `source`: an `equivalent` id that names no mutant
+    (ids carry line numbers, so an edit above a line moves them), a known mistake whose text is gone."""
+    mistakes, equivalent = read_bank(exercise)
+    ids = {mutant.id for mutant in mutants(source) if _in_exercise(mutant, source, exercise)}
+    stale = [f"equivalent names {item!r}, which is no mutant of {exercise.id} now (did the solution's lines move?):"
+             f" run `grade audit {exercise.id}` and copy the ids it prints" for item in sorted(equivalent - ids)]  # fmt: skip
+    stale += [f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which the solution no longer contains: fix the"
+              " text to replace" for mistake in mistakes if mistake.old not in source]  # fmt: skip
+    return stale
+
+
 def _failed(result: GradeResult, exercise: str) -> tuple[str, ...]:
     return tuple(test.name for entry, test in result.tests if entry.id == exercise and test.status != PASSED)
 

@@ -108,11 +108,13 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
     if problems:
         return problems
     problems += [Problem(exercises, None, message) for message in drift(solutions, exercises)]
-    problems += [
+    banks = [
         Problem(bank.path, bank.line, bank.message)
         for exercise in course.exercises
         for bank in check_bank(exercise, solutions / f"{exercise.module}.py")
     ]
+    # The stale ids of equivalent mutants, once each bank reads right (a missing `replace` text is said once).
+    problems += banks or check_mutant_banks(course, solutions)
     try:
         canonical_cells(course, solutions)  # the nbgrader writer, dry-run
     except ConfigError as error:
@@ -120,6 +122,24 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
     problems += check_written_course(course)
     if grade and not problems:
         problems += check_grades(course_path, solutions, exercises)
+    return problems
+
+
+def check_mutant_banks(course: Course, solutions: Path) -> list[Problem]:
+    """Each pack's mutants.toml still fits its solution: its equivalent mutants' ids and known mistakes' texts."""
+    from grader.authoring.audit import MUTANTS_FILE, stale_bank_entries
+
+    problems: list[Problem] = []
+    for exercise in course.exercises:
+        path = exercise.pack.folder / MUTANTS_FILE
+        if not path.is_file():
+            continue
+        try:
+            stale = stale_bank_entries(exercise, (solutions / f"{exercise.module}.py").read_text(encoding="utf-8"))
+        except ConfigError as error:
+            problems.append(_from_error(error, path))
+            continue
+        problems += [Problem(path, None, message + ".") for message in stale]
     return problems
 
 

@@ -112,12 +112,6 @@ def failure_kind_text(error: BaseException) -> str:
     if isinstance(error, SubmissionFailure):
         if error.kind == FailureKind.EXCEPTION:
             named = error.exception_type if error.exception_type in KNOWN_EXCEPTIONS else "an exception"
-            if error.raised_in_probe:
-                return (
-                    f"the exercise's probe raised {named} on what your code returned, outside your code (its message"
-                    " is not shown: it could hold the inputs); check that your code returns what the exercise asks,"
-                    " and if it does, tell your instructor"
-                )
             return f"your code raised {named} (its message is not shown: it could hold the inputs)"
         if error.kind == FailureKind.TIMEOUT:
             return "your code ran out of time"

@@ -59,15 +59,16 @@ def _template() -> jinja2.Template:
     return environment.get_template("student.html.j2")
 
 
-def render_html(result: GradeResult) -> str:
-    """The report of one grading, for the student."""
+def render_html(result: GradeResult, *, figures_only: bool = False) -> str:
+    """The report of one grading, for the student; with `figures_only`, only its figures under each exercise's title
+    (a notebook shows the table and the totals as text above them: nothing is shown twice)."""
     shown = result.for_students()
     data = result.extra.get("plots", {})
     figures: dict[str, list[plots.Figure | str]] = {
         exercise.id: [draw(spec) for spec in data.get(exercise.id, [])] for exercise in shown.exercises
     }
     return _template().render(
-        result=shown, figures=figures, is_figure=lambda item: isinstance(item, plots.Figure),
+        result=shown, figures=figures, figures_only=figures_only, is_figure=lambda item: isinstance(item, plots.Figure),
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
     )  # fmt: skip
 

@@ -1,7 +1,8 @@
-"""The result of `grader.check(...)` in Jupyter and Colab: the table, and the HTML report when there is one.
+"""The result of `grader.check(...)` in Jupyter and Colab: one display, in the order a terminal shows it.
 
-`display(result)` (or a cell ending with it) shows the table as HTML and, below it, the student's HTML
-report with its plots in a frame; `repr` gives the terminal table, for plain Python.
+`display(result)` (or a cell ending with it) shows the header, the table and the totals once, as the
+terminal's text, and below them the report's figures (only its figures: the table is not repeated) in a
+frame that keeps the report's styles out of the notebook's; `repr` gives the same text, for plain Python.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ from grader.reporters.text import render_text
 from grader.results import GradeResult
 
 REPORT_FRAME_HEIGHT_PX = 640
+TEXT_WIDTH = 100
 
 
 @dataclass(frozen=True)
 class NotebookResult:
-    """A grading, as a notebook shows it: `result` is the plain `GradeResult`, `html_report` the HTML report or ""."""
+    """A grading, as a notebook shows it: `result` is the plain `GradeResult`, `figures_html` the page of the
+    report's figures (`grader.reporters.html.render_html(..., figures_only=True)`), or "" when there are none."""
 
     result: GradeResult
-    html_report: str = ""
+    figures_html: str = ""
 
     @property
     def score(self) -> int:
@@ -31,14 +34,14 @@ class NotebookResult:
         return self.result.max_score
 
     def __repr__(self) -> str:
-        return render_text(self.result, width=100)
+        return render_text(self.result, width=TEXT_WIDTH)
 
     def _repr_html_(self) -> str:
-        table = f"<pre style='white-space: pre-wrap'>{html.escape(render_text(self.result, width=100))}</pre>"
-        if not self.html_report:
-            return table
+        text = f"<pre style='white-space: pre-wrap'>{html.escape(render_text(self.result, width=TEXT_WIDTH))}</pre>"
+        if not self.figures_html:
+            return text
         frame = (
-            f'<iframe srcdoc="{html.escape(self.html_report, quote=True)}"'
+            f'<iframe srcdoc="{html.escape(self.figures_html, quote=True)}"'
             f" style='width: 100%; height: {REPORT_FRAME_HEIGHT_PX}px; border: 1px solid #ccc'></iframe>"
         )
-        return table + frame
+        return text + frame

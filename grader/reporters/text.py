@@ -30,7 +30,17 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
     """The result as plain text for a terminal of `width` columns (default: this terminal's, at least 80)."""
     width = width or max(shutil.get_terminal_size((100, 24)).columns, 80)
     buffer = io.StringIO()
-    console = Console(file=buffer, width=width, color_system=None, highlight=False, emoji=False, soft_wrap=False)
+    # force_jupyter=False: in a Jupyter kernel rich would display each print as an output of its own (the header,
+    # the table and the totals shown again, out of order) instead of writing them to the buffer.
+    console = Console(
+        file=buffer,
+        width=width,
+        color_system=None,
+        highlight=False,
+        emoji=False,
+        soft_wrap=False,
+        force_jupyter=False,
+    )
     console.print(
         Text(
             f"Grading {for_terminal(result.submission or 'submission')} for {result.course_id} {result.course_version}"

@@ -11,7 +11,7 @@ import enum
 from pathlib import Path
 from typing import Any
 
-from grader.errors import ConfigError
+from grader.errors import ConfigError, PackError
 from grader.results import Limit
 
 
@@ -40,7 +40,6 @@ class SubmissionFailure(Exception):
         limit: Limit | None = None,
         not_implemented: bool = False,
         exception_type: str = "",
-        raised_in_probe: bool = False,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -49,13 +48,13 @@ class SubmissionFailure(Exception):
         self.not_implemented = not_implemented
         # The name of the exception the student's code raised (kind EXCEPTION), as the child reported it.
         self.exception_type = exception_type
-        # The exception was the exercise's probe's, raised after the student's code returned (the pack's fault
-        # unless what the student returned was not what the exercise asks).
-        self.raised_in_probe = raised_in_probe
 
 
-def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | None = None) -> SubmissionFailure:
-    """A failure built from the worker's description of an exception the student's code raised."""
+def student_error(
+    error: dict[str, Any], during: str, memory_limit_mb: int | None = None
+) -> SubmissionFailure | PackError:
+    """A failure built from the worker's description of an exception the student's code raised; a `PackError`
+    when the exception was the exercise's probe's own (the probe's frames, none of the student's)."""
     frames = list(error.get("frames") or [])
     if error.get("import_timeout"):
         running = f" It was running {frames[-1]}." if frames else ""
@@ -102,17 +101,15 @@ def student_error(error: dict[str, Any], during: str, memory_limit_mb: int | Non
     )
 
 
-def probe_error(error: dict[str, Any], during: str) -> SubmissionFailure:
-    """An exception of the exercise's own probe, raised after the student's code returned: the pack's."""
+def probe_error(error: dict[str, Any], during: str) -> PackError:
+    """An exception of the exercise's own probe, outside the student's code: the pack's (exit 3). A probe raises
+    `gradechild.api.StudentError` for what is the student's, so anything else it raises is a bug of the pack."""
     frames = list(error.get("probe_frames") or [])
-    return SubmissionFailure(
+    return PackError(
         f"the exercise's probe raised {error.get('type')}: {error.get('message')} while {during}, outside your code"
-        f" (at {frames[-1]}). Check that your code returns what the exercise asks; if it does, this is an error of"
-        " the exercise's pack (its probes.py must check what the student's code returned before using it): tell"
-        f" your instructor. Traceback (the probe, innermost last): {' <- '.join(reversed(frames))}",
-        kind=FailureKind.EXCEPTION,
-        exception_type=str(error.get("type")),
-        raised_in_probe=True,
+        f" (at {frames[-1]}): an error of the exercise's pack, not of your code; tell your instructor (a probe must"
+        " check what the student's code returned, and raise gradechild.api.StudentError for what is the student's)."
+        f" Traceback (the probe, innermost last): {' <- '.join(reversed(frames))}"
     )
 
 

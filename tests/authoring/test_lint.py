@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from grader.authoring.lint import check_mutant_banks
+from grader.course.config import load_course
 from tests.authoring_support import keep_only, scaffolded_course
-from tests.conftest import run_grade
+from tests.conftest import ROOT, SOLUTIONS, run_grade
 
 
 def lint(course_dir: Path, *arguments: str) -> tuple[int, str]:
@@ -86,3 +88,21 @@ def test_lint_grade_finds_a_test_the_stub_passes(tmp_path: Path) -> None:
     code, output = lint(tmp_path, "--grade")
     assert code == 2, output
     assert "the stub earns 20 points in scale::hidden_matches_reference" in output
+
+
+def test_a_mutant_bank_that_no_longer_fits_its_solution_names_each_stale_entry(tmp_path: Path) -> None:
+    """An equivalent id whose line moved and a known mistake whose text is gone: one problem each, in mutants.toml;
+    the chapter's own banks fit its solutions."""
+    course = scaffolded_course(tmp_path)
+    bank = tmp_path / "packs" / "scale" / "mutants.toml"
+    bank.write_text(
+        'equivalent = ["line 1: Gt -> GtE"]\n\n'
+        '[[mutant]]\nname = "gone"\nreplace = ["3.0 * x", "4.0 * x"]\nfails = ["matches_reference"]\n'
+    )
+    problems = check_mutant_banks(load_course(course), tmp_path / "solutions")
+    assert [(problem.path, problem.message.split(",")[0]) for problem in problems] == [
+        (bank, "equivalent names 'line 1: Gt -> GtE'"),
+        (bank, "[[mutant]] 'gone' replaces '3.0 * x'"),
+    ]
+    assert "run `grade audit scale`" in problems[0].message
+    assert check_mutant_banks(load_course(ROOT / "course.toml"), SOLUTIONS) == []

@@ -58,14 +58,6 @@ def test_an_exception_names_only_a_known_type_and_never_its_message() -> None:
     assert "raised an exception" in made_up_message[0] and "918273" not in made_up_message[0]
 
 
-def test_a_probes_exception_is_not_blamed_on_the_student() -> None:
-    """An exception of the exercise's probe reads as the probe's, on instructor inputs too."""
-    failure = SubmissionFailure("x", kind=FailureKind.EXCEPTION, exception_type="AttributeError", raised_in_probe=True)
-    redacted = redact(failure, test_sentence="", last_call=("call", {"x": 1.5}))
-    assert redacted is not None
-    assert "the exercise's probe raised AttributeError" in redacted[0] and "your code raised" not in redacted[0]
-
-
 def test_a_failure_without_a_call_of_its_own_is_still_redacted() -> None:
     """A test that reads an earlier call's answer (one shared fit) never lets its values through for want of a call."""
     mistake = Mistake("The last val_loss 1.04993 is not 0.049928", summary="the validation loss differs")

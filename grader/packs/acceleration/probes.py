@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
-from gradechild.api import Context, build_expression, call_student, describe, recording_usage
+from gradechild.api import Context, build_expression, call_student, describe, recording_usage, student_object
 
 ACCELERATION = ("position", "time")
 
@@ -26,12 +26,11 @@ def acceleration_call(context: Context, expression: list[Any], time: float, time
 def acceleration_curve(context: Context, expression: list[Any], times: list[float]) -> dict[str, Any]:
     """The student's second derivative at many times, for the HTML report's plot (not graded)."""
     position = build_expression(expression)
-    values = [
-        float(
-            np.asarray(call_student(context, "acceleration", ACCELERATION, {"position": position, "time": float(time)}))
-        )
-        for time in times
+    answers = [
+        call_student(context, "acceleration", ACCELERATION, {"position": position, "time": float(t)}) for t in times
     ]
+    with student_object(context, "a float of what your acceleration returned"):
+        values = [float(np.asarray(answer)) for answer in answers]
     return {"values": np.array(values, dtype=np.float64)}
 
 

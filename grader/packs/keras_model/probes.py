@@ -14,7 +14,7 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
-from gradechild.api import Context, call_student
+from gradechild.api import Context, call_student, student_object
 
 TRAIN = ("model", "inputs", "targets", "val_inputs", "val_targets", "epochs")
 LEARNING_RATE = 0.1
@@ -49,7 +49,8 @@ def build(context: Context, inputs: np.ndarray, seed: int) -> dict[str, Any]:
     }
     if answer["is_model"]:
         answer["compiled"] = _compiled(model)
-        answer["output_shape"] = [int(size) for size in model(inputs).shape]
+        with student_object(context, f"the model build_model returned, called on inputs of shape {inputs.shape},"):
+            answer["output_shape"] = [int(size) for size in model(inputs).shape]
     return answer
 
 
@@ -68,9 +69,10 @@ def build_fit(
     answer: dict[str, Any] = {"python_type": _type_name(model), "is_model": isinstance(model, keras.Model)}
     if not answer["is_model"]:
         return answer
-    _compile(model)
-    history = model.fit(inputs, targets, epochs=epochs, batch_size=BATCH_SIZE, verbose=0)
-    scores = np.asarray(model.predict(val_inputs, verbose=0), dtype=np.float64)
+    with student_object(context, "the model build_model returned, compiled and fitted by the grader,"):
+        _compile(model)
+        history = model.fit(inputs, targets, epochs=epochs, batch_size=BATCH_SIZE, verbose=0)
+        scores = np.asarray(model.predict(val_inputs, verbose=0), dtype=np.float64)
     answer["losses"] = np.asarray(history.history["loss"], dtype=np.float64)
     answer["scores"] = scores
     answer["output_shape"] = [int(size) for size in scores.shape]
@@ -127,12 +129,14 @@ def train(
         "epochs": epochs,
     }
     result = call_student(context, "train_and_evaluate", TRAIN, values)
-    return {
-        "result": _result(result),
-        "evaluate_validation": np.asarray(model.evaluate(val_inputs, val_targets, verbose=0), dtype=np.float64),
-        "evaluate_training": np.asarray(model.evaluate(inputs, targets, verbose=0), dtype=np.float64),
-        "scores": np.asarray(model.predict(val_inputs, verbose=0), dtype=np.float64).ravel(),
-    }
+    # The model went through the student's code, which may have changed it (recompiled it, replaced its layers).
+    with student_object(context, "the grader's model, after your train_and_evaluate trained it,"):
+        return {
+            "result": _result(result),
+            "evaluate_validation": np.asarray(model.evaluate(val_inputs, val_targets, verbose=0), dtype=np.float64),
+            "evaluate_training": np.asarray(model.evaluate(inputs, targets, verbose=0), dtype=np.float64),
+            "scores": np.asarray(model.predict(val_inputs, verbose=0), dtype=np.float64).ravel(),
+        }
 
 
 PROBES: dict[str, Callable[..., Any]] = {"build": build, "build_fit": build_fit, "train": train}

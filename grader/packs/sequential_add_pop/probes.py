@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import keras
-from gradechild.api import Context, call_student
+from gradechild.api import Context, call_student, student_object
 
 STACK = ("units", "activation")
 REMOVE = ("model",)
@@ -55,18 +55,21 @@ def stack_and_pop(context: Context, units: list[int], activation: str | None, in
     answer: dict[str, Any] = {"python_type": _type_name(model), "is_sequential": isinstance(model, keras.Sequential)}
     if not answer["is_sequential"]:
         return answer
-    answer["weights_before_build"] = [[int(size) for size in weight.shape] for weight in model.weights]
-    answer["layers"] = layers_of(model)
+    with student_object(context, "the keras.Sequential stack_dense_layers returned"):
+        answer["weights_before_build"] = [[int(size) for size in weight.shape] for weight in model.weights]
+        answer["layers"] = layers_of(model)
     try:
         model.build((None, input_dim))
     except Exception as error:  # noqa: BLE001 - a stack that cannot take this input shape: reported to the suite.
         answer["build_error"] = f"{type(error).__name__}: {error}"[:500]
         return answer
-    answer["weights_after_build"] = [[int(size) for size in weight.shape] for weight in model.weights]
+    with student_object(context, "the keras.Sequential stack_dense_layers returned, once built,"):
+        answer["weights_after_build"] = [[int(size) for size in weight.shape] for weight in model.weights]
     result = call_student(context, "remove_last_layer", REMOVE, {"model": model})
     answer["pop_python_type"] = _type_name(result)
     answer["pop_same_object"] = result is model
-    answer["pop_layers"] = layers_of(result) if isinstance(result, keras.Model) else None
+    with student_object(context, "the model remove_last_layer returned"):
+        answer["pop_layers"] = layers_of(result) if isinstance(result, keras.Model) else None
     return answer
 
 

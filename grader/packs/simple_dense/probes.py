@@ -8,7 +8,7 @@ from typing import Any
 import keras
 import numpy as np
 import tensorflow as tf
-from gradechild.api import Context, call_student, describe
+from gradechild.api import Context, StudentError, call_student, describe, student_object
 
 SIMPLE_DENSE = ("units", "activation")
 
@@ -34,7 +34,7 @@ def sublayers(layer: keras.layers.Layer) -> list[str]:
     try:
         inner = list(layer._flatten_layers(include_self=False, recursive=True))
     except Exception as error:  # noqa: BLE001 - a layer that broke Keras' tracking cannot be looked into.
-        raise RuntimeError(
+        raise StudentError(
             f"the grader could not list the layers inside your SimpleDense ({type(error).__name__}: {error});"
             " do not override Keras' own attributes of a Layer"
         ) from None
@@ -53,8 +53,9 @@ def simple_dense_call(
 ) -> dict[str, Any]:
     keras.utils.set_random_seed(seed)
     layer = _simple_dense(context, units, activation)
-    before = len(layer.weights)
-    outputs = [describe(layer(tf.constant(batch))) for batch in batches]
+    with student_object(context, "your SimpleDense, called on a float32 batch,"):
+        before = len(layer.weights)
+        outputs = [describe(layer(tf.constant(batch))) for batch in batches]
     return {
         "weights_before_call": before,
         "trainable": _weights(layer),
@@ -71,8 +72,9 @@ def simple_dense_fit(
     model = keras.Sequential(
         [_simple_dense(context, 16, "relu"), _simple_dense(context, 1, None, default_activation=True)]
     )
-    model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), loss="mean_squared_error")
-    history = model.fit(inputs, targets, epochs=epochs, batch_size=64, verbose=0, shuffle=False)
+    with student_object(context, "a keras.Sequential of two of your SimpleDense layers, compiled and fitted,"):
+        model.compile(optimizer=keras.optimizers.RMSprop(learning_rate=0.01), loss="mean_squared_error")
+        history = model.fit(inputs, targets, epochs=epochs, batch_size=64, verbose=0, shuffle=False)
     inner = [name for layer in model.layers for name in sublayers(layer)]
     return {"losses": np.array(history.history["loss"], dtype=np.float64), "sublayers": inner}
 
@@ -84,12 +86,13 @@ def simple_dense_call_randomized(
     zero bias is not zero any more), then call it on every batch."""
     keras.utils.set_random_seed(seed)
     layer = _simple_dense(context, units, activation)
-    layer(tf.constant(batches[0]))
-    rng = np.random.default_rng(seed)
-    for weight in layer.trainable_weights:
-        shape = tuple(int(n) for n in weight.shape)
-        weight.assign(rng.normal(scale=0.5, size=shape).astype(keras.backend.standardize_dtype(weight.dtype)))
-    outputs = [describe(layer(tf.constant(batch))) for batch in batches]
+    with student_object(context, "your SimpleDense, called on a float32 batch with random weights,"):
+        layer(tf.constant(batches[0]))
+        rng = np.random.default_rng(seed)
+        for weight in layer.trainable_weights:
+            shape = tuple(int(n) for n in weight.shape)
+            weight.assign(rng.normal(scale=0.5, size=shape).astype(keras.backend.standardize_dtype(weight.dtype)))
+        outputs = [describe(layer(tf.constant(batch))) for batch in batches]
     return {"trainable": _weights(layer), "outputs": outputs, "sublayers": sublayers(layer)}
 
 

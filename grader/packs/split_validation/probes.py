@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 import tensorflow as tf
-from gradechild.api import Context, call_student, describe
+from gradechild.api import Context, StudentError, call_student, describe
 
 SPLIT_VALIDATION = ("inputs", "targets", "validation_fraction", "seed")
 
@@ -41,7 +41,7 @@ def split_validation_call(
     try:
         (train_inputs, train_targets), (val_inputs, val_targets) = result
     except (TypeError, ValueError) as error:
-        raise TypeError(
+        raise StudentError(
             "split_validation must return ((train_inputs, train_targets), (val_inputs, val_targets)),"
             f" received {type(result).__name__}: {error}"
         ) from None

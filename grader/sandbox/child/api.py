@@ -3,7 +3,9 @@
 A pack's probes run in the sandboxed child, where this package is importable as
 `gradechild`, so a `probes.py` starts with `from gradechild.api import Context, call_student,
 describe`. It holds the context a probe receives, calling the student's code through its own
-signature (`call_student`, `Binding`, `substitute`), counting library usage while the
+signature (`call_student`, `Binding`, `substitute`), the errors that are the student's
+(`StudentError`, raised on purpose; `student_object`, around library calls on what the
+student's code made: any other exception of a probe is the pack's), counting library usage while the
 student's code runs, describing a returned value as plain data, and building a function of
 time from the plain-data expressions of the gradient packs (`build_expression`).
 """
@@ -11,6 +13,7 @@ time from the plain-data expressions of the gradient packs (`build_expression`).
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -20,7 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from .calling import Binding, ContractMismatch, substitute
+from .calling import Binding, ContractMismatch, StudentError, substitute
 from .standins import Collaborator, collaborators
 
 
@@ -57,6 +60,38 @@ def call_student(
     """Call the student's `name` with the contract's values, through the student's own signature."""
     function = student_function(context, name)
     return Binding.of(function, contract, name).call(function, values, keywords=keywords)
+
+
+def _raised_in_module(module: ModuleType | None, error: BaseException) -> bool:
+    """Whether a frame of `error`'s traceback is in the folder of the student's `module`."""
+    folder = os.path.dirname(getattr(module, "__file__", None) or "") + os.sep
+    trace = error.__traceback__
+    while trace is not None:
+        if folder != os.sep and trace.tb_frame.f_code.co_filename.startswith(folder):
+            return True
+        trace = trace.tb_next
+    return False
+
+
+@contextlib.contextmanager
+def student_object(context: Context, what: str) -> Iterator[None]:
+    """Library calls a probe makes on what the student's code made or returned (a model to fit, a layer to call):
+    an exception they raise is the student's, a `StudentError` that names `what` ("the model build_model returned").
+
+    An exception of the student's own code keeps its traceback (its file and line), and a stub's
+    NotImplementedError and running out of memory keep their own messages; every other exception of a
+    probe is the pack's (exit 3), so wrap only the calls that act on the student's objects.
+    """
+    try:
+        yield
+    except StudentError:
+        raise
+    except Exception as error:
+        if isinstance(error, (NotImplementedError, MemoryError, tf.errors.ResourceExhaustedError)):
+            raise
+        if _raised_in_module(context.module, error):
+            raise
+        raise StudentError(f"{what} raised {type(error).__name__}: {str(error)[:1000]}") from None
 
 
 def _library_type(kind: type) -> bool:
@@ -176,6 +211,8 @@ __all__ = [
     "usage_when_run_eagerly",
     "Context",
     "ContractMismatch",
+    "StudentError",
+    "student_object",
     "call_student",
     "describe",
     "recording_usage",

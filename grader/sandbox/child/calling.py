@@ -36,7 +36,12 @@ VIA_KWARGS = "**kwargs"
 _NAMED = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
 
 
-class ContractMismatch(TypeError):
+class StudentError(Exception):
+    """An error a probe raises on purpose about what the student's code did or returned: the student's, its
+    message shown to the student as it is (the test fails); any other exception of a probe is the pack's (exit 3)."""
+
+
+class ContractMismatch(StudentError, TypeError):
     """The student's function cannot take the contract's arguments (a required parameter too many, too few)."""
 
 

@@ -119,7 +119,7 @@ def _frame_text(filename: str, lineno: int | None, name: str, line: str | None) 
 
 def describe_exception(error: BaseException, submission_dir: str) -> dict[str, Any]:
     """The error as plain data, with the traceback cut to the student's own frames."""
-    from .calling import ContractMismatch
+    from .calling import StudentError
 
     frames = [
         _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
@@ -128,10 +128,16 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
     ]
     trace = traceback.extract_tb(error.__traceback__)
     # Raised by the pack's probe itself, after the student's code returned: no frame of the student's, and not
-    # inside call_student or student_function (a missing function is the student's); the probe's lines say where.
-    through_student = bool(frames) or any(frame.name in ("call_student", "student_function") for frame in trace)
-    probe_frames = [
-        _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
+    # inside call_student, student_function or a Binding's call (a missing function is the student's, and so is
+    # an error of the student's tf.function, whose frames are autograph's); the probe's lines say where.
+    through_student = bool(frames) or any(
+        frame.name in ("call_student", "student_function")
+        or (frame.name == "call" and os.path.basename(frame.filename) == "calling.py")
+        for frame in trace
+    )
+    probe_frames = [  # named with the pack's folder: <pack>/probes.py, line N
+        f"{os.path.basename(os.path.dirname(frame.filename))}/"
+        + _frame_text(frame.filename, frame.lineno, frame.name, frame.line)
         for frame in trace
         if frame.filename.endswith("probes.py") and not frame.filename.startswith(submission_dir)
     ]
@@ -146,7 +152,7 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         "not_implemented": isinstance(error, NotImplementedError),
         "memory": isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower(),
         "system_exit": isinstance(error, SystemExit),
-        "contract": isinstance(error, ContractMismatch),
+        "contract": isinstance(error, StudentError),  # raised on purpose for the student (a contract mismatch too)
         "probe_frames": [] if through_student else probe_frames[-SUBMISSION_FRAMES_MAX:],
     }
 
