@@ -225,9 +225,12 @@ class GradingPlugin:
             self.config_errors.append(error)
         if isinstance(error, GraderError):
             detail = error.message
+        elif call.excinfo is not None:
+            # Where the exercise's code failed and how, from the exception (pytest's tracebacks are cut to a line).
+            entry = call.excinfo.traceback[-1]
+            detail = f"{entry.path}:{entry.lineno + 1}: {call.excinfo.exconly()}"
         else:
-            lines = report.longreprtext.strip().splitlines()
-            detail = lines[-1] if lines else report.outcome
+            detail = report.outcome
         return TestResult(
             status=ERROR,
             score=0,
@@ -311,6 +314,9 @@ def grade(
             "--import-mode",
             "importlib",
             "-q",
+            # The plugin reads each failure from its exception, never pytest's report of it: the long
+            # tracebacks of every failed test are work nobody reads.
+            "--tb=line",
         ]
         with _quiet_pytest():
             exit_code = pytest.main(arguments, plugins=[plugin])
