@@ -118,13 +118,14 @@ class ExerciseCalls:
                 raise
         return self.worker
 
-    def call(self, probe: str, *, fresh: bool = False, **args: Any) -> dict[str, Any]:
+    # `fresh` is typed `object`, not `bool`, only so that a suite may pass its arguments as `**dict[str, ndarray]`.
+    def call(self, probe: str, *, fresh: object = False, **args: Any) -> dict[str, Any]:
         """Run a probe on the student's code (plain data back); raises `SubmissionFailure` when it cannot answer.
 
         The same request twice in one grading is answered once (only answers are kept: a failure is asked again);
         `fresh=True` runs the student's code again, for a test whose point is the repeat (the same seed twice)."""
         key = (self.stand_ins, probe_key(probe, args))
-        if not fresh and key in self.memo:
+        if fresh is not True and key in self.memo:
             self.last_call = (probe, args)
             if self.recording:
                 self.answers.append((probe, args, self.memo[key]))
