@@ -15,7 +15,7 @@ from grader.course.config import Course, load_course
 from grader.course.secret import load_secret, secret_path
 from grader.errors import ConfigError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
-from grader.grading.runner import grade
+from grader.grading.runner import Steps, grade
 from grader.grading.session import Reference
 from grader.intake.notebook import convert_notebook
 from grader.results import PASSED, GradeResult
@@ -135,8 +135,10 @@ def check_inputs(
     plots: bool = False,
     assignment: str | None = None,
     inputs: InputChoice | None = None,
+    progress: Steps | None = None,
 ) -> tuple[GradeResult, ...]:
-    """Grade `path` on the public inputs, the instructor's, or both (public first); None: `default_inputs`."""
+    """Grade `path` on the public inputs, the instructor's, or both (public first); None: `default_inputs`.
+    `progress` is told what is being graded (`grader.reporters.live` on a terminal)."""
     if not path.exists():
         raise UsageError(
             f"{path} does not exist. Pass the folder that holds your exercise modules (default ./exercises)."
@@ -160,6 +162,7 @@ def check_inputs(
                 exercise_ids=exercise_ids,
                 plots=plots and plan is PUBLIC_INPUTS,
                 inputs=plan,
+                progress=progress,
             )
             for plan in plans
         )

@@ -97,15 +97,20 @@ def check_command(
             ),
         )
     else:
-        results = check_inputs(
-            path=path,
-            course_path=course_path,
-            solutions=solutions,
-            exercise_ids=list(exercise_ids),
-            plots=html_path is not None,
-            assignment=assignment,
-            inputs=inputs,
-        )
+        from grader.reporters.live import LiveSteps
+
+        # On a terminal, what is being graded (nothing in a file, a pipe or another format than text).
+        with LiveSteps("grade check", machine_output=output_format != "text") as steps:
+            results = check_inputs(
+                path=path,
+                course_path=course_path,
+                solutions=solutions,
+                exercise_ids=list(exercise_ids),
+                plots=html_path is not None,
+                assignment=assignment,
+                inputs=inputs,
+                progress=steps,
+            )
     for warning in dict.fromkeys(warning for result in results for warning in result.warnings):
         click.echo(f"warning: {for_terminal(warning)}", err=True)
     if html_path is not None:
@@ -467,15 +472,19 @@ def nbgrader_command(
     course = load_course(find_course(Path.cwd(), course_path))
     # `nbgrader autograde` grades on the instructor inputs: the course's secret, made now if it has none.
     require_secret(course.path, lambda message: click.echo(message, err=True))
-    built = build_course_dir(
-        course=course,
-        solutions_dir=solutions,
-        course_dir=course_dir,
-        assignment=assignment,
-        timeout_s=timeout_s,
-        force=force,
-        name=nbgrader_name,
-    )
+    from grader.reporters.live import LiveSteps
+
+    with LiveSteps("grade nbgrader: the expected values (the solutions graded)") as steps:
+        built = build_course_dir(
+            course=course,
+            solutions_dir=solutions,
+            course_dir=course_dir,
+            assignment=assignment,
+            timeout_s=timeout_s,
+            force=force,
+            name=nbgrader_name,
+            progress=steps,
+        )
     click.echo(render(built), nl=False)
 
 
@@ -515,14 +524,18 @@ def release_command(
         # The autograder grades on the instructor inputs: the course's secret, made now if it has none.
         require_secret(course_path or find_course(Path.cwd(), None), lambda message: click.echo(message, err=True))
 
-    release = build_release(
-        find_course(Path.cwd(), course_path),
-        out,
-        runs_on=runs_on,
-        gradescope_zip=gradescope_zip,
-        solutions=solutions,
-        assignment=assignment,
-    )
+    from grader.reporters.live import LiveSteps
+
+    with LiveSteps("grade release: the expected values (the solutions graded)") as steps:
+        release = build_release(
+            find_course(Path.cwd(), course_path),
+            out,
+            runs_on=runs_on,
+            gradescope_zip=gradescope_zip,
+            solutions=solutions,
+            assignment=assignment,
+            progress=steps,
+        )
     click.echo(describe(release), nl=False)
 
 

@@ -150,7 +150,8 @@ class Ledger:
     def _record(self, row: Row, counter: str) -> None:
         self.gradebook.record(row)
         self.counts[counter] += 1
-        self._tick(f"{row.student}: {row.status}")
+        graded = row.status == "ok" and row.score is not None and row.max_score is not None
+        self._tick(f"{row.student}: {row.score}/{row.max_score}" if graded else f"{row.student}: {row.status}")
 
     def to_grade(self) -> Iterator[Intake]:
         """Each input read in turn; yields those to grade, and records or skips the others as it goes."""

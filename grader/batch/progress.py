@@ -1,7 +1,8 @@
-"""The progress of `grade batch` on a terminal: a bar with the count, the rate and the ETA (rich)."""
+"""The progress of `grade batch` on a terminal: a bar with the count, the rate, the ETA and each submission's score (rich)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import TextIO
 
@@ -9,8 +10,6 @@ from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
-    ProgressColumn,
-    Task,
     TaskID,
     TextColumn,
     TimeRemainingColumn,
@@ -18,18 +17,9 @@ from rich.progress import (
 from rich.progress import (
     Progress as RichProgress,
 )
-from rich.text import Text
 
 # What `run_batch` calls after each submission: (done, total, label).
 Progress = Callable[[int, int, str], None]
-
-
-class RateColumn(ProgressColumn):
-    """Seconds per submission, as measured so far."""
-
-    def render(self, task: Task) -> Text:
-        speed = task.finished_speed or task.speed
-        return Text("? s each" if not speed else f"{1 / speed:.1f} s each", style="progress.data.speed")
 
 
 class TerminalProgress:
@@ -42,19 +32,23 @@ class TerminalProgress:
             MofNCompleteColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
-            RateColumn(),
+            TextColumn("{task.fields[rate]}", style="progress.data.speed"),
             TextColumn("{task.fields[label]}"),
             console=Console(file=stream, color_system=None),
         )
         self.task: TaskID | None = None
+        # The batch starts when its progress is made (before the first submission is graded): the rate counts from here.
+        self.started = time.monotonic()
 
     def __call__(self, done: int, total: int, label: str) -> None:
         if not self.enabled or total == 0:
             return
         if self.task is None:
             self.bar.start()
-            self.task = self.bar.add_task("grading", total=total, label="")
-        self.bar.update(self.task, completed=done, label=label[:40], refresh=True)
+            self.task = self.bar.add_task("grading", total=total, label="", rate="")
+        elapsed = time.monotonic() - self.started
+        rate = f"{done / elapsed * 60:.1f}/min" if elapsed > 0 else ""
+        self.bar.update(self.task, completed=done, label=label[:40], rate=rate, refresh=True)
         if done == total:
             self.close()
 

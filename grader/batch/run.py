@@ -20,6 +20,7 @@ from grader.batch.gradebook import Gradebook
 from grader.batch.ledger import BatchReport, Ledger, check_options, default_timeout
 from grader.batch.pool import Pool
 from grader.batch.progress import Progress
+from grader.batch.warm import warm_reference
 from grader.course.config import Course
 from grader.errors import UsageError
 from grader.intake.identity import Skipped
@@ -91,6 +92,9 @@ def run_batch(
             inputs_key=counted.key,
             not_read=tuple(not_read),
         )
+        if sources:
+            # The reference's answers once, here, before any worker starts: no worker starts a reference sandbox.
+            warm_reference(course, solutions, counted, exercise_ids)
         root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))
         try:
             pool: Pool[Intake] = Pool(

@@ -15,7 +15,7 @@ import io
 import os
 import re
 import time
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +36,8 @@ from grader.sandbox.pool import WarmPool
 
 # The runner's own pytest configuration, never a pytest.ini found near a submission or a pack.
 PYTEST_INI = Path(__file__).parent / "pytest.ini"
+# Told before each test of a grading: (the exercise being graded, tests done, tests in all); "done" at the end.
+Steps = Callable[[str, int, int], None]
 ANSI_ESCAPE = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 MESSAGE_LIMIT = 1500
 # pytest's plugins that a grading never uses: the suites take only the `spec`, `student` and `reference`
@@ -97,8 +99,12 @@ class GradingPlugin:
         student: StudentCalls,
         reference: Reference,
         inputs: InputPlan = PUBLIC_INPUTS,
+        progress: Steps | None = None,
     ) -> None:
         self.course = course
+        self.progress = progress
+        self.tests_total = 0
+        self.tests_done = 0
         self.inputs = inputs
         self.exercises = {exercise.id: exercise for exercise in exercises}
         # What each suite sees: the exercise with this grading's seeds (the instructor's, or course.toml's).
@@ -150,6 +156,18 @@ class GradingPlugin:
             items[:] = []
             return
         items[:] = [item for item in items if self._split_node(item) in wanted]
+        self.tests_total = len(items)
+
+    def pytest_runtest_logstart(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        """Say which exercise is being graded, and how many of the grading's tests are done."""
+        if self.progress is not None:
+            exercise_id = self.suites.get((PYTEST_INI.parent / location[0]).resolve(), location[0])
+            self.progress(exercise_id, self.tests_done, self.tests_total)
+
+    def pytest_runtest_logfinish(self, nodeid: str, location: tuple[str, int | None, str]) -> None:
+        self.tests_done += 1
+        if self.progress is not None and self.tests_done == self.tests_total:
+            self.progress("done", self.tests_done, self.tests_total)
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:
@@ -225,9 +243,12 @@ class GradingPlugin:
             self.config_errors.append(error)
         if isinstance(error, GraderError):
             detail = error.message
+        elif call.excinfo is not None:
+            # Where the exercise's code failed and how, from the exception (pytest's tracebacks are cut to a line).
+            entry = call.excinfo.traceback[-1]
+            detail = f"{entry.path}:{entry.lineno + 1}: {call.excinfo.exconly()}"
         else:
-            lines = report.longreprtext.strip().splitlines()
-            detail = lines[-1] if lines else report.outcome
+            detail = report.outcome
         return TestResult(
             status=ERROR,
             score=0,
@@ -278,12 +299,14 @@ def grade(
     plots: bool = False,
     pool: WarmPool | None = None,
     inputs: InputPlan = PUBLIC_INPUTS,
+    progress: Steps | None = None,
 ) -> GradeResult:
     """Grade the modules in `submission_dir` against `course`; never raises for student faults.
 
     With `plots`, the result's `extra["plots"]` holds the data of the student's HTML report.
     With `pool`, the student's code runs in that warm pool (see `grader.grading.pooled`, which
     also grades again a submission whose pool stopped), else in a sandbox of its own.
+    `progress`, when given, is told which exercise is being graded and how many tests are done.
     `inputs` says which seeds the suites draw from (`grader.grading.inputs`): course.toml's public
     ones by default, or the instructor's, derived from the course secret.
     """
@@ -295,7 +318,7 @@ def grade(
         raise UsageError(f"{submission_dir} is not a folder. Pass the folder that holds your exercise modules.")
     exercises = select_exercises(course, exercise_ids)
     student = StudentCalls(course, submission_dir, time_limit_s or course.limits.time_limit_s, reference, pool)
-    plugin = GradingPlugin(course, exercises, student, reference, inputs)
+    plugin = GradingPlugin(course, exercises, student, reference, inputs, progress)
     internal_errors: list[str] = []
     try:
         student.start(exercises=len(exercises))
@@ -311,6 +334,9 @@ def grade(
             "--import-mode",
             "importlib",
             "-q",
+            # The plugin reads each failure from its exception, never pytest's report of it: the long
+            # tracebacks of every failed test are work nobody reads.
+            "--tb=line",
         ]
         with _quiet_pytest():
             exit_code = pytest.main(arguments, plugins=[plugin])

@@ -15,12 +15,16 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from string import Template
+from typing import TYPE_CHECKING
 
 from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.packs import copy_course_packs
 from grader.course.writer import render_course_toml
 from grader.errors import UsageError
 from grader.nbgrader.notebook import build_notebook
+
+if TYPE_CHECKING:
+    from grader.grading.runner import Steps
 
 TIMEOUT_S = 300
 
@@ -76,7 +80,7 @@ def notebook_name(course: Course) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", course.id) + ".ipynb"
 
 
-def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path]:
+def students_kit(course: Course, solutions_dir: Path, folder: Path, progress: Steps | None = None) -> list[Path]:
     """course.toml without hidden tests, and the expected values of its public tests, for students."""
     from grader.check import EXPECTED_STORE, require_full_marks
     from grader.grading.runner import grade
@@ -88,7 +92,7 @@ def students_kit(course: Course, solutions_dir: Path, folder: Path) -> list[Path
     students = load_course(folder / "course.toml")
     reference = Reference(students, solutions_dir)
     try:
-        result = grade(course=students, submission_dir=solutions_dir, reference=reference)
+        result = grade(course=students, submission_dir=solutions_dir, reference=reference, progress=progress)
         require_full_marks(result, course, solutions_dir)
         reference.save_store(folder / EXPECTED_STORE)
     finally:
@@ -106,6 +110,7 @@ def build_course_dir(
     force: bool = False,
     kit: bool = True,
     name: str | None = None,
+    progress: Steps | None = None,
 ) -> CourseDir:
     """Write (or refresh, with `force`) the nbgrader course directory of `course`.
 
@@ -154,7 +159,7 @@ def build_course_dir(
             written.append(target / f"{module}.py")
     notebook.write_text(json.dumps(notebook_json, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     if kit:
-        written += students_kit(course, solutions_dir, source)
+        written += students_kit(course, solutions_dir, source, progress)
     return CourseDir(course_dir, assignment, notebook, tuple(written))
 
 

@@ -27,7 +27,7 @@ from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.reference_cache import ReferenceCache
-from grader.grading.runner import grade
+from grader.grading.runner import Steps, grade
 from grader.grading.session import Reference
 from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
@@ -65,6 +65,7 @@ def build_release(
     gradescope_zip: Path | None = None,
     solutions: Path | None = None,
     assignment: str | None = None,
+    progress: Steps | None = None,
 ) -> Release:
     """Write the student release of the course at `course_path` into `out` (new or empty); with
     `assignment`, of that assignment's exercises only."""
@@ -76,7 +77,7 @@ def build_release(
     _check_inputs(course, solutions, exercises, out, gradescope_zip, runs_on)
     out.parent.mkdir(parents=True, exist_ok=True)
     public = course.without_hidden_tests()
-    reference, result = record_expected(public, solutions)
+    reference, result = record_expected(public, solutions, progress=progress)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; the release is an ordinary folder
     try:
@@ -165,6 +166,7 @@ def record_expected(
     exercise_ids: list[str] | None = None,
     seed: Reference | None = None,
     inputs: InputPlan = PUBLIC_INPUTS,
+    progress: Steps | None = None,
 ) -> tuple[Reference, GradeResult]:
     """Grade the solutions with a recording reference; fail unless they earn every point.
 
@@ -180,7 +182,12 @@ def record_expected(
     )
     try:
         result = grade(
-            course=course, submission_dir=solutions, reference=reference, exercise_ids=exercise_ids, inputs=inputs
+            course=course,
+            submission_dir=solutions,
+            reference=reference,
+            exercise_ids=exercise_ids,
+            inputs=inputs,
+            progress=progress,
         )
     finally:
         reference.close()

@@ -259,11 +259,11 @@ def test_batch_command_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> None:
-    """On a terminal (a real pty) the bar shows the count and the ETA; into a file it stays silent."""
+    """On a terminal (a real pty) the bar shows the count, the ETA, the rate and the score; into a file it stays silent."""
     leader, follower = os.openpty()
     with os.fdopen(follower, "w") as terminal:
         bar = TerminalProgress(terminal)
-        bar(1, 4, "alice: ok")
+        bar(1, 4, "alice: 80/100")
         bar(4, 4, "dave: error")
     # A pty hands its output over in pieces as they were written: read every piece (EIO once the follower is closed).
     pieces = []
@@ -277,7 +277,8 @@ def test_progress_bar_shows_count_and_eta_on_a_terminal_only(tmp_path: Path) -> 
         pieces.append(piece)
     os.close(leader)
     shown = b"".join(pieces).decode()
-    assert "1/4 ETA" in shown and "4/4 ETA 0:00" in shown and "alice: ok" in shown
+    assert "1/4 ETA" in shown and "4/4 ETA 0:00" in shown and "alice: 80/100" in shown
+    assert "/min" in shown and "? s each" not in shown  # a rate from the first submission on
     with (tmp_path / "log").open("w") as log:
         TerminalProgress(log)(1, 4, "alice: ok")
     assert (tmp_path / "log").read_text() == ""

@@ -10,7 +10,6 @@ samples) and drawn from the exercise's seeds, so that a few epochs suffice.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -43,17 +42,10 @@ def data(seed: int) -> dict[str, np.ndarray]:
     }
 
 
-# One call of train_and_evaluate per seed and grading, shared by the four tests that read it
-# (a fit is the slow part of this exercise). Keyed by the grading's `student` object.
-_TRAINED: weakref.WeakKeyDictionary[ExerciseCalls, dict[int, dict[str, Any]]] = weakref.WeakKeyDictionary()
-
-
 def trained(student: ExerciseCalls, seed: int, epochs: int) -> dict[str, Any]:
-    """What train_and_evaluate returned for the seed's data and epochs, and the grader's measures of the model after it."""
-    answers = _TRAINED.setdefault(student, {})
-    if seed not in answers:
-        answers[seed] = student.call("train", **data(seed), epochs=epochs, seed=seed)
-    return answers[seed]
+    """What train_and_evaluate returned for the seed's data and epochs, and the grader's measures of the model after it
+    (one fit per seed and grading, shared by the four tests that read it: `student` keeps its answers)."""
+    return student.call("train", **data(seed), epochs=epochs, seed=seed)
 
 
 def cases(spec: ExerciseSpec) -> list[tuple[int, int]]:

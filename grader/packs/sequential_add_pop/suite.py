@@ -9,7 +9,6 @@ from them, so every check here is exact.
 
 from __future__ import annotations
 
-import weakref
 from typing import Any
 
 import numpy as np
@@ -31,19 +30,13 @@ def case(spec: ExerciseSpec, index: int) -> dict[str, Any]:
     return {"units": units, "activation": ACTIVATIONS[index % len(ACTIVATIONS)], "input_dim": int(rng.integers(1, 9))}
 
 
-# One probe call per case and grading, shared by the tests that read it.
-_ANSWERS: weakref.WeakKeyDictionary[ExerciseCalls, dict[int, dict[str, Any]]] = weakref.WeakKeyDictionary()
-
-
 def answers(student: ExerciseCalls, spec: ExerciseSpec) -> list[tuple[dict[str, Any], dict[str, Any]]]:
-    """(case, answer) for each seed: the student's stack looked at before and after build, then popped."""
-    memo = _ANSWERS.setdefault(student, {})
+    """(case, answer) for each seed: the student's stack looked at before and after build, then popped (asked once
+    per grading: `student` keeps its answers)."""
     pairs = []
     for index in range(len(spec.seeds)):
         arguments = case(spec, index)
-        if index not in memo:
-            memo[index] = student.call("stack_and_pop", **arguments)
-        answer = memo[index]
+        answer = student.call("stack_and_pop", **arguments)
         if not answer["is_sequential"]:
             fail(
                 f"stack_dense_layers returned a {answer['python_type']}; expected a keras.Sequential model.",

@@ -54,9 +54,13 @@ def _split(
     fraction: float,
     seed: int | None,
     seed_form: str = "int",
+    *,
+    fresh: bool = False,
 ) -> dict[str, Any]:
+    """The student's split (`fresh`: called again, not the grading's earlier answer to the same request)."""
     return student.call(
         "call",
+        fresh=fresh,
         inputs=inputs,
         targets=targets,
         validation_fraction=fraction,
@@ -232,13 +236,13 @@ def test_split_is_shuffled(student: ExerciseCalls, spec: ExerciseSpec) -> None:
 
 
 def _split_with(
-    student: ExerciseCalls, inputs: np.ndarray, targets: np.ndarray, seed: int, seed_form: str
+    student: ExerciseCalls, inputs: np.ndarray, targets: np.ndarray, seed: int, seed_form: str, *, fresh: bool = False
 ) -> dict[str, Any]:
     """A split with a seed of the given form; a NumPy integer refused is named as such."""
     if seed_form != "numpy":
-        return _split(student, inputs, targets, 0.3, seed, seed_form)
+        return _split(student, inputs, targets, 0.3, seed, seed_form, fresh=fresh)
     try:
-        return _split(student, inputs, targets, 0.3, seed, seed_form)
+        return _split(student, inputs, targets, 0.3, seed, seed_form, fresh=fresh)
     except SubmissionFailure as failure:
         if failure.kind != FailureKind.EXCEPTION:
             raise
@@ -255,7 +259,7 @@ def test_seed_controls_the_split(student: ExerciseCalls, spec: ExerciseSpec) -> 
     where = "on 50 samples"
     for seed, seed_form in ((spec.seeds[0], "int"), (0, "int"), (2**31 - 1, "int"), (spec.seeds[1], "numpy")):
         first = _arrays(_split_with(student, inputs, targets, seed, seed_form), where, inputs, targets)
-        again = _arrays(_split_with(student, inputs, targets, seed, seed_form), where, inputs, targets)
+        again = _arrays(_split_with(student, inputs, targets, seed, seed_form, fresh=True), where, inputs, targets)
         changed = [name for name in PARTS if not np.array_equal(first[name], again[name])]
         if changed:
             kind = " (a NumPy integer)" if seed_form == "numpy" else ""

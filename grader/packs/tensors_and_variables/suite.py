@@ -36,9 +36,10 @@ def _shapes(seed: int) -> list[tuple[int, ...]]:
     return shapes
 
 
-def _tensors(student: ExerciseCalls, shape: tuple[int, ...], seed: int) -> list[dict[str, Any]]:
-    """The three results of the student's constant_tensors, or a failure when there are not three."""
-    answer = student.call("constant_tensors", shape=list(shape), seed=seed)
+def _tensors(student: ExerciseCalls, shape: tuple[int, ...], seed: int, *, fresh: bool = False) -> list[dict[str, Any]]:
+    """The three results of the student's constant_tensors (`fresh`: called again, not the grading's earlier answer),
+    or a failure when there are not three."""
+    answer = student.call("constant_tensors", fresh=fresh, shape=list(shape), seed=seed)
     items = answer.get("items")
     if items is None:
         returned = answer.get("returned") or {}
@@ -117,7 +118,7 @@ def test_seed_controls_normal(student: ExerciseCalls, spec: ExerciseSpec) -> Non
     draws: dict[int, np.ndarray] = {}
     for seed in spec.seeds:
         first = value_of(_tensors(student, shape, seed)[2], "the normal tensor")
-        again = value_of(_tensors(student, shape, seed)[2], "the normal tensor")
+        again = value_of(_tensors(student, shape, seed, fresh=True)[2], "the normal tensor")
         check_close(
             again, first, rtol=0.0, atol=0.0,
             what=f"the normal tensor of constant_tensors(shape={shape}, seed={seed}) called twice from the same start",
