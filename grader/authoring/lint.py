@@ -127,7 +127,8 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
 
 def check_mutant_banks(course: Course, solutions: Path) -> list[Problem]:
     """Each pack's mutants.toml still fits its solution: its equivalent mutants' ids and known mistakes' texts."""
-    from grader.authoring.audit import MUTANTS_FILE, stale_bank_entries
+    from grader.authoring.audit import stale_bank_entries
+    from grader.authoring.bank import MUTANTS_FILE
 
     problems: list[Problem] = []
     for exercise in course.exercises:

@@ -64,6 +64,11 @@ def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Signature:
     )
 
 
+# The keywords of the suites' `student.call` itself (grader/grading/session.py ExerciseCalls.call), which it keeps and
+# never hands the probe: `fresh=True` asks the student's code again instead of the grading's memo.
+CALL_OPTIONS = frozenset({"fresh"})
+
+
 def mismatched_calls(suite: ast.Module, signatures: dict[str, Signature], probes: Path) -> list[tuple[int, str]]:
     """(line, what to fix) for each `.call("name", ...)` of the suite whose keywords the probe's function does not
     take, or that leaves out one it needs."""
@@ -77,7 +82,9 @@ def mismatched_calls(suite: ast.Module, signatures: dict[str, Signature], probes
         signature = signatures[name]
         where = f"its function {signature.function} in {probes} (line {signature.line})"
         takes = ", ".join(signature.parameters) or "nothing but the context"
-        passed = [keyword.arg for keyword in node.keywords if keyword.arg is not None]
+        passed = [
+            keyword.arg for keyword in node.keywords if keyword.arg is not None and keyword.arg not in CALL_OPTIONS
+        ]
         unknown = [arg for arg in passed if arg not in signature.parameters]
         if unknown and not signature.any_keyword:
             problems.append((node.lineno, (
