@@ -112,8 +112,8 @@ def floor_seconds() -> float:
     grading, so that the figure is the probes' work, not the sandbox's start.
     """
     from grader.course.config import load_course
+    from grader.grading.reference import Reference
     from grader.grading.runner import grade
-    from grader.grading.session import Reference
 
     course = load_course(ROOT / "course.toml")
     reference = Reference(course, ROOT / "solutions")
@@ -131,9 +131,9 @@ def warm_sequential_seconds(students: list[tuple[str, Path]], cache: Path) -> li
     the grading work itself, without any start, which `grade batch -j J` shares out among its J workers."""
     from grader.course.config import load_course
     from grader.grading.pooled import grade_pooled
+    from grader.grading.reference import Reference
     from grader.grading.reference_cache import ReferenceCache, reference_digest
-    from grader.grading.session import Reference
-    from grader.sandbox.pool import WarmPool
+    from grader.sandbox.warm_pool import WarmPool
 
     course = load_course(ROOT / "course.toml")
     solutions = ROOT / "solutions"

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from grader import __version__
+from grader.batch.formats import EXPORT_FORMATS, LMS_FORMATS
 from grader.errors import ExitCode, GraderError, UsageError
 from grader.reporters import REPORTERS
 from grader.safetext import for_terminal
@@ -24,7 +25,10 @@ FORMATS = list(REPORTERS)
 
 # Options shared by several commands, declared once so that their names and help read the same everywhere.
 course_option = click.option(
-    "--course", "course_path", type=click.Path(path_type=Path), help="course.toml (default: the nearest one)."
+    "--course",
+    "course_path",
+    type=click.Path(path_type=Path),
+    help="course.toml: the exercises, limits, deadline and late policy (default: the nearest one).",
 )
 solutions_option = click.option(
     "--solutions",
@@ -129,7 +133,7 @@ def secret_init_command(course_path: Path | None, force: bool) -> None:
     `grade batch`, the Gradescope autograder and nbgrader's autograde draw every test's inputs from
     it; GRADER_SECRET overrides it (CI, Gradescope). Exit codes: 0 created, 2 it exists already.
     """
-    from grader.check import find_course
+    from grader.course.locate import find_course
     from grader.course.secret import init_secret
 
     path = init_secret(find_course(Path.cwd(), course_path), force=force)
@@ -266,8 +270,8 @@ def batch_command(
     """
     from grader.batch.cluster import cluster_progress, parse_cluster_options
     from grader.batch.run import run_batch
-    from grader.check import find_course
     from grader.course.config import load_course
+    from grader.course.locate import find_course
 
     local_workers = parse_cluster_options(scheduler, cluster_spec)
     progress = cluster_progress(sys.stderr, on_cluster=scheduler is not None or cluster_spec is not None)
@@ -298,7 +302,7 @@ def batch_command(
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["csv", "json", "gradescope", "canvas", "moodle"]),
+    type=click.Choice(EXPORT_FORMATS),
     default="csv",
     show_default=True,
 )
@@ -343,20 +347,15 @@ def batch_command(
     default="",
     help='canvas: the id of an existing Canvas assignment (its column is then "COLUMN (ID)").',
 )
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(path_type=Path),
-    help="canvas, moodle: course.toml, for the deadline and late policy (default: the nearest one).",
-)
+@course_option
 def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, id_pattern: str | None,
                    received: Path | None, classroom_roster: Path | None, assignment: str | None, column: str | None, assignment_id: str,
                    course_path: Path | None) -> None:  # fmt: skip
     """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
 
-    if output_format in ("canvas", "moodle"):
-        from grader.check import find_course
+    if output_format in LMS_FORMATS:
+        from grader.course.locate import find_course
         from grader.report.lms import RosterOptions, export_to_lms
 
         text, written, warnings = export_to_lms(
@@ -388,12 +387,7 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
     show_default=True,
     help="Folder for index.html and summary.json.",
 )
-@click.option(
-    "--course",
-    "course_path",
-    type=click.Path(path_type=Path),
-    help="course.toml, for the deadline and late policy (default: the nearest one).",
-)
+@course_option
 @click.option(
     "--stubs",
     type=click.Path(path_type=Path),
@@ -414,7 +408,7 @@ def report_command(
     received: Path | None,
 ) -> None:  # fmt: skip
     """The class at a glance: scores, frequent mistakes, similar submissions, tampered repositories, late ones."""
-    from grader.check import find_course
+    from grader.course.locate import find_course
     from grader.report.build import build_report
 
     files = build_report(
@@ -459,8 +453,8 @@ def nbgrader_command(
     force: bool,
 ) -> None:
     """Build an nbgrader course in COURSE_DIR: nbgrader_config.py and the assignment's source notebook."""
-    from grader.check import find_course
     from grader.course.config import load_course
+    from grader.course.locate import find_course
     from grader.course.secret import require_secret
     from grader.nbgrader.course import build_course_dir, render
 
@@ -506,7 +500,7 @@ def release_command(
     assignment: str | None,
 ) -> None:
     """Write the student starter repository to OUT: stubs, public tests, expected values, Classroom workflow."""
-    from grader.check import find_course
+    from grader.course.locate import find_course
     from grader.release.build import build_release, describe
 
     if gradescope_zip is not None:
@@ -542,8 +536,9 @@ def new_command(
     Exit codes: 0 written and graded as expected, 1 a grading was not as expected, 2 refused (the message says why).
     """
     from grader.authoring.scaffold import scaffold
-    from grader.check import check_inputs, find_course
+    from grader.check import check_inputs
     from grader.course.exercisegen import generate_changes
+    from grader.course.locate import find_course
 
     course_file = find_course(Path.cwd(), course_path)
     names = [name.strip() for name in functions.split(",") if name.strip()]
@@ -583,7 +578,7 @@ def lint_command(course_path: Path | None, with_grading: bool) -> None:
     Exit codes: 0 no problem, 2 problems (listed, each with its fix).
     """
     from grader.authoring.lint import lint
-    from grader.check import find_course
+    from grader.course.locate import find_course
 
     problems = lint(find_course(Path.cwd(), course_path), grade=with_grading)
     for problem in problems:
@@ -607,8 +602,8 @@ def audit_command(
     """
     from grader.authoring.audit import audit
     from grader.authoring.audit_report import render_html, render_text
-    from grader.check import find_course
     from grader.course.config import load_course
+    from grader.course.locate import find_course
 
     course = load_course(find_course(Path.cwd(), course_path))
     audits = audit(course, solutions or course.path.parent / "solutions", list(exercise_ids),

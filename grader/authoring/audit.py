@@ -22,9 +22,9 @@ from grader.authoring.mutants import Mutant, mutants
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError
 from grader.grading.pooled import grade_pooled
-from grader.grading.session import Reference
+from grader.grading.reference import Reference
 from grader.results import PASSED, GradeResult
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 MUTANTS_FILE = "mutants.toml"
 

@@ -28,11 +28,12 @@ from grader.grading.compare import Mistake
 from grader.grading.forgiving import run_forgiving
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.redaction import redact
-from grader.grading.session import ExerciseCalls, Reference, StudentCalls
+from grader.grading.reference import Reference
+from grader.grading.session import ExerciseCalls, StudentCalls
 from grader.installation import require_device, require_supported_tensorflow
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, Inputs, TestResult
 from grader.sandbox.failures import SubmissionFailure
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 # The runner's own pytest configuration, never a pytest.ini found near a submission or a pack.
 PYTEST_INI = Path(__file__).parent / "pytest.ini"

@@ -15,8 +15,9 @@ import jinja2
 
 from grader.batch.gradebook import Gradebook, Row
 from grader.course.config import Course, load_course
+from grader.course.late import LatePolicy
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy, read_late_policy
+from grader.report.late import apply_policy
 from grader.report.similarity import FingerprintIndex, SimilarPair, shared_code
 from grader.report.students import PAGES, student_entries, write_student_pages
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
@@ -154,7 +155,7 @@ def build_report(
                 for pair in ranked for student in (pair.student_a, pair.student_b)}  # fmt: skip
     pairs = [shared_code(pair, code[pair.student_a], code[pair.student_b], boilerplate, index.given)
              for pair in ranked]  # fmt: skip
-    policy = read_late_policy(course.path) if course is not None else LatePolicy()
+    policy = course.late if course is not None else LatePolicy()
     checked = [row for row in rows if Path(row.source).is_dir()] if expected is not None else []
     findings = (
         [check_repository(row.student, Path(row.source), expected) for row in checked] if expected is not None else []

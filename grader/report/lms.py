@@ -32,17 +32,17 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
+from grader.batch.formats import LmsName
 from grader.batch.gradebook import OK, Row
+from grader.course.late import LatePolicy
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy
+from grader.report.late import apply_policy
 from grader.report.lms_grade import GradeChoice, choose_grade
 from grader.report.roster import RosterEntry, match_students, read_classroom_map, read_roster
 from grader.report.times import hand_in, read_received
 from grader.safetext import for_csv
 
-LmsName = Literal["canvas", "moodle"]
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
 MOODLE_FIXED = ("First name", "Last name", "ID number", "Email address")
@@ -212,7 +212,6 @@ def export_to_lms(
     `assignment` names a course assignment (its grade is written); `column` the LMS's column."""
     from grader.batch.gradebook import Gradebook
     from grader.course.config import Course, load_course
-    from grader.report.late import read_late_policy
 
     if output_format not in LAYOUTS:
         raise UsageError(f"Unknown LMS format {output_format!r}; use {' or '.join(LAYOUTS)}.")
@@ -224,7 +223,7 @@ def export_to_lms(
     course: Course | None = None
     if course_path is not None and course_path.is_file():
         course = load_course(course_path)
-        policy, title = read_late_policy(course_path), course.title or course_id
+        policy, title = course.late, course.title or course_id
     else:
         warnings.append(f"no course.toml at {course_path}: no late policy applied (pass --course)")
     choice = choose_grade(course, assignment, rows)

@@ -13,11 +13,11 @@ import pytest
 from grader.course.config import Course
 from grader.errors import InternalError
 from grader.grading.pooled import grade_pooled
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import GradeResult
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 from tests.adversarial.support import load_cases, materialize
 from tests.conftest import SOLUTIONS, submission_with
 from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grader
-from grader.check import EXPECTED_STORE
 from grader.course.config import Course
 from grader.errors import ConfigError, UsageError
+from grader.grading.reference import EXPECTED_STORE
 
 GRADER_DIR = Path(grader.__file__).resolve().parent
 
@@ -58,7 +58,7 @@ class Digest:
 
 
 def reference_path(course: Course, solutions: Path | None) -> Path:
-    """The reference the grading uses (as `grader.check.find_reference` picks it): a folder or the store of expected values."""
+    """The reference the grading uses (as `grader.grading.reference.find_reference` picks it): a folder or the store of expected values."""
     if solutions is not None:
         if not solutions.is_dir():
             raise UsageError(f"--solutions {solutions} is not a folder.")

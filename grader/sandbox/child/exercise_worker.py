@@ -139,15 +139,24 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         message = str(error)
     except Exception:  # noqa: BLE001 - a student exception whose __str__ fails.
         message = "<the exception's message could not be read>"
+    kept_probe_frames = [] if through_student else probe_frames[-SUBMISSION_FRAMES_MAX:]
+    kind = wire.ErrorKind.RAISED
+    if isinstance(error, ContractMismatch):
+        kind = wire.ErrorKind.CONTRACT
+    elif isinstance(error, NotImplementedError):
+        kind = wire.ErrorKind.NOT_IMPLEMENTED
+    elif isinstance(error, SystemExit):
+        kind = wire.ErrorKind.SYSTEM_EXIT
+    elif isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower():
+        kind = wire.ErrorKind.MEMORY
+    elif kept_probe_frames and not frames:
+        kind = wire.ErrorKind.PROBE
     return {
         "type": type(error).__name__,
         "message": message[:2000],
         "frames": frames[-SUBMISSION_FRAMES_MAX:],
-        "not_implemented": isinstance(error, NotImplementedError),
-        "memory": isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower(),
-        "system_exit": isinstance(error, SystemExit),
-        "contract": isinstance(error, ContractMismatch),
-        "probe_frames": [] if through_student else probe_frames[-SUBMISSION_FRAMES_MAX:],
+        "kind": kind,
+        "probe_frames": kept_probe_frames,
     }
 
 
@@ -208,7 +217,7 @@ def _import_student(channel: Channel, module_name: str, submission_dir: str, lim
                 "type": "ImportTimeout",
                 "message": f"importing {module_name}.py took more than {limit_s:g} s",
                 "frames": _running_line(main_thread, submission_dir),
-                "import_timeout": True,
+                "kind": wire.ErrorKind.IMPORT_TIMEOUT,
                 "limit_s": limit_s,
             }
             try:
