@@ -130,7 +130,7 @@ def warm_sequential_seconds(students: list[tuple[str, Path]], cache: Path) -> li
     """Seconds of each grading of `students`, one after the other in ONE warm pool with a warm reference cache:
     the grading work itself, without any start, which `grade batch -j J` shares out among its J workers."""
     from grader.course.config import load_course
-    from grader.grading.pooled import grade_pooled
+    from grader.grading.pool_retry import grade_pooled
     from grader.grading.reference import Reference
     from grader.grading.reference_cache import ReferenceCache, reference_digest
     from grader.sandbox.warm_pool import WarmPool

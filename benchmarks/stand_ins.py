@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 from grader.course.config import load_course
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
 from grader.grading.reference import Reference
 from grader.results import PASSED
 from grader.sandbox.warm_pool import WarmPool

@@ -21,7 +21,7 @@ from pathlib import Path
 from grader.authoring.mutants import Mutant, mutants
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
 from grader.grading.reference import Reference
 from grader.results import PASSED, GradeResult
 from grader.sandbox.warm_pool import WarmPool

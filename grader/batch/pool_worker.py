@@ -3,7 +3,7 @@
 Started by `grader.batch.pool` as `python -m grader.batch.pool_worker CONFIG`. It loads the
 course once and keeps one `Reference` and one warm sandbox pool (`grader.sandbox.warm_pool`) for
 the whole batch: TensorFlow is imported once per worker, not once per submission, and each
-submission is graded through `grader.grading.pooled` (graded again once if it stopped the pool). It answers one JSON object per
+submission is graded through `grader.grading.pool_retry` (graded again once if it stopped the pool). It answers one JSON object per
 line on its original stdout (its own stdout goes to stderr, so nothing a library prints can
 corrupt the channel). It is a child subreaper: on SIGTERM, from the parent or from the
 kernel when the parent dies, it kills and reaps everything below it.
@@ -61,7 +61,7 @@ def worker_main(config: dict[str, Any]) -> None:
     from grader.batch.counted import BatchInputs
     from grader.course.config import load_course
     from grader.errors import ConfigError, GraderError
-    from grader.grading.pooled import grade_pooled
+    from grader.grading.pool_retry import grade_pooled
     from grader.grading.reference import find_reference
     from grader.sandbox.warm_pool import WarmPool
 

@@ -283,7 +283,7 @@ def grade(
     """Grade the modules in `submission_dir` against `course`; never raises for student faults.
 
     With `plots`, the result's `extra["plots"]` holds the data of the student's HTML report.
-    With `pool`, the student's code runs in that warm pool (see `grader.grading.pooled`, which
+    With `pool`, the student's code runs in that warm pool (see `grader.grading.pool_retry`, which
     also grades again a submission whose pool stopped), else in a sandbox of its own.
     `inputs` says which seeds the suites draw from (`grader.grading.inputs`): course.toml's public
     ones by default, or the instructor's, derived from the course secret.

@@ -143,7 +143,7 @@ class KernelGrader:
 
     def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
         """The exercise graded from these sources: once, then from the cache."""
-        from grader.grading.pooled import grade_pooled
+        from grader.grading.pool_retry import grade_pooled
 
         course, reference, pool = self.setup()
         exercise = course.exercise(exercise_id)

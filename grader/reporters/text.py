@@ -14,8 +14,6 @@ from rich.text import Text
 from grader.results import PASSED, GradeResult
 from grader.safetext import for_terminal
 
-HEADERS = ("exercise", "test", "points", "status")
-
 
 def _test_cell(name: str, message: str, hint: str, detail: str = "") -> RenderableType:
     """The test's name, and under it (indented) what went wrong, the hint, and for the instructor the values."""

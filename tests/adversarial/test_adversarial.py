@@ -31,7 +31,7 @@ from typing import Any
 import pytest
 
 from grader.course.config import Course
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
 from grader.grading.reference import Reference
 from grader.grading.runner import grade
 from grader.results import PASSED, GradeResult

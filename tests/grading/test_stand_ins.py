@@ -13,7 +13,7 @@ import tensorflow as tf
 from grader.course.config import Course
 from grader.course.packs import read_stand_ins
 from grader.errors import ConfigError
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
 from grader.grading.reference import Reference
 from grader.results import PASSED, GradeResult, Inputs
 from grader.sandbox.child.api import usage_when_run_eagerly

@@ -1,4 +1,4 @@
-"""Tests for grader/sandbox/pool.py (and grader/grading/pooled.py): one warm process grades submission
+"""Tests for grader/sandbox/pool.py (and grader/grading/pool_retry.py): one warm process grades submission
 after submission, each alone, leaving nothing to the next; a pool a submission kills is started again."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from grader.course.config import Course
 from grader.errors import InternalError
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
 from grader.grading.reference import Reference
 from grader.grading.runner import grade
 from grader.results import GradeResult

@@ -40,7 +40,6 @@ from grader.batch.counted import BatchInputs
 from grader.batch.pool import Outcome, Pool
 
 PRELOAD_NAME = "grader"
-IDLE_POLL_S = 1.0
 
 try:  # The plugin is a real WorkerPlugin where Dask is installed; this module still imports without it.
     from distributed.diagnostics.plugin import WorkerPlugin as _Base
