@@ -348,9 +348,19 @@ def batch_command(
     help='canvas: the id of an existing Canvas assignment (its column is then "COLUMN (ID)").',
 )
 @course_option
-def export_command(gradebook_path: Path, output_format: str, out: Path | None, roster: Path | None, id_pattern: str | None,
-                   received: Path | None, classroom_roster: Path | None, assignment: str | None, column: str | None, assignment_id: str,
-                   course_path: Path | None) -> None:  # fmt: skip
+def export_command(
+    gradebook_path: Path,
+    output_format: str,
+    out: Path | None,
+    roster: Path | None,
+    id_pattern: str | None,
+    received: Path | None,
+    classroom_roster: Path | None,
+    assignment: str | None,
+    column: str | None,
+    assignment_id: str,
+    course_path: Path | None,
+) -> None:
     """Export the latest submission of each student from the gradebook (canvas and moodle: after the late policy)."""
     from grader.batch.export import export
 
@@ -359,11 +369,15 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
         from grader.report.lms import RosterOptions, export_to_lms
 
         text, written, warnings = export_to_lms(
-            gradebook_path=gradebook_path, output_format=output_format, out=out,
+            gradebook_path=gradebook_path,
+            output_format=output_format,
+            out=out,
             roster=RosterOptions(roster, id_pattern, classroom_roster, received),
-            assignment=assignment, column=column, assignment_id=assignment_id,
+            assignment=assignment,
+            column=column,
+            assignment_id=assignment_id,
             course_path=find_course(Path.cwd(), course_path),
-        )  # fmt: skip
+        )
         for warning in warnings:
             click.echo(f"warning: {for_terminal(warning)}", err=True)
     else:
@@ -404,9 +418,13 @@ def export_command(gradebook_path: Path, output_format: str, out: Path | None, r
     help="When each submission was received (CSV: student,time; or Classroom's grades export), for lateness.",
 )
 def report_command(
-    gradebook_path: Path, out: Path, course_path: Path | None, stubs: Path | None, release: Path | None,
+    gradebook_path: Path,
+    out: Path,
+    course_path: Path | None,
+    stubs: Path | None,
+    release: Path | None,
     received: Path | None,
-) -> None:  # fmt: skip
+) -> None:
     """The class at a glance: scores, frequent mistakes, similar submissions, tampered repositories, late ones."""
     from grader.course.locate import find_course
     from grader.report.build import build_report
@@ -606,8 +624,12 @@ def audit_command(
     from grader.course.locate import find_course
 
     course = load_course(find_course(Path.cwd(), course_path))
-    audits = audit(course, solutions or course.path.parent / "solutions", list(exercise_ids),
-                   say=lambda message: click.echo(message, err=True))  # fmt: skip
+    audits = audit(
+        course,
+        solutions or course.path.parent / "solutions",
+        list(exercise_ids),
+        say=lambda message: click.echo(message, err=True),
+    )
     if html_path is not None:
         html_path.write_text(render_html(audits), encoding="utf-8")
         click.echo(f"Wrote {html_path}", err=True)

@@ -86,8 +86,11 @@ def read_bank(exercise: ExerciseSpec) -> tuple[list[KnownMistake], set[str]]:
             )
         unknown = [test for test in fails if test not in known]
         if unknown:
-            raise ConfigError(f"[[mutant]] {entry.get('name')!r} names the test {unknown[0]!r}, which {exercise.id}"
-                              f" does not have (its tests: {', '.join(sorted(known))}).", path=path)  # fmt: skip
+            raise ConfigError(
+                f"[[mutant]] {entry.get('name')!r} names the test {unknown[0]!r}, which {exercise.id}"
+                f" does not have (its tests: {', '.join(sorted(known))}).",
+                path=path,
+            )
         mistakes.append(KnownMistake(str(entry.get("name", replace[1])), replace[0], replace[1], fails))
     return mistakes, {str(item) for item in document.get("equivalent", [])}
 
@@ -129,8 +132,11 @@ def audit_exercise(
                 report.survived.append(mutant)
         for mistake in mistakes:
             if mistake.old not in source:
-                raise ConfigError(f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which {module} does not"
-                                  " contain: fix the text to replace.", path=exercise.pack.folder / MUTANTS_FILE)  # fmt: skip
+                raise ConfigError(
+                    f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which {module} does not"
+                    " contain: fix the text to replace.",
+                    path=exercise.pack.folder / MUTANTS_FILE,
+                )
             failed = grade_text(source.replace(mistake.old, mistake.new))
             passed = tuple(test for test in mistake.fails if test not in failed)
             if passed:

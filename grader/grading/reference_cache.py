@@ -243,7 +243,7 @@ class ReferenceCache:
                         "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                         "pid": os.getpid(),
                         "answers": added,
-                    }  # fmt: skip
+                    }
                 )
             body = wire.dumps(
                 {
@@ -253,7 +253,7 @@ class ReferenceCache:
                     "computations": history,
                     "durations": merged_durations,
                     "answers": {**held, **answers},
-                }  # fmt: skip
+                }
             )
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=f".{self.digest[:12]}.", delete=False) as out:

@@ -71,9 +71,13 @@ class Graded:
 
 
 def grade_roster(
-    rows: list[Row], roster: list[RosterEntry], matched: dict[str, RosterEntry], policy: LatePolicy,
-    choice: GradeChoice, received: dict[str, datetime.datetime] | None = None,
-) -> tuple[list[Graded], list[str]]:  # fmt: skip
+    rows: list[Row],
+    roster: list[RosterEntry],
+    matched: dict[str, RosterEntry],
+    policy: LatePolicy,
+    choice: GradeChoice,
+    received: dict[str, datetime.datetime] | None = None,
+) -> tuple[list[Graded], list[str]]:
     """Each roster student's grade after the late policy, and warnings (`matched`: gradebook id -> roster entry)."""
     by_entry = {id(entry): row for row in rows for entry in [matched[row.student]]}
     graded, warnings = [], []
@@ -191,9 +195,13 @@ class RosterOptions:
 
 
 def export_lms(
-    output_format: LmsName, rows: list[Row], roster: RosterOptions, column: LmsColumn, policy: LatePolicy,
+    output_format: LmsName,
+    rows: list[Row],
+    roster: RosterOptions,
+    column: LmsColumn,
+    policy: LatePolicy,
     choice: GradeChoice,
-) -> tuple[str, list[str]]:  # fmt: skip
+) -> tuple[str, list[str]]:
     """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
     entries = read_roster(roster.path)
     matched = match_students(
@@ -204,9 +212,16 @@ def export_lms(
 
 
 def export_to_lms(
-    *, gradebook_path: Path, output_format: str, out: Path | None, roster: RosterOptions,
-    assignment: str | None = None, column: str | None = None, assignment_id: str = "", course_path: Path | None = None,
-) -> tuple[str, list[Path], list[str]]:  # fmt: skip
+    *,
+    gradebook_path: Path,
+    output_format: str,
+    out: Path | None,
+    roster: RosterOptions,
+    assignment: str | None = None,
+    column: str | None = None,
+    assignment_id: str = "",
+    course_path: Path | None = None,
+) -> tuple[str, list[Path], list[str]]:
     """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings.
 
     `assignment` names a course assignment (its grade is written); `column` the LMS's column."""

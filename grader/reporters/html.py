@@ -34,8 +34,14 @@ def draw(spec: dict[str, Any]) -> plots.Figure | str:
     if kind == "boundary":
         points = np.array([_array(point) for point in spec["points"]]).reshape(-1, 2)
         b = spec.get("b")
-        return plots.decision_boundary(points, _array(spec["labels"]), _array(spec["W"]), np.nan if b is None else float(b),
-                                       threshold=float(spec["threshold"]), **labels)  # fmt: skip
+        return plots.decision_boundary(
+            points,
+            _array(spec["labels"]),
+            _array(spec["W"]),
+            np.nan if b is None else float(b),
+            threshold=float(spec["threshold"]),
+            **labels,
+        )
     if kind == "diagonal":
         return plots.diagonal_scatter(_array(spec["expected"]), _array(spec["got"]), **labels)
     if kind == "weights":
@@ -67,9 +73,11 @@ def render_html(result: GradeResult) -> str:
         exercise.id: [draw(spec) for spec in data.get(exercise.id, [])] for exercise in shown.exercises
     }
     return _template().render(
-        result=shown, figures=figures, is_figure=lambda item: isinstance(item, plots.Figure),
+        result=shown,
+        figures=figures,
+        is_figure=lambda item: isinstance(item, plots.Figure),
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    )  # fmt: skip
+    )
 
 
 def write_html(result: GradeResult, path: Path) -> Path:

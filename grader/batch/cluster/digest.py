@@ -29,8 +29,12 @@ class Digest:
     grader_version: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"course": self.course, "grader": self.grader, "course_label": self.course_label,
-                "grader_version": self.grader_version}  # fmt: skip
+        return {
+            "course": self.course,
+            "grader": self.grader,
+            "course_label": self.course_label,
+            "grader_version": self.grader_version,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Digest:
@@ -85,9 +89,10 @@ def _tree_digest(root: Path, names: list[Path]) -> str:
 
 def _files(root: Path) -> list[Path]:
     return sorted(
-        path for path in root.rglob("*")
+        path
+        for path in root.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo")
-    )  # fmt: skip
+    )
 
 
 def course_digest(course: Course, solutions: Path | None) -> str:
@@ -123,5 +128,9 @@ def grader_digest() -> str:
 
 
 def digest_of(course: Course, solutions: Path | None) -> Digest:
-    return Digest(course=course_digest(course, solutions), grader=grader_digest(),
-                  course_label=f"{course.id} {course.version}", grader_version=grader.__version__)  # fmt: skip
+    return Digest(
+        course=course_digest(course, solutions),
+        grader=grader_digest(),
+        course_label=f"{course.id} {course.version}",
+        grader_version=grader.__version__,
+    )
