@@ -202,7 +202,7 @@ def check_in_notebook(
         result = check_notebook(path=folder, exercise_ids=exercise_ids)
     else:
         result = check(path=folder, exercise_ids=exercise_ids, plots=html_report)
-    report = render_html(result) if html_report and result.extra.get("plots") else ""
+    report = render_html(result) if html_report and result.plots else ""
     return NotebookResult(result, report)
 
 

@@ -1,7 +1,7 @@
 """The student's HTML report: one self-contained file (no network, no JavaScript), from Jinja2.
 
 The table of tests, points, messages and hints, and per exercise the figures whose data the
-grading recorded (`GradeResult.extra["plots"]`, see `grader.plotdata`), drawn here as inline
+grading recorded (`GradeResult.plots`, see `grader.plotdata`), drawn here as inline
 SVG. Hidden tests show their name as "hidden test", their status and points only.
 """
 
@@ -68,7 +68,7 @@ def _template() -> jinja2.Template:
 def render_html(result: GradeResult) -> str:
     """The report of one grading, for the student."""
     shown = result.for_students()
-    data = result.extra.get("plots", {})
+    data = result.plots
     figures: dict[str, list[plots.Figure | str]] = {
         exercise.id: [draw(spec) for spec in data.get(exercise.id, [])] for exercise in shown.exercises
     }
