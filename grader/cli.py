@@ -38,6 +38,14 @@ solutions_option = click.option(
 assignment_option = click.option(
     "--assignment", help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course)."
 )
+exercise_option = click.option(
+    "--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable)."
+)
+received_option = click.option(
+    "--received",
+    type=click.Path(path_type=Path),
+    help="When each submission was received (CSV: student,time; or Classroom's grades export), for the late policy.",
+)
 gradebook_option = click.option(
     "--gradebook", "gradebook_path", required=True, type=click.Path(path_type=Path), help="The SQLite gradebook."
 )
@@ -62,7 +70,7 @@ def cli(context: click.Context) -> None:
 @click.argument("path", type=click.Path(path_type=Path), default="exercises")
 @course_option
 @solutions_option
-@click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
+@exercise_option
 @assignment_option
 @click.option("--format", "output_format", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option(
@@ -188,7 +196,7 @@ def doctor_command() -> None:
     help="Folder for the archive.",
 )
 @course_option
-@click.option("--solutions", type=click.Path(path_type=Path), help="The reference solutions (instructors only).")
+@solutions_option
 def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | None, solutions: Path | None) -> None:
     """Grade PATH (default ./exercises) locally, then write OUT/STUDENT.submission.zip to hand in.
 
@@ -221,7 +229,7 @@ def submit_command(path: Path, student: str, out_dir: Path, course_path: Path | 
 @click.option("--resume", is_flag=True, help="Skip submissions the gradebook already holds.")
 @course_option
 @solutions_option
-@click.option("--exercise", "exercise_ids", multiple=True, help="Grade only this exercise (repeatable).")
+@exercise_option
 @assignment_option
 @click.option(
     "--timeout",
@@ -321,12 +329,7 @@ def batch_command(
     "--id-pattern",
     help='canvas, moodle: how a gradebook id holds the login, e.g. "keras-intro-{login}" (Classroom repositories).',
 )
-@click.option(
-    "--received",
-    type=click.Path(path_type=Path),
-    help="canvas, moodle: when each submission was received (CSV: student,time; or Classroom's grades export),"
-    " for the late policy.",
-)
+@received_option
 @click.option(
     "--classroom-roster",
     type=click.Path(path_type=Path),
@@ -412,11 +415,7 @@ def export_command(
     type=click.Path(path_type=Path),
     help="The folder `grade release` wrote (or its .grader/protected.json): check Classroom repositories against it.",
 )
-@click.option(
-    "--received",
-    type=click.Path(path_type=Path),
-    help="When each submission was received (CSV: student,time; or Classroom's grades export), for lateness.",
-)
+@received_option
 def report_command(
     gradebook_path: Path,
     out: Path,
@@ -444,10 +443,7 @@ def report_command(
 @click.argument("course_dir", type=click.Path(path_type=Path))
 @course_option
 @solutions_option
-@click.option(
-    "--assignment",
-    help="Only the exercises of this [assignments.NAME] of course.toml (default: the whole course).",
-)
+@assignment_option
 @click.option(
     "--nbgrader-name",
     help="The nbgrader assignment's name (default: the --assignment, else the course id).",
