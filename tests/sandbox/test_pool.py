@@ -158,9 +158,9 @@ def test_a_pool_that_ended_between_submissions_is_started_again_for_the_next(
 ) -> None:
     """A pool killed while idle is no submission's doing: the next one is graded in a fresh pool, at the first try."""
     pool.ensure_ready()
-    assert pool.process is not None
-    os.killpg(pool.process.pid, signal.SIGKILL)
-    pool.process.wait()
+    assert pool.channel.process is not None
+    os.killpg(pool.channel.process.pid, signal.SIGKILL)
+    pool.channel.process.wait()
     starts = pool.starts
     result = grade_pooled(
         pool=pool,
