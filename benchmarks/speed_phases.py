@@ -19,9 +19,10 @@ import pytest
 
 from grader.course.config import Course
 from grader.grading.inputs import InputPlan
-from grader.grading.pooled import grade_pooled
-from grader.grading.session import ExerciseCalls, Reference, probe_key
-from grader.sandbox.pool import WarmPool
+from grader.grading.pool_retry import grade_pooled
+from grader.grading.reference import Reference, probe_key
+from grader.grading.session import ExerciseCalls
+from grader.sandbox.warm_pool import WarmPool
 
 # The probes that fit a Keras model, and those that run a training loop of many steps (course id.probe).
 FITS = frozenset({"keras_model.build_fit", "keras_model.train"})

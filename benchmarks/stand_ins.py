@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from grader.course.config import load_course
-from grader.grading.pooled import grade_pooled
-from grader.grading.session import Reference
+from grader.grading.pool_retry import grade_pooled
+from grader.grading.reference import Reference
 from grader.results import PASSED
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "realistic"

@@ -12,68 +12,21 @@ from typing import TYPE_CHECKING, Literal
 
 from grader.course.cells import canonical_cells
 from grader.course.config import Course, load_course
+from grader.course.locate import find_course
 from grader.course.secret import load_secret, secret_path
-from grader.errors import ConfigError, UsageError
+from grader.errors import UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
+from grader.grading.reference import Reference, find_reference
 from grader.grading.runner import Steps, grade
-from grader.grading.session import Reference
 from grader.intake.notebook import convert_notebook
-from grader.results import PASSED, GradeResult
+from grader.results import GradeResult
 
 if TYPE_CHECKING:
     from grader.reporters.notebook import NotebookResult
 
-EXPECTED_STORE = Path(".grader") / "expected.json"
 # Which inputs `grade check` grades on: the public ones, the instructor's, or both one after the other.
 InputChoice = Literal["public", "instructor", "both"]
 INPUT_CHOICES: tuple[InputChoice, ...] = ("public", "instructor", "both")
-
-
-def find_course(start: Path, explicit: Path | None) -> Path:
-    """`--course` if given, else the nearest course.toml from `start` upwards, else ./course.toml."""
-    if explicit is not None:
-        return explicit
-    start = start.resolve()
-    for folder in [start, *start.parents]:
-        candidate = folder / "course.toml"
-        if candidate.is_file():
-            return candidate
-    return Path.cwd() / "course.toml"
-
-
-def find_reference(course: Course, solutions: Path | None) -> Reference:
-    """The reference solutions next to course.toml (with the course's reference cache), or the release's store of expected values."""
-    course_dir = course.path.parent
-    if solutions is not None:
-        if not solutions.is_dir():
-            raise UsageError(f"--solutions {solutions} is not a folder.")
-        return Reference.cached(course, solutions)
-    if (course_dir / "solutions").is_dir():
-        return Reference.cached(course, course_dir / "solutions")
-    store = course_dir / EXPECTED_STORE
-    if store.is_file():
-        return Reference.from_store(course, store)
-    raise ConfigError(
-        f"Neither {course_dir / 'solutions'} nor {store} exists: the grader needs the reference solutions"
-        " (instructors) or the expected values of a student release. Pass --solutions DIR.",
-        path=course.path,
-    )
-
-
-def require_full_marks(result: GradeResult, course: Course, solutions: Path) -> None:
-    """The reference's values become the expected ones only if the solutions earn every point."""
-    failing = [
-        f"{exercise.id}::{test.name} ({test.message or test.status})"
-        for exercise, test in result.tests
-        if test.status != PASSED
-    ]
-    if failing or result.internal_errors:
-        raise ConfigError(
-            f"The reference solutions in {solutions} do not earn every point, so their values cannot be"
-            f" the expected ones: {'; '.join(failing or list(result.internal_errors))}. Fix them (grade check"
-            f" {solutions}) and run this command again.",
-            path=course.path,
-        )
 
 
 def check(
@@ -252,7 +205,7 @@ def check_in_notebook(
         result = check_notebook(path=folder, exercise_ids=exercise_ids)
     else:
         result = check(path=folder, exercise_ids=exercise_ids, plots=html_report)
-    figures = render_html(result, figures_only=True) if html_report and result.extra.get("plots") else ""
+    figures = render_html(result, figures_only=True) if html_report and result.plots else ""
     return NotebookResult(result, figures)
 
 

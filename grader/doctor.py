@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from grader.course.config import Limits
+from grader.course.limits import Limits
 from grader.environment import DISTRIBUTIONS, NOT_INSTALLED, distribution_version
 from grader.errors import ExitCode
 from grader.installation import describe, device_problem, gpu_required, problems

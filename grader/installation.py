@@ -29,9 +29,19 @@ from packaging.version import InvalidVersion, Version
 from grader.errors import UsageError
 
 # Every distribution that can provide the `tensorflow` package (names as PyPI spells them).
-TENSORFLOW_FAMILY = ("tensorflow", "tensorflow-cpu", "tensorflow-gpu", "tensorflow-intel", "tensorflow-macos",
-                     "tensorflow-rocm", "tensorflow-cpu-aws", "intel-tensorflow", "tf-nightly", "tf-nightly-cpu",
-                     "tf-nightly-gpu")  # fmt: skip
+TENSORFLOW_FAMILY = (
+    "tensorflow",
+    "tensorflow-cpu",
+    "tensorflow-gpu",
+    "tensorflow-intel",
+    "tensorflow-macos",
+    "tensorflow-rocm",
+    "tensorflow-cpu-aws",
+    "intel-tensorflow",
+    "tf-nightly",
+    "tf-nightly-cpu",
+    "tf-nightly-gpu",
+)
 # Keras 3 is `tf.keras` from TensorFlow 2.16 on; the exercises and the grader use Keras 3.
 SUPPORTED_RANGE = ">=2.16,<3"
 SUPPORTED_TENSORFLOW = SpecifierSet(SUPPORTED_RANGE)

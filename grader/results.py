@@ -85,6 +85,23 @@ class ExerciseResult:
 
 
 @dataclass(frozen=True)
+class AssignmentGrade:
+    """One course assignment as graded: its points (weights) and its grade, as `extra["assignments"]` holds it."""
+
+    name: str
+    title: str
+    points: float
+    max_points: float
+    grade: float
+    max_grade: float
+
+    @property
+    def scaled(self) -> bool:
+        """Whether the grade is not the points themselves (the assignment scales its points to 100)."""
+        return self.max_points != self.max_grade
+
+
+@dataclass(frozen=True)
 class GradeResult:
     """One grading of one submission."""
 
@@ -100,6 +117,17 @@ class GradeResult:
     submission: str = ""
     duration_s: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def assignments(self) -> tuple[AssignmentGrade, ...]:
+        """The course's assignments as graded (none when the course declares none): what the reporters show."""
+        return tuple(AssignmentGrade(**graded) for graded in self.extra.get("assignments", []))
+
+    @property
+    def plots(self) -> dict[str, Any]:
+        """Each exercise's figure specifications (`grader.grading.plotdata`) for the HTML report, or {}."""
+        plots: dict[str, Any] = self.extra.get("plots", {})
+        return plots
 
     @property
     def score(self) -> int:

@@ -22,14 +22,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
-from grader.check import check, find_course
+from grader.check import check
 from grader.course.config import Course, load_course
+from grader.course.limits import module_too_big
+from grader.course.locate import find_course
 from grader.environment import library_versions
 from grader.errors import SubmissionError, UsageError
 from grader.intake.archive import (
     ARCHIVE_SUFFIX,
     MANIFEST_NAME,
-    MAX_MODULE_BYTES,
     RESULT_NAME,
     Manifest,
     check_student_id,
@@ -100,11 +101,10 @@ def collect_modules(folder: Path, course: Course) -> dict[str, bytes]:
             )
         if not path.is_file():
             raise SubmissionError(f"{path} is not a regular file; put your {module}.py there.", path=path)
-        size = path.stat().st_size
-        if size > MAX_MODULE_BYTES:
+        too_big = module_too_big(str(path), path.stat().st_size)
+        if too_big:
             raise SubmissionError(
-                f"{path} is {size} bytes, over the {MAX_MODULE_BYTES}-byte limit per module. Remove large data"
-                " or generated code from it and submit again.",
+                f"{too_big}. Remove large data or generated code from it and submit again.",
                 path=path,
             )
         modules[module_file(module)] = path.read_bytes()

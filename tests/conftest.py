@@ -28,11 +28,11 @@ import pytest  # noqa: E402 - after the double, so that the grader's modules imp
 from grader.course.config import Course, load_course  # noqa: E402
 from grader.course.secret import SECRET_VARIABLE, CourseSecret, load_secret  # noqa: E402
 from grader.grading.inputs import InputPlan  # noqa: E402
-from grader.grading.pooled import grade_pooled  # noqa: E402
+from grader.grading.pool_retry import grade_pooled  # noqa: E402
+from grader.grading.reference import Reference  # noqa: E402
 from grader.grading.reference_cache import ENV_CACHE_DIR  # noqa: E402
-from grader.grading.session import Reference  # noqa: E402
 from grader.results import GradeResult  # noqa: E402
-from grader.sandbox.pool import WarmPool  # noqa: E402
+from grader.sandbox.warm_pool import WarmPool  # noqa: E402
 from tests.shared_work import once, shared_folder  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

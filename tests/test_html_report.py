@@ -12,8 +12,8 @@ from browser_support import DESKTOP, PHONE, Browser, assert_readable, browser_fi
 from conftest import EXERCISES, SAMPLE, SOLUTIONS, run_grade
 
 from grader.course.config import Course
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.reporters.html import render_html
 
 FIGURES = {"plot-square_loss-1", "plot-training_step-1", "plot-training_step-2", "plot-simple_dense-1", "plot-simple_dense-2",

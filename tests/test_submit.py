@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from grader.course.config import load_course
+from grader.course.limits import MAX_MODULE_BYTES
 from grader.errors import UsageError
-from grader.intake.archive import MAX_MODULE_BYTES, parse_manifest
+from grader.intake.archive import parse_manifest
 from grader.submit import submission_time
 from tests.conftest import COURSE_MODULES, EXERCISES, ROOT, SOLUTIONS, run_grade
 

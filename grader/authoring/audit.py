@@ -22,10 +22,10 @@ from grader.authoring.bank import MUTANTS_FILE, check_bank
 from grader.authoring.mutants import Mutant, mutants
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError
-from grader.grading.pooled import grade_pooled
-from grader.grading.session import Reference
+from grader.grading.pool_retry import grade_pooled
+from grader.grading.reference import Reference
 from grader.results import PASSED, GradeResult
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 
 @dataclass(frozen=True)
@@ -87,8 +87,11 @@ def read_bank(exercise: ExerciseSpec) -> tuple[list[KnownMistake], set[str]]:
             )
         unknown = [test for test in fails if test not in known]
         if unknown:
-            raise ConfigError(f"[[mutant]] {entry.get('name')!r} names the test {unknown[0]!r}, which {exercise.id}"
-                              f" does not have (its tests: {', '.join(sorted(known))}).", path=path)  # fmt: skip
+            raise ConfigError(
+                f"[[mutant]] {entry.get('name')!r} names the test {unknown[0]!r}, which {exercise.id}"
+                f" does not have (its tests: {', '.join(sorted(known))}).",
+                path=path,
+            )
         mistakes.append(KnownMistake(str(entry.get("name", replace[1])), replace[0], replace[1], fails))
     return mistakes, {str(item) for item in document.get("equivalent", [])}
 
@@ -142,8 +145,11 @@ def audit_exercise(
                 report.survived.append(mutant)
         for mistake in mistakes:
             if mistake.old not in source:
-                raise ConfigError(f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which {module} does not"
-                                  " contain: fix the text to replace.", path=exercise.pack.folder / MUTANTS_FILE)  # fmt: skip
+                raise ConfigError(
+                    f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which {module} does not"
+                    " contain: fix the text to replace.",
+                    path=exercise.pack.folder / MUTANTS_FILE,
+                )
             failed = grade_text(source.replace(mistake.old, mistake.new))
             report.known.append((mistake.name, mistake.fails, failed))
             passed = tuple(test for test in mistake.fails if test not in failed)

@@ -80,7 +80,7 @@ def check_names(course: Course, folder: Path, what: str) -> list[Problem]:
                     None,
                     f"defines no {missing[0]}, which [exercises.{exercise.id}] functions lists:"
                     f" define it at the top level of {path.name}, or fix `functions` in course.toml.",
-                )  # fmt: skip
+                )
             )
         elif not exercise.functions and not any(name in defined for name in names):
             others = ", ".join(defined) or "nothing"
@@ -91,7 +91,7 @@ def check_names(course: Course, folder: Path, what: str) -> list[Problem]:
                     f"defines neither {names[0]} nor {names[1]}, which exercise {exercise.id} is named"
                     f' after (it defines {others}): add `functions = ["..."]` to [exercises.{exercise.id}] with'
                     " the names the students write, or rename the exercise.",
-                )  # fmt: skip
+                )
             )
     return problems
 
@@ -157,17 +157,35 @@ def check_written_course(course: Course) -> list[Problem]:
                 copy_course_packs(course.packs_dir, Path(scratch) / DEFAULT_PACKS_FOLDER, hidden=False)
                 again = load_course(written)
             except GraderError as error:
-                problems.append(Problem(course.path, None, f"the release's course.toml{f' of {assignment}' if assignment else ''}"
-                                        f" cannot be written or read back: {error.message}"))  # fmt: skip
+                problems.append(
+                    Problem(
+                        course.path,
+                        None,
+                        f"the release's course.toml{f' of {assignment}' if assignment else ''}"
+                        f" cannot be written or read back: {error.message}",
+                    )
+                )
                 continue
             except Exception as error:  # noqa: BLE001 - a writer's crash is what this dry run is for
-                problems.append(Problem(course.path, None, f"writing the release's course.toml"
-                                        f"{f' of {assignment}' if assignment else ''} fails ({type(error).__name__}:"
-                                        f" {error}): a bug of the grader; please report it with this course.toml."))  # fmt: skip
+                problems.append(
+                    Problem(
+                        course.path,
+                        None,
+                        f"writing the release's course.toml"
+                        f"{f' of {assignment}' if assignment else ''} fails ({type(error).__name__}:"
+                        f" {error}): a bug of the grader; please report it with this course.toml.",
+                    )
+                )
                 continue
         if [e.id for e in again.exercises] != [e.id for e in kept.exercises]:
-            problems.append(Problem(course.path, None, f"the release's course.toml of {assignment or 'the course'}"
-                                    " does not read back with the same exercises: please report it."))  # fmt: skip
+            problems.append(
+                Problem(
+                    course.path,
+                    None,
+                    f"the release's course.toml of {assignment or 'the course'}"
+                    " does not read back with the same exercises: please report it.",
+                )
+            )
     return problems
 
 
@@ -178,11 +196,23 @@ def check_grades(course_path: Path, solutions: Path, exercises: Path) -> list[Pr
         (result,) = check_inputs(path=folder, course_path=course_path, solutions=solutions, inputs="public")
         for exercise, test in result.tests:
             if full and test.status != PASSED:
-                problems.append(Problem(folder, None, f"the reference fails {exercise.id}::{test.name}"
-                                        f" ({test.message[:300]}): fix the solution or the suite."))  # fmt: skip
+                problems.append(
+                    Problem(
+                        folder,
+                        None,
+                        f"the reference fails {exercise.id}::{test.name}"
+                        f" ({test.message[:300]}): fix the solution or the suite.",
+                    )
+                )
             if not full and test.score > 0:
-                problems.append(Problem(folder, None, f"the stub earns {test.score} points in {exercise.id}::"
-                                        f"{test.name}: a test that a stub passes checks nothing; make it fail on"
-                                        " `not implemented yet`."))  # fmt: skip
+                problems.append(
+                    Problem(
+                        folder,
+                        None,
+                        f"the stub earns {test.score} points in {exercise.id}::"
+                        f"{test.name}: a test that a stub passes checks nothing; make it fail on"
+                        " `not implemented yet`.",
+                    )
+                )
         problems += [Problem(folder, None, f"internal error: {error}") for error in result.internal_errors]
     return problems

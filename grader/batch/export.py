@@ -14,13 +14,13 @@ import json
 from pathlib import Path
 from typing import Any
 
+from grader.batch.formats import GRADEBOOK_FORMATS
 from grader.batch.gradebook import OK, Gradebook, Row
 from grader.errors import UsageError
 from grader.reporters.gradescope import gradescope_results, zero_score_results
 from grader.results import GradeResult
 from grader.safetext import for_csv, student_filename
 
-FORMATS = ("csv", "json", "gradescope")
 FIXED_COLUMNS = ("student", "status")
 TRAILING_COLUMNS = (
     "total",
@@ -114,8 +114,8 @@ def write_gradescope(rows: list[Row], folder: Path) -> list[Path]:
 
 def export(*, gradebook_path: Path, output_format: str, out: Path | None) -> tuple[str, list[Path]]:
     """Export the latest submission per student; returns the text (CSV/JSON without --out) and the files written."""
-    if output_format not in FORMATS:
-        raise UsageError(f"Unknown export format {output_format!r}; use one of {', '.join(FORMATS)}.")
+    if output_format not in GRADEBOOK_FORMATS:
+        raise UsageError(f"Unknown export format {output_format!r}; use one of {', '.join(GRADEBOOK_FORMATS)}.")
     with Gradebook(gradebook_path, create=False) as gradebook:
         rows = gradebook.latest()
         course_id = gradebook.course_id

@@ -189,9 +189,17 @@ class Ledger:
             self.counts["skipped"] += len(collision.paths)
         else:
             self.gradebook.record(
-                Row(student=collision.student, source=" | ".join(str(path) for path in collision.paths), sha256=sha,
-                    submitted_at=None, graded_at=utc_now(), status=ERROR, error=collision.message(), received_at=utc_now())
-            )  # fmt: skip
+                Row(
+                    student=collision.student,
+                    source=" | ".join(str(path) for path in collision.paths),
+                    sha256=sha,
+                    submitted_at=None,
+                    graded_at=utc_now(),
+                    status=ERROR,
+                    error=collision.message(),
+                    received_at=utc_now(),
+                )
+            )
             self.counts["collided"] += len(collision.paths)
         for _ in collision.paths:
             self._tick(f"{collision.student}: identity collision")

@@ -1,9 +1,9 @@
 """A worker process of `grade batch`: grade one submission folder per request, until stdin closes.
 
 Started by `grader.batch.pool` as `python -m grader.batch.pool_worker CONFIG`. It loads the
-course once and keeps one `Reference` and one warm sandbox pool (`grader.sandbox.pool`) for
+course once and keeps one `Reference` and one warm sandbox pool (`grader.sandbox.warm_pool`) for
 the whole batch: TensorFlow is imported once per worker, not once per submission, and each
-submission is graded through `grader.grading.pooled` (graded again once if it stopped the pool). It answers one JSON object per
+submission is graded through `grader.grading.pool_retry` (graded again once if it stopped the pool). It answers one JSON object per
 line on its original stdout (its own stdout goes to stderr, so nothing a library prints can
 corrupt the channel). It is a child subreaper: on SIGTERM, from the parent or from the
 kernel when the parent dies, it kills and reaps everything below it.
@@ -59,11 +59,11 @@ def worker_main(config: dict[str, Any]) -> None:
     os.dup2(2, 1)
     _install_shutdown(int(config["parent_pid"]), str(config["root"]))
     from grader.batch.counted import BatchInputs
-    from grader.check import find_reference
     from grader.course.config import load_course
     from grader.errors import ConfigError, GraderError
-    from grader.grading.pooled import grade_pooled
-    from grader.sandbox.pool import WarmPool
+    from grader.grading.pool_retry import grade_pooled
+    from grader.grading.reference import find_reference
+    from grader.sandbox.warm_pool import WarmPool
 
     try:
         course = load_course(Path(config["course"]))

@@ -16,9 +16,9 @@ from pathlib import Path
 
 from grader.batch.counted import BatchInputs
 from grader.course.config import Course
+from grader.grading.reference import Reference
 from grader.grading.reference_cache import ReferenceCache
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 
 
 def warm_marker(cache: ReferenceCache, inputs_key: str, exercise_ids: list[str] | None) -> Path:

@@ -13,6 +13,8 @@ from pathlib import Path
 
 from grader.course.assignments import ASSIGNMENT_POINTS, Assignment, read_assignments
 from grader.course.contract import check_functions
+from grader.course.late import LatePolicy, read_late
+from grader.course.limits import Limits, read_limits
 from grader.course.packs import Pack, load_pack
 from grader.course.tables import TableReader, suggest
 from grader.errors import ConfigError
@@ -22,15 +24,6 @@ LOAD_LISTENERS: list[Callable[[Course], None]] = []
 
 # The course's own packs folder when course.toml does not name one (used when it exists).
 DEFAULT_PACKS_FOLDER = "packs"
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits for one call into student code."""
-
-    time_limit_s: float = 60.0
-    memory_limit_mb: int = 2048
-    output_limit_kb: int = 256
 
 
 @dataclass(frozen=True)
@@ -88,6 +81,8 @@ class Course:
     packs_dir: Path | None = field(default=None, compare=False)
     # [assignments.NAME] tables, in the file's order; empty when the course declares none.
     assignments: tuple[Assignment, ...] = ()
+    # The deadline and the late penalty (`grade report`, `grade export`).
+    late: LatePolicy = LatePolicy()
 
     @property
     def max_score(self) -> int:
@@ -162,12 +157,11 @@ def load_course(path: Path) -> Course:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"Not valid TOML: {error}. Fix the syntax at that place.", path=path) from error
     root = TableReader(document, "", path)
-    # [late] and course.deadline are read by grader.report.late (grade report, grade export).
     root.reject_unknown(["course", "limits", "exercises", "assignments", "late"])
 
     course_table = TableReader(root.get("course", dict, what="a [course] table"), "course", path)
     course_table.reject_unknown(["id", "version", "title", "deadline", "packs"])
-    limits = _read_limits(TableReader(root.get("limits", dict, {}), "limits", path), Limits())
+    limits = read_limits(TableReader(root.get("limits", dict, {}), "limits", path), Limits())
 
     exercises_table = TableReader(
         root.get("exercises", dict, what="one [exercises.ID] table per exercise"), "exercises", path
@@ -193,6 +187,7 @@ def load_course(path: Path) -> Course:
             TableReader(root.get("assignments", dict, {}), "assignments", path),
             {exercise.id: exercise.max_score for exercise in exercises},
         ),
+        late=read_late(TableReader(root.get("late", dict, {}), "late", path), course_table.table.get("deadline")),
     )
     for listener in LOAD_LISTENERS:
         listener(course)
@@ -211,19 +206,6 @@ def _packs_dir(reader: TableReader, path: Path) -> Path | None:
             key="course.packs",
         )
     return folder if folder.is_dir() else None
-
-
-def _read_limits(reader: TableReader, default: Limits) -> Limits:
-    reader.reject_unknown(["time_limit_s", "memory_limit_mb", "output_limit_kb"])
-    limits = Limits(
-        time_limit_s=float(reader.get("time_limit_s", (int, float), default.time_limit_s)),
-        memory_limit_mb=reader.get("memory_limit_mb", int, default.memory_limit_mb),
-        output_limit_kb=reader.get("output_limit_kb", int, default.output_limit_kb),
-    )
-    for key, value in vars(limits).items():
-        if value <= 0:
-            raise ConfigError(f"'{reader.where}.{key}' must be positive, received {value!r}.", path=reader.path)
-    return limits
 
 
 def _read_exercise(exercise_id: str, reader: TableReader, packs_dir: Path | None) -> ExerciseSpec:

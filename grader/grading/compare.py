@@ -15,6 +15,8 @@ import numpy as np
 import numpy.typing as npt
 from _pytest.outcomes import Failed
 
+from grader.sandbox.child import wire
+
 
 class Mistake(Failed):
     """A failed test, with a message for the student and an optional hint naming the mistake.
@@ -74,7 +76,7 @@ def mismatch(actual_like: npt.ArrayLike, expected_like: npt.ArrayLike, *, rtol: 
 
 def value_of(described: dict[str, Any], what: str) -> np.ndarray:
     """The numeric value the child reported, or a failure that says why there is none."""
-    if described.get("kind") == "none":
+    if described.get("kind") == wire.ValueKind.NONE:
         fail(f"{what} returned None; it must return a value (did you forget `return`?)", hint="return")
     if "value" not in described:
         reason = described.get("conversion_error") or f"dtype {described.get('dtype', 'unknown')}"

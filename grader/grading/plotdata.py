@@ -22,7 +22,8 @@ import numpy as np
 from grader.course.config import ExerciseSpec
 from grader.course.packs import Pack
 from grader.errors import ConfigError
-from grader.grading.session import ExerciseCalls, Reference, StudentCalls
+from grader.grading.reference import Reference
+from grader.grading.session import ExerciseCalls, StudentCalls
 
 FIGURES_FUNCTION = "figures"
 

@@ -201,13 +201,9 @@ class ReferenceCache:
         """Wait (up to LOCK_WAIT_S) until no other process computes these answers; False if it could not lock."""
         return self._acquire(LOCK_WAIT_S)
 
-    def try_lock(self) -> bool:
-        """Take the lock only if nobody holds it."""
-        return self._acquire(None)
-
-    def _acquire(self, wait_s: float | None) -> bool:
-        """The file lock (filelock: flock on POSIX, msvcrt on Windows), waiting up to `wait_s` (None: not at all);
-        a lock that cannot be had says why when it waited, and the answers are then computed without it."""
+    def _acquire(self, wait_s: float) -> bool:
+        """The file lock (filelock: flock on POSIX, msvcrt on Windows), waiting up to `wait_s`; a lock that cannot
+        be had says why, and the answers are then computed without it."""
         if self._lock is not None:
             return True
         if self.digest in _HELD:
@@ -215,17 +211,12 @@ class ReferenceCache:
         lock = FileLock(self.lock_path)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            if wait_s is None:
-                lock.acquire(blocking=False)
-            else:
-                lock.acquire(timeout=wait_s, poll_interval=LOCK_POLL_S)
+            lock.acquire(timeout=wait_s, poll_interval=LOCK_POLL_S)
         except Timeout:
-            if wait_s is not None:
-                self._warn(f"another process held {self.lock_path} for over {wait_s:g} s; computing anyway")
+            self._warn(f"another process held {self.lock_path} for over {wait_s:g} s; computing anyway")
             return False
         except OSError as error:
-            if wait_s is not None:
-                self._warn(f"cannot create the lock {self.lock_path} ({error}); computing without it")
+            self._warn(f"cannot create the lock {self.lock_path} ({error}); computing without it")
             return False
         self._lock = lock
         _HELD.add(self.digest)
@@ -252,7 +243,7 @@ class ReferenceCache:
                         "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
                         "pid": os.getpid(),
                         "answers": added,
-                    }  # fmt: skip
+                    }
                 )
             body = wire.dumps(
                 {
@@ -262,7 +253,7 @@ class ReferenceCache:
                     "computations": history,
                     "durations": merged_durations,
                     "answers": {**held, **answers},
-                }  # fmt: skip
+                }
             )
             self.folder.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=self.folder, prefix=f".{self.digest[:12]}.", delete=False) as out:

@@ -28,11 +28,12 @@ from grader.grading.compare import Mistake
 from grader.grading.forgiving import run_forgiving
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.redaction import redact
-from grader.grading.session import ExerciseCalls, Reference, StudentCalls
+from grader.grading.reference import Reference
+from grader.grading.session import ExerciseCalls, StudentCalls
 from grader.installation import require_device, require_supported_tensorflow
 from grader.results import ERROR, FAILED, PASSED, ExerciseResult, GradeResult, Inputs, TestResult
 from grader.sandbox.failures import SubmissionFailure
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 # The runner's own pytest configuration, never a pytest.ini found near a submission or a pack.
 PYTEST_INI = Path(__file__).parent / "pytest.ini"
@@ -304,7 +305,7 @@ def grade(
     """Grade the modules in `submission_dir` against `course`; never raises for student faults.
 
     With `plots`, the result's `extra["plots"]` holds the data of the student's HTML report.
-    With `pool`, the student's code runs in that warm pool (see `grader.grading.pooled`, which
+    With `pool`, the student's code runs in that warm pool (see `grader.grading.pool_retry`, which
     also grades again a submission whose pool stopped), else in a sandbox of its own.
     `progress`, when given, is told which exercise is being graded and how many tests are done.
     `inputs` says which seeds the suites draw from (`grader.grading.inputs`): course.toml's public

@@ -24,8 +24,6 @@ from typing import Any
 
 from grader.errors import SubmissionError
 
-# One student module may not exceed this (submit refuses it; batch refuses the archive).
-MAX_MODULE_BYTES = 1_000_000
 # Caps on what a submission archive may hold.
 MAX_ARCHIVE_BYTES = 16_000_000
 MAX_MEMBERS = 64

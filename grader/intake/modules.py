@@ -2,7 +2,7 @@
 
 A submission holds the modules course.toml lists, `<module>.py`, either at its top or in an
 `exercises/` folder (a whole starter repository); the first of those places that holds any
-of them wins. Each module is a regular file of at most `MAX_MODULE_BYTES`. Zips, Classroom
+of them wins. Each module is a regular file of at most `grader.course.limits.MAX_MODULE_BYTES`. Zips, Classroom
 folders, nbgrader notebooks and Gradescope submissions are all read by this rule.
 """
 
@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.course.limits import module_too_big
 from grader.errors import SubmissionError
-from grader.intake.archive import MAX_MODULE_BYTES, sha256_file
+from grader.intake.archive import sha256_file
 
 # Where a submission's modules may be, in order of preference.
 MODULE_FOLDERS = ("", "exercises/")
@@ -33,10 +34,8 @@ def pick_modules(files: Mapping[str, bytes], modules: tuple[str, ...]) -> dict[s
         picked = {module_file(m): files[prefix + module_file(m)] for m in modules if prefix + module_file(m) in files}
         if picked:
             for name, data in picked.items():
-                if len(data) > MAX_MODULE_BYTES:
-                    raise SubmissionError(
-                        f"{name} is {len(data)} bytes, over the {MAX_MODULE_BYTES}-byte limit per module"
-                    )
+                if too_big := module_too_big(name, len(data)):
+                    raise SubmissionError(too_big)
             return picked
     looked_for = ", ".join(module_file(m) for m in modules)
     raise SubmissionError(f"no exercise module found (looked for {looked_for} at the top and in exercises/)")
@@ -63,9 +62,9 @@ def read_folder(folder: Path, modules: tuple[str, ...]) -> FolderModules:
                 problems.append(f"{name} is a symbolic link or not a regular file")
             elif path.is_file():
                 digests[name] = sha256_file(path)
-                size = path.stat().st_size
-                if size > MAX_MODULE_BYTES:
-                    problems.append(f"{name} is {size} bytes, over the {MAX_MODULE_BYTES}-byte limit per module")
+                too_big = module_too_big(name, path.stat().st_size)
+                if too_big:
+                    problems.append(too_big)
                 else:
                     files[name] = path.read_bytes()
     return FolderModules(files, digests, tuple(problems))

@@ -82,9 +82,8 @@ def notebook_name(course: Course) -> str:
 
 def students_kit(course: Course, solutions_dir: Path, folder: Path, progress: Steps | None = None) -> list[Path]:
     """course.toml without hidden tests, and the expected values of its public tests, for students."""
-    from grader.check import EXPECTED_STORE, require_full_marks
+    from grader.grading.reference import EXPECTED_STORE, Reference, require_full_marks
     from grader.grading.runner import grade
-    from grader.grading.session import Reference
 
     (folder / EXPECTED_STORE).parent.mkdir(parents=True, exist_ok=True)
     (folder / "course.toml").write_text(render_course_toml(course.without_hidden_tests()), encoding="utf-8")

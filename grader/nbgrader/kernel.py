@@ -8,7 +8,7 @@ why. Each exercise is graded once for given sources: its first test cell grades 
 tests, the next ones read the cached result; a cell whose code changed is graded again. A
 passing test prints nothing at all (nbgrader scores any output on stderr as a failure).
 
-The test cells of one notebook share one warm sandbox (`grader.sandbox.pool`), started by the
+The test cells of one notebook share one warm sandbox (`grader.sandbox.warm_pool`), started by the
 first test cell with the reference (under nbgrader's autograde or validate, already by the
 setup cell's import), and closed with the kernel (atexit): TensorFlow is imported once per
 notebook, and each exercise is still graded alone, in its own forked processes.
@@ -36,10 +36,10 @@ from grader.course.config import Course
 from grader.course.secret import load_secret
 from grader.errors import ConfigError, GraderError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
-from grader.grading.session import Reference
+from grader.grading.reference import Reference
 from grader.intake.notebook import assemble
 from grader.results import PASSED, ExerciseResult, TestResult
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 ENV_COURSE = "GRADER_NBGRADER_COURSE"
 
@@ -126,8 +126,9 @@ class KernelGrader:
 
     def setup(self) -> tuple[Course, Reference, WarmPool]:
         if self.course is None or self.reference is None or self.pool is None:
-            from grader.check import find_course, find_reference
             from grader.course.config import load_course
+            from grader.course.locate import find_course
+            from grader.grading.reference import find_reference
 
             explicit = os.environ.get(ENV_COURSE)
             course = load_course(Path(explicit) if explicit else find_course(Path.cwd(), None))
@@ -142,7 +143,7 @@ class KernelGrader:
 
     def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
         """The exercise graded from these sources: once, then from the cache."""
-        from grader.grading.pooled import grade_pooled
+        from grader.grading.pool_retry import grade_pooled
 
         course, reference, pool = self.setup()
         exercise = course.exercise(exercise_id)

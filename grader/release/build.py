@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import grader
-from grader.check import EXPECTED_STORE, require_full_marks
 from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.exercisegen import drift
 from grader.course.packs import HIDDEN_SUITE_FILE, copy_course_packs
@@ -26,9 +25,9 @@ from grader.course.secret import SECRET_FILE, require_secret
 from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
+from grader.grading.reference import EXPECTED_STORE, Reference, require_full_marks
 from grader.grading.reference_cache import ReferenceCache
 from grader.grading.runner import Steps, grade
-from grader.grading.session import Reference
 from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
 from grader.release.protected import record_protected

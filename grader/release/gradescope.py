@@ -24,11 +24,11 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from grader.check import find_reference
 from grader.course.config import Course, load_course
 from grader.course.secret import load_secret
 from grader.errors import ConfigError, ExitCode, SubmissionError
 from grader.grading.inputs import InputPlan
+from grader.grading.reference import find_reference
 from grader.grading.runner import grade
 from grader.intake.archive import write_deterministic_zip
 from grader.intake.modules import module_file, pick_modules, read_folder

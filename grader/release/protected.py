@@ -13,8 +13,19 @@ from pathlib import Path, PurePosixPath
 # Everything that can change what runs before or during grading. Folders and root files: the workflow,
 # the grader and the course's packs, course.toml, .grader/, and what `pip install .` and pytest read
 # (pyproject.toml's entry points, setup.py, setup.cfg, pytest.ini, tox.ini, a root conftest.py).
-PROTECTED = (".github/workflows", "grader", "packs", "course.toml", ".grader", "pyproject.toml", "setup.py",
-             "setup.cfg", "pytest.ini", "tox.ini", "conftest.py")  # fmt: skip
+PROTECTED = (
+    ".github/workflows",
+    "grader",
+    "packs",
+    "course.toml",
+    ".grader",
+    "pyproject.toml",
+    "setup.py",
+    "setup.cfg",
+    "pytest.ini",
+    "tox.ini",
+    "conftest.py",
+)
 # Names protected wherever they are: pytest loads every conftest.py, Python runs sitecustomize.py,
 # usercustomize.py and the lines of .pth files found on its path.
 PROTECTED_ANYWHERE = ("conftest.py", "sitecustomize.py", "usercustomize.py")

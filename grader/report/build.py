@@ -15,8 +15,9 @@ import jinja2
 
 from grader.batch.gradebook import Gradebook, Row
 from grader.course.config import Course, load_course
+from grader.course.late import LatePolicy
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy, read_late_policy
+from grader.report.late import apply_policy
 from grader.report.similarity import FingerprintIndex, SimilarPair, shared_code
 from grader.report.students import PAGES, student_entries, write_student_pages
 from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
@@ -99,26 +100,47 @@ def _late(rows: list[Row], policy: LatePolicy, received: dict[str, datetime.date
         when = handed.received
         outcome = apply_policy(policy, float(row.score or 0), when)
         if outcome.late or when is None or handed.flags:
-            entries.append(LateEntry(
-                student=row.student, submitted_at=when.isoformat() if when else None, time_source=handed.source,
-                days_late=outcome.days_late, penalty_percent=outcome.penalty_percent, score=row.score,
-                score_after_penalty=outcome.score if row.score is not None else None,
-                claimed_at=handed.claimed.isoformat() if handed.claimed else None, claimed_source=handed.claimed_source,
-                flags=handed.flags,
-            ))  # fmt: skip
+            entries.append(
+                LateEntry(
+                    student=row.student,
+                    submitted_at=when.isoformat() if when else None,
+                    time_source=handed.source,
+                    days_late=outcome.days_late,
+                    penalty_percent=outcome.penalty_percent,
+                    score=row.score,
+                    score_after_penalty=outcome.score if row.score is not None else None,
+                    claimed_at=handed.claimed.isoformat() if handed.claimed else None,
+                    claimed_source=handed.claimed_source,
+                    flags=handed.flags,
+                )
+            )
     return tuple(sorted(entries, key=lambda entry: (-entry.days_late, entry.student)))
 
 
 def _figures(data: ClassSummary) -> dict[str, plots.Figure]:
     figures = {
-        "total": plots.histogram(data.total.scores, title="Total score", xlabel=f"points (out of {data.total.max_score})",
-                                 bins=_bins(data.total.max_score)),
-        "statuses": plots.bars(list(STATUSES), [data.statuses[status] for status in STATUSES], title="Students per status",
-                               xlabel="status", ylabel="students", colors=["#2e8b57", "#1f6fb4", "#c0392b", "#7f8c8d"]),
-    }  # fmt: skip
+        "total": plots.histogram(
+            data.total.scores,
+            title="Total score",
+            xlabel=f"points (out of {data.total.max_score})",
+            bins=_bins(data.total.max_score),
+        ),
+        "statuses": plots.bars(
+            list(STATUSES),
+            [data.statuses[status] for status in STATUSES],
+            title="Students per status",
+            xlabel="status",
+            ylabel="students",
+            colors=["#2e8b57", "#1f6fb4", "#c0392b", "#7f8c8d"],
+        ),
+    }
     for exercise in data.exercises:
-        figures[exercise.id] = plots.histogram(exercise.scores, title=exercise.title, xlabel=f"points (out of {exercise.max_score})",
-                                               bins=_bins(exercise.max_score))  # fmt: skip
+        figures[exercise.id] = plots.histogram(
+            exercise.scores,
+            title=exercise.title,
+            xlabel=f"points (out of {exercise.max_score})",
+            bins=_bins(exercise.max_score),
+        )
     return figures
 
 
@@ -150,11 +172,13 @@ def build_report(
         code_of = ((row.student, submission_code(gradebook, row, course)) for row in rows)
         index.add_all((student, modules) for student, modules in code_of if modules)  # only fingerprints are kept
         ranked = index.ranked(limit=TABLE_PAIRS)
-        code = {student: submission_code(gradebook, by_student[student], course)
-                for pair in ranked for student in (pair.student_a, pair.student_b)}  # fmt: skip
-    pairs = [shared_code(pair, code[pair.student_a], code[pair.student_b], boilerplate, index.given)
-             for pair in ranked]  # fmt: skip
-    policy = read_late_policy(course.path) if course is not None else LatePolicy()
+        code = {
+            student: submission_code(gradebook, by_student[student], course)
+            for pair in ranked
+            for student in (pair.student_a, pair.student_b)
+        }
+    pairs = [shared_code(pair, code[pair.student_a], code[pair.student_b], boilerplate, index.given) for pair in ranked]
+    policy = course.late if course is not None else LatePolicy()
     checked = [row for row in rows if Path(row.source).is_dir()] if expected is not None else []
     findings = (
         [check_repository(row.student, Path(row.source), expected) for row in checked] if expected is not None else []
@@ -176,8 +200,12 @@ def build_report(
         late_policy=policy.describe() if course is not None else "not checked: no course.toml (pass --course)",
         late=_late(rows, policy, read_received(received)),
     )
-    data = replace(data, per_student=student_entries(
-        rows, [exercise.id for exercise in data.exercises], data.late, data.tampered, data.similar_pairs))  # fmt: skip
+    data = replace(
+        data,
+        per_student=student_entries(
+            rows, [exercise.id for exercise in data.exercises], data.late, data.tampered, data.similar_pairs
+        ),
+    )
     out.mkdir(parents=True, exist_ok=True)
     write_student_pages(rows, out)
     html = out / "index.html"
@@ -195,6 +223,8 @@ def render_html(data: ClassSummary, shown_pairs: list[SimilarPair]) -> str:
         finalize=finalize_html,
     )
     return environment.get_template("class.html.j2").render(
-        data=data, figures=_figures(data), shown_pairs=shown_pairs,
+        data=data,
+        figures=_figures(data),
+        shown_pairs=shown_pairs,
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    )  # fmt: skip
+    )

@@ -32,17 +32,17 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
 
+from grader.batch.formats import LmsName
 from grader.batch.gradebook import OK, Row
+from grader.course.late import LatePolicy
 from grader.errors import UsageError
-from grader.report.late import LatePolicy, apply_policy
+from grader.report.late import apply_policy
 from grader.report.lms_grade import GradeChoice, choose_grade
 from grader.report.roster import RosterEntry, match_students, read_classroom_map, read_roster
 from grader.report.times import hand_in, read_received
 from grader.safetext import for_csv
 
-LmsName = Literal["canvas", "moodle"]
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")
 CANVAS_POINTS_ROW = "Points Possible"
 MOODLE_FIXED = ("First name", "Last name", "ID number", "Email address")
@@ -71,9 +71,13 @@ class Graded:
 
 
 def grade_roster(
-    rows: list[Row], roster: list[RosterEntry], matched: dict[str, RosterEntry], policy: LatePolicy,
-    choice: GradeChoice, received: dict[str, datetime.datetime] | None = None,
-) -> tuple[list[Graded], list[str]]:  # fmt: skip
+    rows: list[Row],
+    roster: list[RosterEntry],
+    matched: dict[str, RosterEntry],
+    policy: LatePolicy,
+    choice: GradeChoice,
+    received: dict[str, datetime.datetime] | None = None,
+) -> tuple[list[Graded], list[str]]:
     """Each roster student's grade after the late policy, and warnings (`matched`: gradebook id -> roster entry)."""
     by_entry = {id(entry): row for row in rows for entry in [matched[row.student]]}
     graded, warnings = [], []
@@ -191,9 +195,13 @@ class RosterOptions:
 
 
 def export_lms(
-    output_format: LmsName, rows: list[Row], roster: RosterOptions, column: LmsColumn, policy: LatePolicy,
+    output_format: LmsName,
+    rows: list[Row],
+    roster: RosterOptions,
+    column: LmsColumn,
+    policy: LatePolicy,
     choice: GradeChoice,
-) -> tuple[str, list[str]]:  # fmt: skip
+) -> tuple[str, list[str]]:
     """The CSV text for `canvas` or `moodle`, and warnings for the terminal."""
     entries = read_roster(roster.path)
     matched = match_students(
@@ -204,15 +212,21 @@ def export_lms(
 
 
 def export_to_lms(
-    *, gradebook_path: Path, output_format: str, out: Path | None, roster: RosterOptions,
-    assignment: str | None = None, column: str | None = None, assignment_id: str = "", course_path: Path | None = None,
-) -> tuple[str, list[Path], list[str]]:  # fmt: skip
+    *,
+    gradebook_path: Path,
+    output_format: str,
+    out: Path | None,
+    roster: RosterOptions,
+    assignment: str | None = None,
+    column: str | None = None,
+    assignment_id: str = "",
+    course_path: Path | None = None,
+) -> tuple[str, list[Path], list[str]]:
     """`grade export --format canvas|moodle`: returns the text (without --out), the files written and warnings.
 
     `assignment` names a course assignment (its grade is written); `column` the LMS's column."""
     from grader.batch.gradebook import Gradebook
     from grader.course.config import Course, load_course
-    from grader.report.late import read_late_policy
 
     if output_format not in LAYOUTS:
         raise UsageError(f"Unknown LMS format {output_format!r}; use {' or '.join(LAYOUTS)}.")
@@ -224,7 +238,7 @@ def export_to_lms(
     course: Course | None = None
     if course_path is not None and course_path.is_file():
         course = load_course(course_path)
-        policy, title = read_late_policy(course_path), course.title or course_id
+        policy, title = course.late, course.title or course_id
     else:
         warnings.append(f"no course.toml at {course_path}: no late policy applied (pass --course)")
     choice = choose_grade(course, assignment, rows)

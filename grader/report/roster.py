@@ -26,13 +26,33 @@ from pathlib import Path
 
 from grader.errors import UsageError
 
-GRADER_COLUMNS = ("student", "name", "canvas_id", "sis_user_id", "sis_login_id", "section", "first_name",
-                  "last_name", "id_number", "email")  # fmt: skip
+GRADER_COLUMNS = (
+    "student",
+    "name",
+    "canvas_id",
+    "sis_user_id",
+    "sis_login_id",
+    "section",
+    "first_name",
+    "last_name",
+    "id_number",
+    "email",
+)
 # Each foreign layout: the header that marks it, its columns renamed to the grader's, and the columns it matches by.
-CANVAS = {"Student": "name", "ID": "canvas_id", "SIS User ID": "sis_user_id", "SIS Login ID": "sis_login_id",
-          "Section": "section"}  # fmt: skip
-MOODLE = {"First name": "first_name", "Last name": "last_name", "ID number": "id_number", "Email address": "email",
-          "Username": "username"}  # fmt: skip
+CANVAS = {
+    "Student": "name",
+    "ID": "canvas_id",
+    "SIS User ID": "sis_user_id",
+    "SIS Login ID": "sis_login_id",
+    "Section": "section",
+}
+MOODLE = {
+    "First name": "first_name",
+    "Last name": "last_name",
+    "ID number": "id_number",
+    "Email address": "email",
+    "Username": "username",
+}
 CLASSROOM = {"identifier": "identifier", "github_username": "github_username", "name": "name"}
 MATCH_BY = {
     "grader": ("student",),

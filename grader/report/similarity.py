@@ -174,8 +174,11 @@ def _lines(prints: list[Fingerprint], shared: set[int]) -> set[int]:
 def own_lines(code: str, shared: Iterable[int], given: set[str]) -> tuple[tuple[int, str, bool], ...]:
     """The lines a student wrote (not a line of the stub, not blank), each marked shared or not."""
     chosen = set(shared)
-    return tuple((number, line, number in chosen) for number, line in enumerate(code.split("\n"), start=1)
-                 if line.strip() and _squeeze(line) not in given)  # fmt: skip
+    return tuple(
+        (number, line, number in chosen)
+        for number, line in enumerate(code.split("\n"), start=1)
+        if line.strip() and _squeeze(line) not in given
+    )
 
 
 def _squeeze(line: str) -> str:

@@ -35,9 +35,12 @@ def _problems(result: dict[str, Any]) -> list[str]:
 
 
 def student_entries(
-    rows: Iterable[Row], exercise_ids: Iterable[str], late: Iterable[LateEntry], tampered: Iterable[TamperEntry],
+    rows: Iterable[Row],
+    exercise_ids: Iterable[str],
+    late: Iterable[LateEntry],
+    tampered: Iterable[TamperEntry],
     pairs: Iterable[PairEntry],
-) -> tuple[StudentEntry, ...]:  # fmt: skip
+) -> tuple[StudentEntry, ...]:
     """Every student of `rows`, by id, with their scores, status, problems and flags."""
     order = list(exercise_ids)
     late_by = {entry.student: entry for entry in late}
@@ -62,13 +65,20 @@ def student_entries(
             late_text = "received time unknown"
         if entry is not None and entry.flags:
             late_text = "; ".join([late_text, *entry.flags] if late_text else entry.flags)
-        entries.append(StudentEntry(
-            student=row.student, page=f"{PAGES}/{quote(student_filename(row.student))}.html" if row.result else "",
-            status=status_of(row) if graded or row.status == OK else ERROR_STATUS,
-            total=row.score if graded else None, max_score=row.max_score if graded else None,
-            exercises=tuple(scores.get(exercise) for exercise in order), problems=tuple(problems), late=late_text,
-            tampered=row.student in tampered_ids, similar_to=tuple(similar.get(row.student, [])),
-        ))  # fmt: skip
+        entries.append(
+            StudentEntry(
+                student=row.student,
+                page=f"{PAGES}/{quote(student_filename(row.student))}.html" if row.result else "",
+                status=status_of(row) if graded or row.status == OK else ERROR_STATUS,
+                total=row.score if graded else None,
+                max_score=row.max_score if graded else None,
+                exercises=tuple(scores.get(exercise) for exercise in order),
+                problems=tuple(problems),
+                late=late_text,
+                tampered=row.student in tampered_ids,
+                similar_to=tuple(similar.get(row.student, [])),
+            )
+        )
     return tuple(entries)
 
 

@@ -139,10 +139,13 @@ class ClassSummary:
 
 def _stats(id_: str, title: str, max_score: int, scores: list[int]) -> ScoreStats:
     return ScoreStats(
-        id=id_, title=title, max_score=max_score, scores=tuple(scores),
+        id=id_,
+        title=title,
+        max_score=max_score,
+        scores=tuple(scores),
         mean=round(statistics.fmean(scores), 2) if scores else None,
         median=float(statistics.median(scores)) if scores else None,
-    )  # fmt: skip
+    )
 
 
 def status_of(row: Row) -> str:
@@ -194,7 +197,7 @@ def summarize_class(course_id: str, rows: Iterable[Row]) -> ClassSummary:
                 HintCount(hint, len(students), tuple(sorted(students)[:EXAMPLE_STUDENTS]))
                 for hint, students in sorted(tally["hints"].items(), key=lambda item: (-len(item[1]), item[0]))
             ),
-        )  # fmt: skip
+        )
         for (exercise_id, name), tally in tests.items()
     )
     totals = [int(row.score or 0) for row in graded]
@@ -207,7 +210,7 @@ def summarize_class(course_id: str, rows: Iterable[Row]) -> ClassSummary:
         exercises=tuple(
             _stats(exercise_id, exercise_meta[exercise_id][0], exercise_meta[exercise_id][1], scores)
             for exercise_id, scores in exercise_scores.items()
-        ),  # fmt: skip
+        ),
         tests=test_stats,
         errors=tuple((row.student, row.error) for row in rows if row.status != OK),
     )

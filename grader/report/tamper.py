@@ -96,8 +96,9 @@ def check_repository(student: str, repository: Path, expected: dict[str, str]) -
 
 def _git(repository: Path, *arguments: str, data: bytes | None = None) -> bytes:
     try:
-        done = subprocess.run(["git", "-C", str(repository), *arguments], input=data, capture_output=True,
-                              timeout=120, check=False)  # fmt: skip
+        done = subprocess.run(
+            ["git", "-C", str(repository), *arguments], input=data, capture_output=True, timeout=120, check=False
+        )
     except (OSError, subprocess.TimeoutExpired):
         return b""
     return done.stdout if done.returncode == 0 else b""
@@ -107,8 +108,18 @@ def history_edits(repository: Path, expected: dict[str, str]) -> tuple[str, ...]
     """Each commit, on every branch, that made a protected file differ from the release: "<commit> <what> <path>"."""
     if not (Path(repository) / ".git").exists():
         return ()
-    log = _git(repository, "-c", "core.quotePath=false", "log", "--all", "--root", "--no-renames", "--raw",
-               "--no-abbrev", "--format=C %H").decode("utf-8", "replace")  # fmt: skip
+    log = _git(
+        repository,
+        "-c",
+        "core.quotePath=false",
+        "log",
+        "--all",
+        "--root",
+        "--no-renames",
+        "--raw",
+        "--no-abbrev",
+        "--format=C %H",
+    ).decode("utf-8", "replace")
     # "C <commit>" then one ":<mode> <mode> <old blob> <new blob> <status>\t<path>" line per file it changed.
     changes: list[tuple[str, str, str]] = []  # (commit, path, new blob, or "" when deleted)
     commit = ""

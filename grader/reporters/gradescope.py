@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import asdict
 from typing import Any
 
 from grader.results import PASSED, GradeResult
@@ -55,7 +56,7 @@ def gradescope_results(result: GradeResult) -> dict[str, Any]:
             # Which inputs the tests ran on: "instructor" where the grade counts (the secret in the zip).
             "inputs": sorted({test.inputs.value for _, test in result.tests}),
             "internal_errors": list(result.internal_errors),
-            "assignments": list(result.extra.get("assignments", [])),
+            "assignments": [asdict(graded) for graded in result.assignments],
         },
         "tests": tests,
     }

@@ -1,7 +1,7 @@
 """The student's HTML report: one self-contained file (no network, no JavaScript), from Jinja2.
 
 The table of tests, points, messages and hints, and per exercise the figures whose data the
-grading recorded (`GradeResult.extra["plots"]`, see `grader.plotdata`), drawn here as inline
+grading recorded (`GradeResult.plots`, see `grader.plotdata`), drawn here as inline
 SVG. Hidden tests show their name as "hidden test", their status and points only.
 """
 
@@ -34,8 +34,14 @@ def draw(spec: dict[str, Any]) -> plots.Figure | str:
     if kind == "boundary":
         points = np.array([_array(point) for point in spec["points"]]).reshape(-1, 2)
         b = spec.get("b")
-        return plots.decision_boundary(points, _array(spec["labels"]), _array(spec["W"]), np.nan if b is None else float(b),
-                                       threshold=float(spec["threshold"]), **labels)  # fmt: skip
+        return plots.decision_boundary(
+            points,
+            _array(spec["labels"]),
+            _array(spec["W"]),
+            np.nan if b is None else float(b),
+            threshold=float(spec["threshold"]),
+            **labels,
+        )
     if kind == "diagonal":
         return plots.diagonal_scatter(_array(spec["expected"]), _array(spec["got"]), **labels)
     if kind == "weights":
@@ -63,14 +69,17 @@ def render_html(result: GradeResult, *, figures_only: bool = False) -> str:
     """The report of one grading, for the student; with `figures_only`, only its figures under each exercise's title
     (a notebook shows the table and the totals as text above them: nothing is shown twice)."""
     shown = result.for_students()
-    data = result.extra.get("plots", {})
+    data = result.plots
     figures: dict[str, list[plots.Figure | str]] = {
         exercise.id: [draw(spec) for spec in data.get(exercise.id, [])] for exercise in shown.exercises
     }
     return _template().render(
-        result=shown, figures=figures, figures_only=figures_only, is_figure=lambda item: isinstance(item, plots.Figure),
+        result=shown,
+        figures=figures,
+        figures_only=figures_only,
+        is_figure=lambda item: isinstance(item, plots.Figure),
         generated=datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
-    )  # fmt: skip
+    )
 
 
 def write_html(result: GradeResult, path: Path) -> Path:

@@ -133,8 +133,14 @@ def curves(
     fig, ax = _axes()
     palette = [STUDENT, REFERENCE, "#5a9e4b"]
     for index, (name, (xs, ys)) in enumerate(series.items()):
-        ax.plot(np.asarray(xs, dtype=float), np.asarray(ys, dtype=float), label=name, color=palette[index % 3],
-                linestyle="-" if index == 0 else "--", linewidth=2)  # fmt: skip
+        ax.plot(
+            np.asarray(xs, dtype=float),
+            np.asarray(ys, dtype=float),
+            label=name,
+            color=palette[index % 3],
+            linestyle="-" if index == 0 else "--",
+            linewidth=2,
+        )
     if log_y:
         ax.set_yscale("log")
     if all(
@@ -173,8 +179,17 @@ def weight_histogram(values: ArrayLike, stddev: float, *, title: str, xlabel: st
     return _render(fig, ax, title, xlabel, ylabel)
 
 
-def decision_boundary(points: ArrayLike, labels: ArrayLike, W: ArrayLike, b: float, *, threshold: float,
-                      title: str, xlabel: str, ylabel: str) -> Figure:  # fmt: skip
+def decision_boundary(
+    points: ArrayLike,
+    labels: ArrayLike,
+    W: ArrayLike,
+    b: float,
+    *,
+    threshold: float,
+    title: str,
+    xlabel: str,
+    ylabel: str,
+) -> Figure:
     """Two point clouds and the line inputs @ W + b = threshold that the student's weights reached."""
     fig, ax = _axes()
     xy = np.asarray(points, dtype=float).reshape(-1, 2)

@@ -14,8 +14,6 @@ from rich.text import Text
 from grader.results import PASSED, GradeResult
 from grader.safetext import for_terminal
 
-HEADERS = ("exercise", "test", "points", "status")
-
 
 def _test_cell(name: str, message: str, hint: str, detail: str = "") -> RenderableType:
     """The test's name, and under it (indented) what went wrong, the hint, and for the instructor the values."""
@@ -62,7 +60,7 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
             Text(shown), _test_cell(test.name, test.message, test.hint, test.detail), Text(points), Text(status)
         )
     console.print(table)
-    scaled = any(graded["max_points"] != graded["max_grade"] for graded in result.extra.get("assignments", []))
+    scaled = any(graded.scaled for graded in result.assignments)
     # With scaled assignments the total is raw points (weights), not a grade: said so, the grades are below.
     lines = [
         f"Total: {result.score}/{result.max_score}"
@@ -70,13 +68,9 @@ def render_text(result: GradeResult, width: int | None = None) -> str:
     ]
     lines += [f"  {exercise.id}: {exercise.score}/{exercise.max_score}" for exercise in result.exercises]
     lines += [
-        f"Assignment {graded['name']} ({graded['title']}): {graded['grade']:g}/{graded['max_grade']}"
-        + (
-            f" ({graded['points']}/{graded['max_points']} points)"
-            if graded["max_points"] != graded["max_grade"]
-            else ""
-        )
-        for graded in result.extra.get("assignments", [])
+        f"Assignment {graded.name} ({graded.title}): {graded.grade:g}/{graded.max_grade}"
+        + (f" ({graded.points}/{graded.max_points} points)" if graded.scaled else "")
+        for graded in result.assignments
     ]
     lines += [f"internal error: {for_terminal(error)}" for error in result.internal_errors]
     console.print(Text("\n".join(lines)))

@@ -13,6 +13,7 @@ from typing import Any
 
 from grader.errors import ConfigError, PackError
 from grader.results import Limit
+from grader.sandbox.child import wire
 
 
 class FailureKind(enum.StrEnum):
@@ -56,7 +57,11 @@ def student_error(
     """A failure built from the worker's description of an exception the student's code raised; a `PackError`
     when the exception was the exercise's probe's own (the probe's frames, none of the student's)."""
     frames = list(error.get("frames") or [])
-    if error.get("import_timeout"):
+    try:
+        kind = wire.ErrorKind(str(error.get("kind")))
+    except ValueError:
+        kind = wire.ErrorKind.RAISED
+    if kind == wire.ErrorKind.IMPORT_TIMEOUT:
         running = f" It was running {frames[-1]}." if frames else ""
         return SubmissionFailure(
             f"time limit: {error.get('message')} (a module's top-level code runs when it is imported), and was"
@@ -65,17 +70,17 @@ def student_error(
             kind=FailureKind.TIMEOUT,
             limit=Limit.TIME,
         )
-    if error.get("contract"):
+    if kind == wire.ErrorKind.CONTRACT:
         return SubmissionFailure(f"{error.get('message')}.", kind=FailureKind.EXCEPTION)
-    if error.get("not_implemented"):
+    if kind == wire.ErrorKind.NOT_IMPLEMENTED:
         task = f": {error.get('message')}" if error.get("message") else ""
         return SubmissionFailure(f"not implemented yet{task}", kind=FailureKind.NOT_IMPLEMENTED, not_implemented=True)
-    if error.get("system_exit"):
+    if kind == wire.ErrorKind.SYSTEM_EXIT:
         return SubmissionFailure(
             f"your code called sys.exit({error.get('message')}) while {during}: remove the exit call",
             kind=FailureKind.EXCEPTION,
         )
-    if error.get("memory"):
+    if kind == wire.ErrorKind.MEMORY:
         allowed = f" of {memory_limit_mb} MB" if memory_limit_mb else ""
         return SubmissionFailure(
             f"memory limit: your code ran out of memory while {during} ({error.get('type')}: {error.get('message')}):"
@@ -83,7 +88,7 @@ def student_error(
             kind=FailureKind.MEMORY,
             limit=Limit.MEMORY,
         )
-    if error.get("probe_frames") and not frames and not error.get("not_implemented"):
+    if kind == wire.ErrorKind.PROBE:
         return probe_error(error, during)
     advice = advice_for(str(error.get("type")), str(error.get("message")))
     if frames:
@@ -191,8 +196,6 @@ def check_hello(
 ) -> None:
     """Raise what a worker's first message says went wrong, if anything: malformed data, a pack whose probes do
     not load (the instructor's to fix: `ConfigError`), or the student's module failing to import."""
-    from grader.sandbox.child import wire
-
     if hello.get("event") != wire.Event.HELLO:
         raise SubmissionFailure("the worker answered with malformed data while starting", kind=FailureKind.PROTOCOL)
     if hello.get("pack_error"):

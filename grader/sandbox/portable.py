@@ -1,10 +1,10 @@
 """The portable level: a submission's exercises in a freshly spawned, isolated interpreter (Windows, macOS, forced on Linux).
 
-`PortableSandbox` has the interface the grading session uses of `Sandbox`. It copies the
+`PortableSandbox` is a `BaseSandbox` (`grader.sandbox.engine`), as the other levels' sandboxes are. It copies the
 submission's modules and the child package into a scratch folder (tempfile) and starts an
 interpreter (`python -I -B -u -X utf8 -c BOOTSTRAP`, cwd the scratch copy, an environment
 allowlist) that imports TensorFlow. `spawn` hands it the exercise's request; the next
-`spawn` asks for it back (`PortableWorker.release`): it forgets the student's modules and
+`spawn` asks for it back (`SpawnedWorker.release`): it forgets the student's modules and
 Keras' state and serves the next exercise, importing the student's module afresh, unless it
 finds that the student's code changed it (`child.reuse`) or left a process behind; then it
 is killed and a fresh interpreter takes the exercise. One TensorFlow import per submission,
@@ -19,26 +19,20 @@ from __future__ import annotations
 import os
 import secrets
 import shutil
-import stat
 import sys
 import time
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from grader.course.config import Limits
-from grader.errors import InternalError
 from grader.sandbox.bwrap import make_scratch, sandbox_probes_path
 from grader.sandbox.child import foreign_os, wire
 from grader.sandbox.child.spawned import DOUBLE_FLAG
-from grader.sandbox.failures import FailureKind, SubmissionFailure, check_hello
-from grader.sandbox.isolation import Isolation, detect_isolation, portable_environment
+from grader.sandbox.engine import BaseSandbox, copy_modules, expect_ready
+from grader.sandbox.failures import FailureKind, SubmissionFailure
+from grader.sandbox.isolation import portable_environment
 from grader.sandbox.output import tail_text
-from grader.sandbox.spawned_worker import PortableWorker, SpawnedProcess
+from grader.sandbox.spawned_worker import SpawnedProcess, SpawnedWorker
 
-STARTUP_TIMEOUT_S = 180.0
-FILE_SIZE_LIMIT_MB = 64
-IMPORT_LIMIT_MARGIN_S = 5.0
 # Every process a portable sandbox starts carries this variable (inherited by what the student's code
 # starts), "<grader pid>-<sandbox token>-<n>": ending a worker kills whatever holds its value, a daemon that
 # left the tree included.
@@ -51,74 +45,40 @@ def marker_for(token: str) -> str:
     return f"{os.getpid()}-{token}"
 
 
-class PortableSandbox:
+class PortableSandbox(BaseSandbox):
     """A scratch copy of one submission's modules and the spawned interpreter that grades them."""
 
-    def __init__(
-        self,
-        submission_dir: Path,
-        modules: list[str],
-        limits: Limits,
-        isolation: Isolation | None = None,
-        probes: Mapping[str, Path] | None = None,
-    ) -> None:
-        self.submission_dir = Path(submission_dir)
-        # Each exercise's pack probes.py, copied alone into the scratch folder (never the suites).
-        self.probes = {exercise: Path(path).resolve() for exercise, path in (probes or {}).items()}
-        self.modules = list(modules)
-        self.limits = limits
-        self.isolation = isolation or detect_isolation()
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.scratch: Path | None = None
         self.spare: SpawnedProcess | None = None
-        self.workers: list[PortableWorker] = []
+        self.workers: list[SpawnedWorker] = []
         # The worker whose interpreter the next exercise asks for back.
-        self.current: PortableWorker | None = None
+        self.current: SpawnedWorker | None = None
         self.marker = marker_for(secrets.token_hex(8))
         self._started = 0
         # How many workers the grading will ask for, when it said (`expect_spawns`): with none, no
         # interpreter is started ahead (each costs a TensorFlow import).
         self.expected_spawns: int | None = None
-        # Modules that were not copied into the sandbox, and why (a link, a device, too big).
-        self.refused: dict[str, str] = {}
         self._last_output = b""
 
     # -- life cycle ------------------------------------------------------------------------
 
-    def _copy_module(self, module: str, workspace: Path) -> None:
-        """Copy `module`.py into the scratch folder unless it is missing, a link, not a file, or too big."""
-        path = self.submission_dir / f"{module}.py"
-        try:
-            info = path.lstat()
-        except FileNotFoundError:
-            return
-        except OSError as error:
-            self.refused[module] = f"{module}.py could not be read ({error.strerror}): hand in the file itself"
-            return
-        if stat.S_ISLNK(info.st_mode):
-            self.refused[module] = (
-                f"{module}.py could not be read (it is a link): hand in the file itself, not a link to it"
-            )
-        elif not stat.S_ISREG(info.st_mode):
-            self.refused[module] = f"{module}.py is not a regular file: hand in the file itself"
-        elif info.st_size > FILE_SIZE_LIMIT_MB * 1024 * 1024:
-            self.refused[module] = (
-                f"{module}.py is {info.st_size} bytes, over the {FILE_SIZE_LIMIT_MB} MB a module may have"
-            )
-        else:
-            shutil.copyfile(path, workspace / f"{module}.py", follow_symlinks=False)
-
     def start(self) -> PortableSandbox:
         """Copy the submission and start its interpreter; returns at once (it imports in the background)."""
-        self.refused = {}
+        fds: dict[str, int] = {}
         try:
+            fds = self._admit_modules()
             self.scratch, workspace, _ = make_scratch("grader-portable-", self.probes)
-            for module in self.modules:
-                self._copy_module(module, workspace)
+            copy_modules(fds, workspace)
             if self.expected_spawns != 0:
                 self._start_spare()
         except BaseException:
             self.close()
             raise
+        finally:
+            for fd in fds.values():
+                os.close(fd)
         return self
 
     def expect_spawns(self, count: int) -> None:
@@ -154,12 +114,6 @@ class PortableSandbox:
                 time.sleep(0.1)
             self.scratch = None
 
-    def __enter__(self) -> PortableSandbox:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
     # -- workers ---------------------------------------------------------------------------
 
     def output_tail(self, limit: int = 600) -> str:
@@ -174,17 +128,19 @@ class PortableSandbox:
         spare = self.spare
         assert spare is not None
         self.spare = None
-        worker = PortableWorker(spare, self.limits)
-        try:
-            ready = worker.receive(STARTUP_TIMEOUT_S, "starting")
-        except SubmissionFailure as failure:
-            self._last_output = spare.output_tail
-            raise InternalError(
-                f"the sandbox could not start ({failure.message}); run `grade doctor` to see what is missing"
-            ) from failure
-        if ready.get("event") != wire.Event.READY:
-            worker.finish()
-            raise InternalError(f"the sandbox started with an unexpected message {ready!r}")
+        worker = SpawnedWorker(spare, self.limits)
+
+        def ready(timeout: float) -> dict[str, Any]:
+            try:
+                message = worker.receive(timeout, "starting")
+            except SubmissionFailure:
+                self._last_output = spare.output_tail
+                raise
+            if message.get("event") != wire.Event.READY:
+                worker.finish()
+            return message
+
+        expect_ready(ready)
         return spare
 
     def _interpreter(self) -> SpawnedProcess:
@@ -198,29 +154,17 @@ class PortableSandbox:
 
     def spawn(
         self, exercise: str, module: str | None, *, seed: int, import_time_limit_s: float | None = None
-    ) -> PortableWorker:
+    ) -> SpawnedWorker:
         """Hand one exercise to the interpreter (the previous exercise's, given back, or a fresh one); it imports
         the student's module first, within `import_time_limit_s` (default: course.toml's time_limit_s). The
         previous exercise's worker is no longer alive after this (a later call to it spawns it again)."""
-        if module is not None and module in self.refused:
-            raise SubmissionFailure(self.refused[module], kind=FailureKind.MISSING)
+        self._check_admitted(module)
         process = self._interpreter()
         assert self.scratch is not None
-        import_limit_s = min(self.limits.time_limit_s, import_time_limit_s or self.limits.time_limit_s)
-        request: dict[str, Any] = {
-            "op": wire.Op.SPAWN,
-            "exercise": exercise,
-            "module": module,
-            "submission_dir": str(self.scratch / "submission"),
-            "memory_limit_mb": self.limits.memory_limit_mb,
-            "file_size_limit_mb": FILE_SIZE_LIMIT_MB,
-            "seed": int(seed),
-            "import_time_limit_s": import_limit_s,
-            "probes": (
-                sandbox_probes_path(str(self.scratch / "gradekit"), exercise) if exercise in self.probes else None
-            ),
-        }
-        worker = PortableWorker(process, self.limits)
+        import_limit_s = self._import_limit(import_time_limit_s)
+        probes = sandbox_probes_path(str(self.scratch / "gradekit"), exercise)
+        request = self._spawn_request(exercise, module, seed, import_limit_s, str(self.scratch / "submission"), probes)
+        worker = SpawnedWorker(process, self.limits, self.probes.get(exercise))
         self.workers.append(worker)
         self.current = worker
         process.watch_memory(self.limits.memory_limit_mb)
@@ -231,18 +175,7 @@ class PortableSandbox:
             raise SubmissionFailure(
                 f"the sandbox could not start a worker: {error}", kind=FailureKind.SANDBOX
             ) from error
-        started = time.monotonic()
-        hello = worker.receive(
-            import_limit_s + IMPORT_LIMIT_MARGIN_S, f"importing {module}.py" if module else "starting"
-        )
-        worker.import_s = time.monotonic() - started
-        try:
-            check_hello(
-                hello, module=module, probes_path=self.probes.get(exercise), memory_limit_mb=self.limits.memory_limit_mb
-            )
-        except Exception:
-            worker.finish()
-            raise
+        self._greet(worker, exercise, module, import_limit_s)
         return worker
 
     def finish_worker(self, pid: int) -> dict[str, Any]:

@@ -4,8 +4,8 @@ No select() on pipes (Windows has it for sockets only), no fd passing, no signal
 reads the child's `wire` frames from its stdout and queues them, another reads what the
 student's code prints (its stderr pipe, where the child moved its stdout too) and counts it;
 a watchdog thread sums the memory of the child's process tree with psutil and kills the tree
-past the limit. `PortableWorker.receive` waits on the queue within the call's time limit and
-kills the whole tree (psutil) when it runs out.
+past the limit. `SpawnedWorker` is the pipe transport of a `WorkerEnd`: it waits on the queue
+within the call's time limit, and its end kills the whole tree (psutil).
 """
 
 from __future__ import annotations
@@ -14,18 +14,17 @@ import queue
 import subprocess
 import threading
 import time
+from pathlib import Path
 from typing import IO, Any
 
 import psutil
 
-from grader.course.config import Limits
-from grader.errors import InternalError
-from grader.results import Limit
+from grader.course.limits import Limits
 from grader.sandbox.child import wire
-from grader.sandbox.failures import FailureKind, SubmissionFailure, student_error
-from grader.sandbox.output import OUTPUT_TAIL_BYTES, tail_text
+from grader.sandbox.failures import SubmissionFailure
+from grader.sandbox.output import OUTPUT_TAIL_BYTES
 from grader.sandbox.processes import carrying, freeze_then_kill, kill_tree
-from grader.sandbox.worker import death_cause
+from grader.sandbox.worker_end import Arrival, WorkerEnd
 
 MEMORY_POLL_S = 0.1
 # Forgetting the student's modules and Keras' state, then looking at the interpreter, takes well under this.
@@ -194,17 +193,13 @@ class SpawnedProcess:
         return {"signal": None, "exit_code": code}
 
 
-class PortableWorker:
-    """One spawned interpreter serving one exercise: the same calls as a forked `Worker`."""
+class SpawnedWorker(WorkerEnd):
+    """One spawned interpreter serving one exercise: the pipe transport of a `WorkerEnd`."""
 
-    def __init__(self, process: SpawnedProcess, limits: Limits) -> None:
+    def __init__(self, process: SpawnedProcess, limits: Limits, probes_path: Path | None = None) -> None:
+        super().__init__(process.pid, limits, probes_path)
         self.process = process
-        self.pid = process.pid
-        self.limits = limits
-        self.alive = True
         self.status: dict[str, Any] = {}
-        # Seconds the worker took to import the student's module (set by `PortableSandbox.spawn`).
-        self.import_s = 0.0
 
     def release(self) -> SpawnedProcess | None:
         """End this exercise and get the interpreter back for the submission's next one: the interpreter when it
@@ -234,8 +229,15 @@ class PortableWorker:
             return True
 
     @property
+    def output_total(self) -> int:
+        return self.process.output_total
+
+    @property
     def output_tail(self) -> bytes:
         return self.process.output_tail
+
+    def memory_exceeded(self) -> bool:
+        return self.process.memory_exceeded
 
     def finish(self) -> dict[str, Any]:
         if self.alive:
@@ -243,88 +245,20 @@ class PortableWorker:
             self.status = self.process.stop()
         return self.status
 
-    def _fail(self, message: str, *, kind: FailureKind, limit: Limit | None = None) -> SubmissionFailure:
-        self.finish()
-        return SubmissionFailure(message, kind=kind, limit=limit)
+    def _send(self, message: Any, timeout: float) -> None:
+        self.process.send(message)
 
-    def _memory_failure(self, during: str) -> SubmissionFailure:
-        return self._fail(
-            f"memory limit: your code used more than the memory limit of {self.limits.memory_limit_mb} MB while"
-            f" {during} (the grader's watchdog stopped it); allocate smaller arrays",
-            kind=FailureKind.MEMORY,
-            limit=Limit.MEMORY,
-        )
-
-    def receive(self, timeout: float, during: str) -> dict[str, Any]:
-        """The worker's next message; its output is counted meanwhile. Raises on a limit or bad data."""
-        deadline = time.monotonic() + timeout
-        output_mark = self.process.output_total
-        output_limit = self.limits.output_limit_kb * 1024
-        while True:
-            if self.process.output_total - output_mark > output_limit:
-                raise self._fail(
-                    f"output limit: your code printed more than {self.limits.output_limit_kb} KB while"
-                    f" {during}, and was stopped; remove the prints from loops",
-                    kind=FailureKind.OUTPUT,
-                    limit=Limit.OUTPUT,
-                )
-            if self.process.memory_exceeded:
-                raise self._memory_failure(during)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise self._fail(
-                    f"time limit: your code ran for more than {timeout:g} s while {during}, and was stopped;"
-                    " look for an endless loop or a wait",
-                    kind=FailureKind.TIMEOUT,
-                    limit=Limit.TIME,
-                )
-            try:
-                kind, value = self.process.events.get(timeout=min(remaining, OUTPUT_POLL_S))
-            except queue.Empty:
-                continue
-            if kind == MESSAGE:
-                if not isinstance(value, dict):
-                    raise self._fail(
-                        f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
-                    )
-                return value
-            if kind == BROKEN:
-                raise self._fail(
-                    f"the process running your code sent malformed data while {during} ({value})",
-                    kind=FailureKind.PROTOCOL,
-                )
-            if kind == END:
-                # The watchdog may have killed it a moment before it said so.
-                time.sleep(MEMORY_POLL_S)
-                if self.process.memory_exceeded:
-                    raise self._memory_failure(during)
-                status = self.finish()
-                raise SubmissionFailure(
-                    f"the process running your code ended while {during}: {death_cause(status)}."
-                    f" Last output: {tail_text(self.output_tail, 300)}",
-                    kind=FailureKind.CRASH,
-                )
-
-    def call(self, probe: str, timeout: float, during: str, **args: Any) -> Any:
-        if not self.alive:
-            raise SubmissionFailure("the process running your code has already ended", kind=FailureKind.CRASH)
+    def _next(self, deadline: float, timeout: float, during: str) -> tuple[Arrival, Any]:
         try:
-            self.process.send({"probe": probe, "args": args})
-        except OSError as error:
-            status = self.finish()
-            raise SubmissionFailure(
-                f"the process running your code ended while {during}: {death_cause(status)}."
-                f" Last output: {tail_text(self.output_tail, 300)}",
-                kind=FailureKind.CRASH,
-            ) from error
-        message = self.receive(timeout, during)
-        if message.get("ok") is True and "value" in message:
-            return message["value"]
-        if isinstance(message.get("error"), dict):
-            raise student_error(message["error"], during, self.limits.memory_limit_mb)
-        if "protocol_error" in message:
-            raise InternalError(f"the sandbox did not know a probe: {message['protocol_error']}")
-        self.finish()
-        raise SubmissionFailure(
-            f"the process running your code sent malformed data while {during}", kind=FailureKind.PROTOCOL
-        )
+            kind, value = self.process.events.get(timeout=max(0.0, min(deadline - time.monotonic(), OUTPUT_POLL_S)))
+        except queue.Empty:
+            return Arrival.NOTHING, None
+        if kind == MESSAGE:
+            return Arrival.MESSAGE, value
+        if kind == BROKEN:
+            return Arrival.BROKEN, value
+        if kind == END:
+            # The watchdog may have killed it a moment before it said so: give it time to say so.
+            time.sleep(MEMORY_POLL_S)
+            return Arrival.END, None
+        return Arrival.NOTHING, None  # MEMORY: `memory_exceeded` says so

@@ -8,7 +8,7 @@ holds secrets in its environment and listens on the loopback; around each gradin
 snapshots the files a submission could attack.
 
 The cases are graded as `grade batch` grades them: in a warm pool (one per isolation and xdist
-worker, `grader.sandbox.pool`) that serves them one after the other; after each case, the
+worker, `grader.sandbox.warm_pool`) that serves them one after the other; after each case, the
 observer of `tests.pool_support` (an honest submission that looks for anything left) is graded
 next in the same pool, and must score full marks. GRADER_ADVERSARIAL_POOL=0 grades each case in
 a sandbox of its own instead, as `grade check` does (and grades no observer).
@@ -31,13 +31,13 @@ from typing import Any
 import pytest
 
 from grader.course.config import Course
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import PASSED, GradeResult
 from grader.sandbox.child import foreign_os
 from grader.sandbox.isolation import PORTABLE, RLIMITS, detect_isolation, process_limit
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 from tests.adversarial.support import (
     CATEGORIES,
     ROOT,

@@ -19,8 +19,8 @@ import pytest
 
 from grader.course.config import Course
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import GradeResult, Inputs
 from grader.sandbox.isolation import ISOLATION_VARIABLE, RLIMITS, detect_isolation
 from tests.adversarial.memorizer import memorizer_submission

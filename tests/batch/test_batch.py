@@ -14,8 +14,8 @@ from grader.batch.progress import TerminalProgress
 from grader.batch.run import run_batch
 from grader.course.config import Course
 from grader.errors import UsageError
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.intake.archive import MANIFEST_NAME, RESULT_NAME, Manifest, sha256_bytes, write_deterministic_zip
 from grader.intake.submissions import Source, SourceKind, discover, intake
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation

@@ -8,8 +8,8 @@ import pytest
 
 from grader.course.config import load_course
 from grader.errors import ConfigError
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import GradeResult
 from tests.course.test_packs import TOY_PROBES, TOY_SUITE, toy_course
 

@@ -10,6 +10,7 @@ import pytest
 
 from grader.batch.run import run_batch
 from grader.course.config import Course, load_course
+from grader.grading.reference import Reference
 from grader.grading.reference_cache import (
     ENV_CACHE_DIR,
     ReferenceCache,
@@ -19,7 +20,6 @@ from grader.grading.reference_cache import (
     versions,
 )
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import GradeResult
 from tests.conftest import ROOT, SOLUTIONS
 

@@ -13,12 +13,12 @@ import tensorflow as tf
 from grader.course.config import Course
 from grader.course.packs import read_stand_ins
 from grader.errors import ConfigError
-from grader.grading.pooled import grade_pooled
-from grader.grading.session import Reference
+from grader.grading.pool_retry import grade_pooled
+from grader.grading.reference import Reference
 from grader.results import PASSED, GradeResult, Inputs
 from grader.sandbox.child.api import usage_when_run_eagerly
 from grader.sandbox.child.standins import stand_in_for
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 from tests.conftest import counted_inputs, submission_with
 
 MODULE = """

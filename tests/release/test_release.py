@@ -13,13 +13,12 @@ from pathlib import Path
 
 import pytest
 
-from grader.check import EXPECTED_STORE
 from grader.course.config import Course, load_course
 from grader.course.packs import BUILTIN_PACKS
 from grader.course.secret import SECRET_FILE
 from grader.course.writer import render_course_toml
 from grader.errors import ConfigError
-from grader.grading.session import Reference
+from grader.grading.reference import EXPECTED_STORE, Reference
 from grader.release.build import ReleaseError, build_release
 from grader.release.secrecy import refuse_secret
 from tests.conftest import TEST_SECRET, counted_inputs

@@ -1,4 +1,4 @@
-"""Tests for grader/sandbox/pool.py (and grader/grading/pooled.py): one warm process grades submission
+"""Tests for grader/sandbox/warm_pool.py (and grader/grading/pool_retry.py): one warm process grades submission
 after submission, each alone, leaving nothing to the next; a pool a submission kills is started again."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import pytest
 
 from grader.course.config import Course
 from grader.errors import InternalError
-from grader.grading.pooled import grade_pooled
+from grader.grading.pool_retry import grade_pooled
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import GradeResult
 from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 from tests.adversarial.support import load_cases, materialize
 from tests.conftest import SOLUTIONS, submission_with
 from tests.pool_support import OBSERVED_EXERCISE, PoolKiller, observer_submission, pool_killer_submission
@@ -158,9 +158,9 @@ def test_a_pool_that_ended_between_submissions_is_started_again_for_the_next(
 ) -> None:
     """A pool killed while idle is no submission's doing: the next one is graded in a fresh pool, at the first try."""
     pool.ensure_ready()
-    assert pool.process is not None
-    os.killpg(pool.process.pid, signal.SIGKILL)
-    pool.process.wait()
+    assert pool.channel.process is not None
+    os.killpg(pool.channel.process.pid, signal.SIGKILL)
+    pool.channel.process.wait()
     starts = pool.starts
     result = grade_pooled(
         pool=pool,

@@ -133,7 +133,7 @@ def test_spawned_child_runs_under_the_double_too(tmp_path: Path) -> None:
     completed = run_python(
         f"""
         from pathlib import Path
-        from grader.course.config import Limits
+        from grader.course.limits import Limits
         from grader.sandbox.portable import PortableSandbox
         sandbox = PortableSandbox(Path({str(submission)!r}), ["validation"], Limits()).start()
         try:
@@ -150,7 +150,7 @@ def test_spawned_child_runs_under_the_double_too(tmp_path: Path) -> None:
     import_check = run_python(
         f"""
         from pathlib import Path
-        from grader.course.config import Limits
+        from grader.course.limits import Limits
         from grader.sandbox.portable import PortableSandbox
         (Path({str(submission)!r}) / "validation.py").write_text("import os\\nassert not hasattr(os, 'fork'), 'fork'\\n")
         with PortableSandbox(Path({str(submission)!r}), ["validation"], Limits()) as sandbox:
@@ -175,7 +175,7 @@ def test_memory_watchdog_stops_a_growing_tree(tmp_path: Path) -> None:
     completed = run_python(
         f"""
         from pathlib import Path
-        from grader.course.config import Limits
+        from grader.course.limits import Limits
         from grader.sandbox.failures import SubmissionFailure
         import numpy as np
         from grader.sandbox.portable import PortableSandbox

@@ -56,7 +56,7 @@ def test_one_interpreter_serves_the_exercises_until_one_changes_it(tmp_path: Pat
         f"""
         import json
         from pathlib import Path
-        from grader.course.config import Limits
+        from grader.course.limits import Limits
         from grader.sandbox.portable import PortableSandbox
         probes = {{"state": Path({str(probes)!r})}}
         seen = []

@@ -11,17 +11,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from grader.course.config import Limits
+from grader.course.limits import Limits
 from grader.course.packs import BUILTIN_PACKS
 from grader.results import GradeResult
 from grader.sandbox.bwrap import SCRATCH_SLACK_BYTES, TMPFS_BYTES
 from grader.sandbox.child import wire
 from grader.sandbox.failures import SubmissionFailure
+from grader.sandbox.forked_worker import ForkedWorker
 from grader.sandbox.isolation import BUBBLEWRAP, RLIMITS, Isolation, child_environment, detect_isolation, process_limit
 from grader.sandbox.processes import processes_of
-from grader.sandbox.sandbox import Sandbox
 from grader.sandbox.uids import UID_BASE, UID_COUNT
-from grader.sandbox.worker import Worker
+from grader.sandbox.zygote_sandbox import ZygoteSandbox
 from tests.conftest import SOLUTIONS, submission_with
 
 # The split_validation pack's probes, the only ones these workers load.
@@ -144,11 +144,11 @@ def _isolation(name: str) -> Isolation:
     return Isolation(RLIMITS, "rlimits, for the test", dedicated_uid=os.geteuid() == 0)
 
 
-def _sandbox(tmp_path: Path, source: str, isolation: Isolation) -> Sandbox:
+def _sandbox(tmp_path: Path, source: str, isolation: Isolation) -> ZygoteSandbox:
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "validation.py").write_text(source)
-    return Sandbox(folder, ["validation"], Limits(), isolation, probes=SPLIT_PROBES).start()
+    return ZygoteSandbox(folder, ["validation"], Limits(), isolation, probes=SPLIT_PROBES).start()
 
 
 def _split_arguments() -> dict[str, object]:
@@ -160,7 +160,7 @@ def _split_arguments() -> dict[str, object]:
     }
 
 
-def _report(worker: Worker) -> dict[str, object]:
+def _report(worker: ForkedWorker) -> dict[str, object]:
     with pytest.raises(SubmissionFailure) as failure:
         worker.call("call", 30.0, "reporting", **_split_arguments())
     text = failure.value.message
@@ -269,7 +269,7 @@ def test_module_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
     folder = tmp_path / "submission"
     folder.mkdir()
     (folder / "validation.py").symlink_to(SOLUTIONS / "validation.py")
-    with Sandbox(folder, ["validation"], Limits(), probes=SPLIT_PROBES) as sandbox:
+    with ZygoteSandbox(folder, ["validation"], Limits(), probes=SPLIT_PROBES) as sandbox:
         with pytest.raises(SubmissionFailure) as failure:
             sandbox.spawn("split_validation", "validation", seed=0)
     assert failure.value.kind == "missing"

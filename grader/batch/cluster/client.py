@@ -61,9 +61,13 @@ def connect(*, scheduler: str | None, local_workers: int | None, say: Say) -> It
     if local_workers is not None:
         with dask.config.set({"distributed.scheduler.allowed-failures": ALLOWED_FAILURES}):
             cluster = distributed.LocalCluster(
-                n_workers=local_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
-            )  # fmt: skip
+                n_workers=local_workers,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address="127.0.0.1:0",
+                silence_logs=logging.ERROR,
+            )
         try:
             with distributed.Client(cluster, timeout=f"{WORKERS_TIMEOUT_S}s") as client:
                 yield client
@@ -114,8 +118,10 @@ def prepare_workers(
             " install the kit beside the scheduler, or set DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES=2 there."
         )
     if previous != ALLOWED_FAILURES:
-        say(f"Set the scheduler's allowed-failures from {previous} to {ALLOWED_FAILURES}: a task is retried at most"
-            f" {ALLOWED_FAILURES} times when its worker dies.")  # fmt: skip
+        say(
+            f"Set the scheduler's allowed-failures from {previous} to {ALLOWED_FAILURES}: a task is retried at most"
+            f" {ALLOWED_FAILURES} times when its worker dies."
+        )
     problems = []
     for address, status in sorted(client.run(worker_status, plugin.name).items()):
         if status is None:
@@ -199,9 +205,14 @@ def run_cluster_batch(
                 try:
                     answer: dict[str, Any] = future.result()
                 except KilledWorker as error:
-                    answer = {"result": None, "duration_s": 0.0, "error": (
-                        f"the Dask workers grading this submission died {ALLOWED_FAILURES + 1} times (killed, out of memory,"
-                        f" or brought down by the submission): not retried further ({error})")}  # fmt: skip
+                    answer = {
+                        "result": None,
+                        "duration_s": 0.0,
+                        "error": (
+                            f"the Dask workers grading this submission died {ALLOWED_FAILURES + 1} times (killed, out of memory,"
+                            f" or brought down by the submission): not retried further ({error})"
+                        ),
+                    }
                 except Exception as error:  # noqa: BLE001 - an error row, the batch goes on
                     answer = {
                         "result": None,
@@ -212,8 +223,10 @@ def run_cluster_batch(
                     future.release()
                 if answer.get("refused"):
                     client.cancel(list(pending))
-                    raise UsageError(f"{answer['refused']}. The batch stopped; what was graded is in the gradebook:"
-                                     " fix the worker and run again with --resume.")  # fmt: skip
+                    raise UsageError(
+                        f"{answer['refused']}. The batch stopped; what was graded is in the gradebook:"
+                        " fix the worker and run again with --resume."
+                    )
                 result = answer.get("result")
                 outcome = Outcome(
                     result if isinstance(result, dict) else None,
@@ -223,8 +236,12 @@ def run_cluster_batch(
                 ledger.graded(item, outcome)
 
             for item in ledger.to_grade():
-                future = client.submit(grade_submission, {**request_base, "modules": item.modules, "student": item.student},
-                                       key=f"grade-{uuid.uuid4().hex}", pure=False)  # fmt: skip
+                future = client.submit(
+                    grade_submission,
+                    {**request_base, "modules": item.modules, "student": item.student},
+                    key=f"grade-{uuid.uuid4().hex}",
+                    pure=False,
+                )
                 pending[future] = item
                 completed.add(future)
                 # Grades that arrived while inputs were read are committed now, not at the end.

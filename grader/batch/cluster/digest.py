@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import grader
-from grader.check import EXPECTED_STORE
 from grader.course.config import Course
 from grader.errors import ConfigError, UsageError
+from grader.grading.reference import EXPECTED_STORE
 
 GRADER_DIR = Path(grader.__file__).resolve().parent
 
@@ -29,8 +29,12 @@ class Digest:
     grader_version: str
 
     def to_dict(self) -> dict[str, str]:
-        return {"course": self.course, "grader": self.grader, "course_label": self.course_label,
-                "grader_version": self.grader_version}  # fmt: skip
+        return {
+            "course": self.course,
+            "grader": self.grader,
+            "course_label": self.course_label,
+            "grader_version": self.grader_version,
+        }
 
     @classmethod
     def from_dict(cls, data: dict[str, str]) -> Digest:
@@ -58,7 +62,7 @@ class Digest:
 
 
 def reference_path(course: Course, solutions: Path | None) -> Path:
-    """The reference the grading uses (as `grader.check.find_reference` picks it): a folder or the store of expected values."""
+    """The reference the grading uses (as `grader.grading.reference.find_reference` picks it): a folder or the store of expected values."""
     if solutions is not None:
         if not solutions.is_dir():
             raise UsageError(f"--solutions {solutions} is not a folder.")
@@ -85,9 +89,10 @@ def _tree_digest(root: Path, names: list[Path]) -> str:
 
 def _files(root: Path) -> list[Path]:
     return sorted(
-        path for path in root.rglob("*")
+        path
+        for path in root.rglob("*")
         if path.is_file() and "__pycache__" not in path.parts and path.suffix not in (".pyc", ".pyo")
-    )  # fmt: skip
+    )
 
 
 def course_digest(course: Course, solutions: Path | None) -> str:
@@ -123,5 +128,9 @@ def grader_digest() -> str:
 
 
 def digest_of(course: Course, solutions: Path | None) -> Digest:
-    return Digest(course=course_digest(course, solutions), grader=grader_digest(),
-                  course_label=f"{course.id} {course.version}", grader_version=grader.__version__)  # fmt: skip
+    return Digest(
+        course=course_digest(course, solutions),
+        grader=grader_digest(),
+        course_label=f"{course.id} {course.version}",
+        grader_version=grader.__version__,
+    )

@@ -26,9 +26,16 @@ class RichProgress:
         )
 
         self._progress = Progress(
-            BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"), TextColumn("ETA"), TimeRemainingColumn(),
-            TimeElapsedColumn(), TextColumn("{task.fields[label]}"), console=Console(file=self.stream), transient=False,
-        )  # fmt: skip
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[rate]}"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            TimeElapsedColumn(),
+            TextColumn("{task.fields[label]}"),
+            console=Console(file=self.stream),
+            transient=False,
+        )
         self._progress.start()
         self._task = self._progress.add_task("grading", total=total, rate="", label="")
 

@@ -40,7 +40,6 @@ from grader.batch.counted import BatchInputs
 from grader.batch.pool import Outcome, Pool
 
 PRELOAD_NAME = "grader"
-IDLE_POLL_S = 1.0
 
 try:  # The plugin is a real WorkerPlugin where Dask is installed; this module still imports without it.
     from distributed.diagnostics.plugin import WorkerPlugin as _Base
@@ -133,8 +132,12 @@ class GraderPlugin(_Base):
 
     def status(self) -> dict[str, Any]:
         self.load()
-        return {"name": self.name, "course_path": self.course_path, "error": self.error,
-                "digest": None if self.digest is None else self.digest.to_dict()}  # fmt: skip
+        return {
+            "name": self.name,
+            "course_path": self.course_path,
+            "error": self.error,
+            "digest": None if self.digest is None else self.digest.to_dict(),
+        }
 
     def refusal(self, client_digest: Digest) -> str:
         """Why this worker must not grade for a client with `client_digest`, or ""."""
@@ -213,8 +216,10 @@ def grade_submission(request: dict[str, Any]) -> dict[str, Any]:
     worker = get_worker()
     plugin = find_plugin(worker, request["plugin"])
     if plugin is None:
-        return {"refused": f"the Dask worker {worker.address} has no grader plugin: start it with --preload grader.batch.cluster.worker"
-                           " --grader-course PATH, or let the client register its own"}  # fmt: skip
+        return {
+            "refused": f"the Dask worker {worker.address} has no grader plugin: start it with --preload grader.batch.cluster.worker"
+            " --grader-course PATH, or let the client register its own"
+        }
     why = plugin.refusal(Digest.from_dict(request["digest"]))
     if why:
         return {"refused": why}
@@ -223,8 +228,12 @@ def grade_submission(request: dict[str, Any]) -> dict[str, Any]:
         outcome = plugin.grade(request)
     except GraderError as error:  # the grading process could not start, or the course is unusable here
         return {"refused": f"the Dask worker {worker.address} cannot grade: {error.message}"}
-    return {"result": outcome.result, "error": outcome.error, "duration_s": outcome.duration_s or time.monotonic() - started,
-            "worker": str(worker.address)}  # fmt: skip
+    return {
+        "result": outcome.result,
+        "error": outcome.error,
+        "duration_s": outcome.duration_s or time.monotonic() - started,
+        "worker": str(worker.address),
+    }
 
 
 def worker_status(client_plugin: str, dask_worker: Any = None) -> dict[str, Any] | None:

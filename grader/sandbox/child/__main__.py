@@ -1,205 +1,17 @@
-"""The zygote: imports TensorFlow once, then forks one worker per exercise on request
-(alone, for one submission; or forked per submission by the warm pool of `pool`).
+"""`python -m gradechild FD [pool ns|tree FOLDER...]`: import TensorFlow once, then serve as a zygote.
 
-It talks to the parent over a SOCK_SEQPACKET control socket (file descriptor in argv[1]):
-  {"op": "spawn", ...}  -> forks a worker; answers {"event": "spawned", "pid": N} with the
-                          parent's end of a fresh stream socket and the read end of the
-                          worker's own output pipe (its stdout and stderr) attached
-  {"op": "finish", "pid": N} -> kills the worker's process group, then every process that
-                          escaped from it (the zygote is a child subreaper, so orphans come
-                          back to it), reaps it and answers its status
-When the control socket closes, the zygote kills everything below it and exits.
-No TensorFlow op runs here before a fork, so every worker starts with a clean runtime.
+`FD` is the child's end of the control socket. Alone, the process is one submission's zygote
+(`zygote.serve`); with `pool`, it is the warm pool (`pool_zygote.pool_main`) that forks one zygote
+per submission. No TensorFlow op runs here before a fork, so every worker starts with a clean runtime.
 """
 
 from __future__ import annotations
 
-import ctypes
-import json
 import os
-import signal
 import socket
 import sys
-from collections.abc import Callable
-from typing import Any
 
-PR_SET_CHILD_SUBREAPER = 36
-FREEZE_ROUNDS = 50
-
-
-def _reply(control: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
-    data = json.dumps(message).encode("utf-8")
-    if fds:
-        socket.send_fds(control, [data], fds)
-    else:
-        control.send(data)
-
-
-def _status(raw: int) -> dict[str, Any]:
-    if os.WIFSIGNALED(raw):
-        return {"signal": os.WTERMSIG(raw), "exit_code": None}
-    return {"signal": None, "exit_code": os.WEXITSTATUS(raw) if os.WIFEXITED(raw) else None}
-
-
-def _parents() -> dict[int, int]:
-    """pid -> parent pid, for every process visible in /proc."""
-    parents: dict[int, int] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as stream:
-                parents[int(entry.name)] = int(stream.read().rsplit(b")", 1)[1].split()[1])
-        except (OSError, IndexError, ValueError):
-            continue
-    return parents
-
-
-def _below(roots: set[int], parents: dict[int, int]) -> set[int]:
-    """Every descendant of `roots` (the roots excluded)."""
-    children: dict[int, list[int]] = {}
-    for pid, parent in parents.items():
-        children.setdefault(parent, []).append(pid)
-    found: set[int] = set()
-    frontier = list(roots)
-    while frontier:
-        for child in children.get(frontier.pop(), []):
-            if child not in found:
-                found.add(child)
-                frontier.append(child)
-    return found
-
-
-def _signal(pid: int, number: int) -> None:
-    try:
-        os.kill(pid, number)
-    except (ProcessLookupError, PermissionError):
-        pass
-
-
-def freeze_then_kill(find: Callable[[], set[int]]) -> set[int]:
-    """Stop (SIGSTOP) what `find` returns, round after round until it finds nothing new (so a fork bomb cannot
-    outrun it), then kill every process stopped; returns them."""
-    frozen: set[int] = set()
-    for _ in range(FREEZE_ROUNDS):
-        targets = find() - frozen
-        if not targets:
-            break
-        for pid in targets:
-            _signal(pid, signal.SIGSTOP)
-        frozen |= targets
-    for pid in frozen:
-        _signal(pid, signal.SIGKILL)
-    return frozen
-
-
-class Zygote:
-    """The live workers, and the sweeping of whatever else runs below the zygote."""
-
-    def __init__(self) -> None:
-        self.workers: set[int] = set()
-        # Exit statuses of workers reaped while sweeping, for their own "finish" later.
-        self.reaped: dict[int, dict[str, Any]] = {}
-
-    def sweep(self) -> None:
-        """Freeze, then kill, every process below the zygote that is not a live worker or under one."""
-        me = os.getpid()
-
-        def leftovers() -> set[int]:
-            parents = _parents()
-            return _below({me}, parents) - self.workers - _below(self.workers, parents)
-
-        freeze_then_kill(leftovers)
-        self.reap()
-
-    def reap(self) -> None:
-        """Collect every dead child (orphans come back to the zygote, a subreaper)."""
-        while True:
-            try:
-                pid, raw = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                return
-            if pid == 0:
-                return
-            if pid in self.workers:
-                self.workers.discard(pid)
-                self.reaped[pid] = _status(raw)
-
-    def finish(self, pid: int) -> dict[str, Any]:
-        try:
-            os.killpg(pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        if pid in self.reaped:
-            status = self.reaped.pop(pid)
-        else:
-            try:
-                _, raw = os.waitpid(pid, 0)
-                status = _status(raw)
-            except ChildProcessError:
-                status = {"signal": None, "exit_code": None}
-        self.workers.discard(pid)
-        self.sweep()
-        return status
-
-
-def _become_subreaper() -> None:
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
-    except (OSError, AttributeError):
-        pass
-
-
-def serve(control: socket.socket) -> None:
-    """Answer "ready", then fork workers on request until the control socket closes; then end them all."""
-    from . import wire, worker
-
-    # Orphans come back here (the setting is not inherited: a submission's zygote sets it again).
-    _become_subreaper()
-    zygote = Zygote()
-    _reply(control, {"event": wire.Event.READY, "pid": os.getpid()})
-    while True:
-        data = control.recv(wire.CONTROL_LIMIT)
-        if not data:
-            break
-        request = json.loads(data)
-        if request["op"] == wire.Op.SPAWN:
-            parent_end, child_end = socket.socketpair()
-            output_read, output_write = os.pipe()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    control.close()
-                    parent_end.close()
-                    os.close(output_read)
-                    # The worker's stdout and stderr go to its own pipe, read by the parent
-                    # during its calls only: a flood between calls blocks the writer.
-                    os.dup2(output_write, 1)
-                    os.dup2(output_write, 2)
-                    os.close(output_write)
-                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    worker.run(child_end, request)
-                except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
-                    os._exit(wire.WorkerExit.HARNESS_BROKEN)
-                os._exit(0)
-            try:
-                # Set the group here too, so a "finish" can never race the worker's own setpgid.
-                os.setpgid(pid, pid)
-            except (ProcessLookupError, PermissionError):
-                pass
-            child_end.close()
-            os.close(output_write)
-            zygote.workers.add(pid)
-            _reply(control, {"event": wire.Event.SPAWNED, "pid": pid}, [parent_end.fileno(), output_read])
-            parent_end.close()
-            os.close(output_read)
-        elif request["op"] == wire.Op.FINISH:
-            pid = int(request["pid"])
-            _reply(control, {"event": wire.Event.FINISHED, "pid": pid, **zygote.finish(pid)})
-    zygote.workers.clear()
-    zygote.sweep()
+from .zygote import become_subreaper, serve
 
 
 def main() -> None:
@@ -214,9 +26,9 @@ def main() -> None:
     from . import api  # noqa: F401 - what every pack's probes import
 
     if sys.argv[2:3] == ["pool"]:
-        from .pool import pool_main
+        from .pool_zygote import pool_main
 
-        _become_subreaper()
+        become_subreaper()
         pool_main(control, sys.argv[4:], whole_namespace=sys.argv[3] == "ns")
     serve(control)
     os._exit(0)

@@ -7,7 +7,7 @@ and its stdout and stderr both go to the stderr pipe, which the parent counts ag
 output limit. It imports TensorFlow, says "ready", waits for a spawn request, sets the
 limits the system offers (RLIMIT_AS and RLIMIT_FSIZE where `resource` exists; the parent
 watches memory everywhere), then serves the probes exactly as a forked worker does
-(`worker.serve`). When the parent asks for it back (`Op.RELEASE`), it forgets the student's
+(`exercise_worker.serve`). When the parent asks for it back (`Op.RELEASE`), it forgets the student's
 modules and says whether it can serve the submission's next exercise (`child.reuse`); if
 not, it ends.
 Nothing here needs fork, `resource`, /proc, POSIX signals or /tmp.
@@ -128,7 +128,7 @@ def main(argv: list[str]) -> None:
     import numpy  # noqa: F401
     import tensorflow  # noqa: F401
 
-    from . import reuse, worker
+    from . import exercise_worker, reuse
 
     picture = reuse.Picture()
     channel.send({"event": wire.Event.READY, "pid": os.getpid()})
@@ -144,7 +144,7 @@ def main(argv: list[str]) -> None:
             traceback.print_exc()
             os._exit(wire.WorkerExit.SETUP_FAILED)
         try:
-            released = worker.serve(channel, request)
+            released = exercise_worker.serve(channel, request)
             if not released:
                 os._exit(0)
             # The parent asked for the interpreter back: clean it, and say whether it can serve another exercise.

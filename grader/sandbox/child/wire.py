@@ -6,6 +6,7 @@
 - Control messages (parent <-> zygote, a SOCK_SEQPACKET socket): one JSON object per
   packet, an `Op` from the parent, an `Event` back.
 - The worker's own exit statuses (`WorkerExit`) for the failures of the harness itself.
+- The kinds of what a worker describes: an exception (`ErrorKind`), a value (`ValueKind`).
 
 This module lives in the child package, which the sandbox mounts alone: the parent imports
 it from here, so both sides always agree.
@@ -66,6 +67,33 @@ class WorkerExit(enum.IntEnum):
     HARNESS_BROKEN = 70
     # The worker could not set its limits or drop its privileges: no student code ran.
     SETUP_FAILED = 71
+
+
+class ErrorKind(enum.StrEnum):
+    """What kind of exception a worker describes (its "kind"), decided in the child in this order."""
+
+    IMPORT_TIMEOUT = "import_timeout"  # the student's module did not finish importing within the limit
+    CONTRACT = "contract"  # a StudentError: raised for the student on purpose (the function cannot take the contract's arguments, ...)
+    NOT_IMPLEMENTED = "not_implemented"  # the stub still raises NotImplementedError
+    SYSTEM_EXIT = "system_exit"  # the student's code called sys.exit
+    MEMORY = "memory"  # MemoryError, or TensorFlow's out-of-memory errors
+    PROBE = "probe"  # the pack's probe raised after the student's code returned (no frame of the student's)
+    RAISED = "raised"  # any other exception of the student's code
+
+
+class ValueKind(enum.StrEnum):
+    """What kind of value `gradechild.api.describe` found (its "kind"); the suites compare with these."""
+
+    NONE = "none"
+    VARIABLE = "variable"
+    TENSOR = "tensor"
+    NDARRAY = "ndarray"
+    SCALAR = "scalar"
+    OTHER = "other"
+
+
+# The kinds that hold a TensorFlow tensor (a variable is one too).
+TENSOR_KINDS = frozenset({ValueKind.TENSOR, ValueKind.VARIABLE})
 
 
 class WireError(Exception):

@@ -2,7 +2,7 @@
 
 Every verb that grades more than one submission in its life (`grade batch`'s workers, the Dask
 workers through them, the nbgrader kernel, the Gradescope autograder) keeps one `WarmPool`
-(`grader.sandbox.pool`) and grades through `grade_pooled`. A pool that dies or is damaged while
+(`grader.sandbox.warm_pool`) and grades through `grade_pooled`. A pool that dies or is damaged while
 a submission is graded (the submission killed it, a wipe failed) is restarted and the
 submission graded again from the start; a submission that stops its pool twice is not graded:
 `grade_pooled` raises, and a batch records an error row and goes on.
@@ -15,10 +15,10 @@ from pathlib import Path
 from grader.course.config import Course
 from grader.errors import GraderError, InternalError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
+from grader.grading.reference import Reference
 from grader.grading.runner import grade
-from grader.grading.session import Reference
 from grader.results import GradeResult
-from grader.sandbox.pool import WarmPool
+from grader.sandbox.warm_pool import WarmPool
 
 # Gradings of one submission: the first, and one more in a fresh pool if the first stopped it.
 POOL_ATTEMPTS = 2

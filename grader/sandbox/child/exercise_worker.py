@@ -7,7 +7,6 @@ by the parent as the end of its stream.
 
 from __future__ import annotations
 
-import ctypes
 import importlib
 import importlib.util
 import linecache
@@ -21,21 +20,9 @@ from types import ModuleType
 from typing import Any, Protocol
 
 from . import wire
+from .confinement import apply_limits, drop_privileges
 
 SUBMISSION_FRAMES_MAX = 8
-
-PR_SET_KEEPCAPS = 8
-PR_SET_NO_NEW_PRIVS = 38
-CAP_DAC_READ_SEARCH = 2
-LINUX_CAPABILITY_VERSION_3 = 0x20080522
-
-
-def _virtual_memory_bytes() -> int:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
-    return 0
 
 
 class Channel(Protocol):
@@ -57,60 +44,6 @@ class SocketChannel:
 
     def receive(self) -> Any:
         return wire.receive(self.sock)
-
-
-def _apply_limits(request: dict[str, Any]) -> None:
-    # Only where fork exists (Linux): the spawned, portable path never imports `resource` here.
-    import resource
-
-    # The memory limit counts what the submission adds to the warm TensorFlow process.
-    memory = _virtual_memory_bytes() + int(request["memory_limit_mb"]) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    file_size = int(request["file_size_limit_mb"]) * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
-    processes = request.get("process_limit")
-    if processes:
-        # Threads count too; the parent sized it for this sandbox's uid or namespace.
-        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-
-
-def _libc() -> Any:
-    return ctypes.CDLL(None, use_errno=True)
-
-
-def _keep_only_read_access() -> None:
-    """Keep CAP_DAC_READ_SEARCH alone (read and traverse, e.g. Python under a private /root)."""
-
-    class Header(ctypes.Structure):
-        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
-
-    class Data(ctypes.Structure):
-        _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
-
-    header = Header(LINUX_CAPABILITY_VERSION_3, 0)
-    data = (Data * 2)()
-    data[0].effective = data[0].permitted = 1 << CAP_DAC_READ_SEARCH
-    if _libc().capset(ctypes.byref(header), data) != 0:
-        raise OSError(ctypes.get_errno(), "capset failed")
-
-
-def _drop_privileges(request: dict[str, Any]) -> None:
-    """Become the sandbox's dedicated unprivileged uid (when the grader runs as root); no new privileges."""
-    uid = request.get("uid")
-    libc = _libc()
-    if uid is not None:
-        keep_read = bool(request.get("keep_read_access"))
-        if keep_read:
-            libc.prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0)
-        os.setgroups([])
-        os.setresgid(uid, uid, uid)
-        os.setresuid(uid, uid, uid)
-        if keep_read:
-            _keep_only_read_access()
-        if os.getuid() != uid or os.geteuid() != uid:
-            raise OSError(f"could not drop to uid {uid}")
-    libc.prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
 
 
 def _frame_text(filename: str, lineno: int | None, name: str, line: str | None) -> str:
@@ -145,15 +78,24 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         message = str(error)
     except Exception:  # noqa: BLE001 - a student exception whose __str__ fails.
         message = "<the exception's message could not be read>"
+    kept_probe_frames = [] if through_student else probe_frames[-SUBMISSION_FRAMES_MAX:]
+    kind = wire.ErrorKind.RAISED
+    if isinstance(error, StudentError):  # raised on purpose for the student (a contract mismatch is one)
+        kind = wire.ErrorKind.CONTRACT
+    elif isinstance(error, NotImplementedError):
+        kind = wire.ErrorKind.NOT_IMPLEMENTED
+    elif isinstance(error, SystemExit):
+        kind = wire.ErrorKind.SYSTEM_EXIT
+    elif isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower():
+        kind = wire.ErrorKind.MEMORY
+    elif kept_probe_frames and not frames:
+        kind = wire.ErrorKind.PROBE
     return {
         "type": type(error).__name__,
         "message": message[:2000],
         "frames": frames[-SUBMISSION_FRAMES_MAX:],
-        "not_implemented": isinstance(error, NotImplementedError),
-        "memory": isinstance(error, MemoryError) or "OOM" in message or "out of memory" in message.lower(),
-        "system_exit": isinstance(error, SystemExit),
-        "contract": isinstance(error, StudentError),  # raised on purpose for the student (a contract mismatch too)
-        "probe_frames": [] if through_student else probe_frames[-SUBMISSION_FRAMES_MAX:],
+        "kind": kind,
+        "probe_frames": kept_probe_frames,
     }
 
 
@@ -214,7 +156,7 @@ def _import_student(channel: Channel, module_name: str, submission_dir: str, lim
                 "type": "ImportTimeout",
                 "message": f"importing {module_name}.py took more than {limit_s:g} s",
                 "frames": _running_line(main_thread, submission_dir),
-                "import_timeout": True,
+                "kind": wire.ErrorKind.IMPORT_TIMEOUT,
                 "limit_s": limit_s,
             }
             try:
@@ -263,8 +205,8 @@ def run(sock: socket.socket, request: dict[str, Any]) -> None:
     """A forked worker (bubblewrap, rlimits): its own process group, limits, privileges dropped, then serve."""
     os.setpgid(0, 0)
     try:
-        _apply_limits(request)
-        _drop_privileges(request)
+        apply_limits(request)
+        drop_privileges(request)
     except Exception:  # noqa: BLE001 - never run student code without its limits or as root.
         traceback.print_exc()
         os._exit(wire.WorkerExit.SETUP_FAILED)

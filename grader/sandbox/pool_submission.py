@@ -1,44 +1,61 @@
-"""One submission's sandbox inside a warm pool (`grader.sandbox.pool`): the `Sandbox` interface, served by a fork.
+"""One submission's sandbox inside a warm pool (`grader.sandbox.warm_pool`): a `ZygoteSandbox` served by a fork.
 
 `PooledSandbox.start` leases the submission's uid and hands its modules to the pool, which forks
-the submission's own zygote; spawning and finishing workers then goes exactly as in a `Sandbox`.
+the submission's own zygote; spawning and finishing workers then goes exactly as in a `ZygoteSandbox`.
 `close` ends the zygote and asks the pool to kill every leftover and empty its folders, then
 sweeps the uid on the host. A pool that breaks meanwhile is recorded on the pool (`damage`),
-and every later call of this grading fails at once: `grader.grading.pooled` grades it again.
+and every later call of this grading fails at once: `grader.grading.pool_retry` grades it again.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from grader.course.config import Limits
+from grader.course.limits import Limits
 from grader.sandbox.child import wire
+from grader.sandbox.engine import STARTUP_TIMEOUT_S
 from grader.sandbox.failures import FailureKind, SubmissionFailure
-from grader.sandbox.isolation import RLIMITS
+from grader.sandbox.isolation import RLIMITS, Isolation
 from grader.sandbox.processes import sweep_uid
-from grader.sandbox.sandbox import STARTUP_TIMEOUT_S, Sandbox
 from grader.sandbox.uids import UidLease, remove_files_of
-
-if TYPE_CHECKING:
-    from grader.sandbox.pool import WarmPool
+from grader.sandbox.zygote_sandbox import ZygoteSandbox
 
 
 class PoolBroken(Exception):
     """The pool cannot serve the submission open now (it died, or answered out of turn)."""
 
 
-class PooledSandbox(Sandbox):
+class SubmissionHost(Protocol):
+    """What a submission's sandbox needs of the warm pool that forks its zygote (`warm_pool.WarmPool`)."""
+
+    isolation: Isolation
+    probes: dict[str, Path]
+    folder: str
+    probes_root: str
+    damage: str | None
+
+    @property
+    def alive(self) -> bool: ...
+
+    def open(self, fds: dict[str, int], uid: int | None) -> socket.socket: ...
+
+    def wipe(self, uid: int | None) -> None: ...
+
+    def mark_damaged(self, reason: str) -> None: ...
+
+    def output_tail(self, limit: int = 600) -> str: ...
+
+
+class PooledSandbox(ZygoteSandbox):
     """One submission's sandbox inside a `WarmPool`: a forked zygote instead of a new process."""
 
-    def __init__(self, pool: WarmPool, submission_dir: Path, modules: list[str], limits: Limits) -> None:
+    def __init__(self, pool: SubmissionHost, submission_dir: Path, modules: list[str], limits: Limits) -> None:
         super().__init__(submission_dir, modules, limits, pool.isolation, probes=pool.probes)
         self.pool = pool
         self._opened = False
-
-    def expect_spawns(self, count: int) -> None:
-        """Nothing to plan: a worker is a fork of the submission's zygote in the warm pool."""
 
     def start(self) -> PooledSandbox:
         """Open the submission in the pool (the modules travel as descriptors); a broken pool is recorded."""
@@ -49,9 +66,9 @@ class PooledSandbox(Sandbox):
             return self  # The pool stopped during this grading, which is to be done again: no fresh pool for it.
         fds: dict[str, int] = {}
         try:
-            self._open_modules(fds)
+            fds = self._admit_modules()
             # A pool that cannot start at all raises InternalError here (the machine's problem, not this submission's).
-            self.control = self.pool.open(fds, self.lease.uid if self.lease is not None else None)
+            self.channel.control = self.pool.open(fds, self.lease.uid if self.lease is not None else None)
             self._submission_path = self.pool.folder
             self._probes_root = self.pool.probes_root
             self._opened = True
@@ -68,7 +85,7 @@ class PooledSandbox(Sandbox):
             return
         if not self._opened:
             self.start()
-        if self.control is None:
+        if self.channel.control is None:
             raise SubmissionFailure(
                 f"the warm sandbox ended ({self.pool.damage or 'no reason given'}); this submission is graded again",
                 kind=FailureKind.SANDBOX,
@@ -95,9 +112,7 @@ class PooledSandbox(Sandbox):
     def close(self) -> None:
         """End the submission's processes and files (the pool stays warm); safe to call twice."""
         self._ready = False
-        if self.control is not None:
-            self.control.close()
-            self.control = None
+        self.channel.stop(pid_namespace=False)
         uid = self.lease.uid if self.lease is not None else None
         if self._opened and self.pool.alive:
             try:

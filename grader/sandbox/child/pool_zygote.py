@@ -5,7 +5,7 @@ no student code), wipes its writable folders, answers "ready", then serves the p
 its control socket (one JSON object per packet):
   {"op": "open", "names": [...], "folder": DIR, "home": DIR}, with the modules' descriptors
       attached (SCM_RIGHTS) -> forks the submission's own zygote, which writes the modules
-      into DIR and then serves "spawn" / "finish" (see `__main__`) on a fresh control socket;
+      into DIR and then serves "spawn" / "finish" (see `zygote`) on a fresh control socket;
       answers {"event": "opened", "pid": N} with the parent's end of that socket attached
   {"op": "wipe", "uid": U, "folders": [...]} -> kills every process but its own (in a PID
       namespace: everything but the pool and its ancestors; else everything below it, the
@@ -29,6 +29,8 @@ import time
 from typing import Any
 
 from . import wire
+from .proctree import below, freeze_then_kill, parents
+from .zygote import reply, serve
 
 WIPE_TIMEOUT_S = 60.0
 MAX_MODULES = 64
@@ -108,33 +110,25 @@ def _remaining(folders: list[str], kept: tuple[frozenset[str], frozenset[str]]) 
 
 
 def _ancestors() -> set[int]:
-    from .__main__ import _parents
-
-    parents = _parents()
+    found_parents = parents()
     found: set[int] = set()
     pid = os.getpid()
     while pid > 0 and pid not in found:
         found.add(pid)
-        pid = parents.get(pid, 0)
+        pid = found_parents.get(pid, 0)
     return found
 
 
 def _all_but_me() -> set[int]:
-    from .__main__ import _parents
-
-    return set(_parents()) - _ancestors()
+    return set(parents()) - _ancestors()
 
 
 def _below_me() -> set[int]:
-    from .__main__ import _below, _parents
-
-    return _below({os.getpid()}, _parents())
+    return below({os.getpid()}, parents())
 
 
 def kill_leftovers(whole_namespace: bool) -> None:
     """Freeze, then kill, every process that is not the pool's own; reap them."""
-    from .__main__ import freeze_then_kill
-
     find = _all_but_me if whole_namespace else _below_me
     frozen = freeze_then_kill(find)
     deadline = time.monotonic() + 10.0
@@ -238,8 +232,6 @@ def _write_modules(names: list[str], fds: list[int], folder: str, owner: int | N
 
 def _open_submission(control: socket.socket, request: dict[str, Any], fds: list[int]) -> int:
     """Fork the submission's zygote; returns its pid (the parent's end of its socket is sent back)."""
-    from .__main__ import serve
-
     parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
     sys.stdout.flush()
     sys.stderr.flush()
@@ -269,24 +261,18 @@ def _open_submission(control: socket.socket, request: dict[str, Any], fds: list[
     child_end.close()
     for fd in fds:
         os.close(fd)
-    _reply(control, {"event": wire.Event.OPENED, "pid": pid}, [parent_end.fileno()])
+    reply(control, {"event": wire.Event.OPENED, "pid": pid}, [parent_end.fileno()])
     parent_end.close()
     return pid
-
-
-def _reply(control: socket.socket, message: dict[str, Any], fds: list[int] | None = None) -> None:
-    from .__main__ import _reply as reply
-
-    reply(control, message, fds)
 
 
 def pool_main(control: socket.socket, folders: list[str], whole_namespace: bool) -> None:
     """Serve "open" and "wipe" until the control socket closes; start with the folders empty."""
     left = wipe(folders, None, whole_namespace)
     if left:
-        _reply(control, {"event": wire.Event.WIPED, "left": left})
+        reply(control, {"event": wire.Event.WIPED, "left": left})
         os._exit(1)
-    _reply(control, {"event": wire.Event.READY, "pid": os.getpid()})
+    reply(control, {"event": wire.Event.READY, "pid": os.getpid()})
     while True:
         data, fds, _, _ = socket.recv_fds(control, wire.CONTROL_LIMIT, MAX_MODULES)
         if not data:
@@ -303,10 +289,10 @@ def pool_main(control: socket.socket, folders: list[str], whole_namespace: bool)
             left = wipe(
                 [str(folder) for folder in request["folders"]], None if uid is None else int(uid), whole_namespace
             )
-            _reply(control, {"event": wire.Event.WIPED, "left": left})
+            reply(control, {"event": wire.Event.WIPED, "left": left})
         else:
             for fd in fds:
                 os.close(fd)
-            _reply(control, {"event": "error", "message": f"unknown op {request.get('op')!r}"})
+            reply(control, {"event": "error", "message": f"unknown op {request.get('op')!r}"})
     kill_leftovers(whole_namespace)
     os._exit(0)

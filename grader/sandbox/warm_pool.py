@@ -1,6 +1,6 @@
 """The warm pool: one sandbox that has imported TensorFlow once and grades many submissions, one at a time.
 
-`WarmPool` holds one long-lived zygote (`grader.sandbox.child.pool`) inside one bubblewrap (or,
+`WarmPool` holds one long-lived zygote (`grader.sandbox.child.pool_zygote`) inside one bubblewrap (or,
 at the rlimits level, as a plain process). It runs no op and no student code. Per submission,
 `WarmPool.sandbox(folder, modules)` gives a `PooledSandbox`, the same interface as `Sandbox`:
 on start, the modules' descriptors travel over the control socket (SCM_RIGHTS) and the pool
@@ -11,24 +11,22 @@ writable folders (bubblewrap: /tmp, /dev/shm, /submission; rlimits: the submissi
 its home) are emptied and checked empty, before the next submission is opened: a submission
 never has a neighbour, and leaves nothing to the next one.
 
-The submission's side is `grader.sandbox.pooled`. A pool that dies or is damaged (a wipe that
+The submission's side is `grader.sandbox.pool_submission`. A pool that dies or is damaged (a wipe that
 fails, an unexpected message) while a submission is open records `damage` and stops;
-`grader.grading.pooled` then grades that submission again in a fresh pool, once.
+`grader.grading.pool_retry` then grades that submission again in a fresh pool, once.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import socket
-import subprocess
 import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from grader.course.config import Limits
+from grader.course.limits import Limits
 from grader.errors import InternalError
 from grader.sandbox.bwrap import (
     POOL_SCRATCH_BYTES,
@@ -39,12 +37,11 @@ from grader.sandbox.bwrap import (
     make_scratch,
 )
 from grader.sandbox.child import wire
-from grader.sandbox.factory import GradingSandbox, open_sandbox
+from grader.sandbox.control import ControlledProcess, ControlLost, Launch
+from grader.sandbox.engine import CONTROL_TIMEOUT_S, STARTUP_TIMEOUT_S, BaseSandbox
 from grader.sandbox.isolation import BUBBLEWRAP, PORTABLE, RLIMITS, Isolation, child_environment, detect_isolation
-from grader.sandbox.output import OutputDrain, tail_text
-from grader.sandbox.pooled import PoolBroken, PooledSandbox
-from grader.sandbox.processes import stop_session
-from grader.sandbox.sandbox import CONTROL_TIMEOUT_S, STARTUP_TIMEOUT_S
+from grader.sandbox.pool_submission import PoolBroken, PooledSandbox
+from grader.sandbox.portable import PortableSandbox
 
 # Killing the leftovers and emptying the folders (a full /tmp of small files) may take a while.
 WIPE_TIMEOUT_S = 120.0
@@ -61,9 +58,7 @@ class WarmPool:
         self.probes = {exercise: Path(path).resolve() for exercise, path in (probes or {}).items()}
         self.probes_root = SANDBOX_ROOT
         self.isolation = isolation or detect_isolation()
-        self.process: subprocess.Popen[bytes] | None = None
-        self.control: socket.socket | None = None
-        self.drain: OutputDrain | None = None
+        self.channel = ControlledProcess()
         self.scratch: Path | None = None
         self.folder = SANDBOX_SUBMISSION
         self.home = "/tmp"
@@ -78,45 +73,31 @@ class WarmPool:
 
     @property
     def alive(self) -> bool:
-        return self.process is not None and self.process.poll() is None
+        return self.channel.alive
 
     def start(self) -> WarmPool:
         """Launch the pool's zygote; returns at once (it imports TensorFlow in the background)."""
-        if self.process is not None or self.isolation.name == PORTABLE:
+        if self.channel.process is not None or self.isolation.name == PORTABLE:
             # Nothing forks at the portable level: each submission spawns its own interpreter.
             return self
-        parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-        self.control = parent_end
         try:
-            if self.isolation.name == BUBBLEWRAP:
-                self.folder, self.home, self.folders = SANDBOX_SUBMISSION, "/tmp", SANDBOX_WRITABLE
-                arguments = ("pool", "ns", *self.folders)
-                self.probes_root = SANDBOX_ROOT
-                command = bwrap_command({}, POOL_SCRATCH_BYTES, child_end.fileno(), self.probes, arguments)
-                environment, cwd = child_environment("/tmp", SANDBOX_ROOT), "/"
-            else:
-                command, environment, cwd = self._prepare_scratch(child_end.fileno())
-            self.process = subprocess.Popen(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                pass_fds=[child_end.fileno()],
-                env=environment,
-                cwd=cwd,
-                start_new_session=True,
-            )
+            self.channel.launch(self._launch)
         except BaseException:
             self.close()
             raise
-        finally:
-            child_end.close()
         self.starts += 1
-        self.drain = OutputDrain(self.process.stdout)
-        self.drain.start()
         return self
 
-    def _prepare_scratch(self, control_fd: int) -> tuple[list[str], dict[str, str], str]:
+    def _launch(self, control_fd: int) -> Launch:
+        if self.isolation.name == BUBBLEWRAP:
+            self.folder, self.home, self.folders = SANDBOX_SUBMISSION, "/tmp", SANDBOX_WRITABLE
+            arguments = ("pool", "ns", *self.folders)
+            self.probes_root = SANDBOX_ROOT
+            command = bwrap_command({}, POOL_SCRATCH_BYTES, control_fd, self.probes, arguments)
+            return command, child_environment("/tmp", SANDBOX_ROOT), "/"
+        return self._prepare_scratch(control_fd)
+
+    def _prepare_scratch(self, control_fd: int) -> Launch:
         """The rlimits level's host folder: the submission folder, a home, and a private copy of the child package."""
         self.scratch, workspace, home = make_scratch("grader-pool-", self.probes)
         self.probes_root = str(self.scratch / "gradekit")
@@ -127,23 +108,16 @@ class WarmPool:
         return command, child_environment(self.home, str(self.scratch / "gradekit")), str(workspace)
 
     def _receive(self, timeout: float) -> tuple[dict[str, Any], list[int]]:
-        assert self.control is not None
-        self.control.settimeout(timeout)
         try:
-            data, fds, _, _ = socket.recv_fds(self.control, wire.CONTROL_LIMIT, 2)
-        except (TimeoutError, OSError) as error:
-            raise PoolBroken(f"the warm sandbox stopped answering ({type(error).__name__})") from error
-        if not data:
-            raise PoolBroken("the warm sandbox ended")
+            return self.channel.receive(timeout)
+        except ControlLost as lost:
+            raise PoolBroken(f"the warm sandbox {lost.what}") from lost
+
+    def _send(self, request: dict[str, Any], fds: list[int] | None = None) -> None:
         try:
-            message = json.loads(data)
-            if not isinstance(message, dict):
-                raise ValueError("not an object")
-        except ValueError as error:
-            for fd in fds:
-                os.close(fd)
-            raise PoolBroken("the warm sandbox sent malformed data") from error
-        return message, list(fds)
+            self.channel.send(request, fds)
+        except OSError as error:
+            raise PoolBroken(f"the warm sandbox could not be reached ({error})") from error
 
     def ensure_ready(self) -> None:
         """Start the pool if needed and wait until it has imported TensorFlow; a pool that cannot start is the machine's problem."""
@@ -174,7 +148,7 @@ class WarmPool:
         """Before a submission: forget past damage, and drop a pool that ended while idle, which is
         no submission's doing (the submission's first open starts a fresh one)."""
         self.damage = None
-        if self.process is not None and not self.alive:
+        if self.channel.process is not None and not self.alive:
             self.close()
 
     def take_damage(self) -> str | None:
@@ -189,12 +163,7 @@ class WarmPool:
     def close(self) -> None:
         """Kill the pool and everything it ran, remove its scratch folder; safe to call twice."""
         self._ready = False
-        if self.control is not None:
-            self.control.close()
-            self.control = None
-        if self.process is not None:
-            stop_session(self.process, pid_namespace=self.isolation.name == BUBBLEWRAP)
-            self.process = None
+        self.channel.stop(pid_namespace=self.isolation.name == BUBBLEWRAP)
         if self.scratch is not None:
             shutil.rmtree(self.scratch, ignore_errors=True)
             self.scratch = None
@@ -206,23 +175,22 @@ class WarmPool:
         self.close()
 
     def output_tail(self, limit: int = 600) -> str:
-        return tail_text(self.drain.tail, limit) if self.drain else ""
+        return self.channel.output_tail(limit)
 
     # -- submissions -----------------------------------------------------------------------
 
-    def sandbox(self, submission_dir: Path, modules: list[str], limits: Limits | None = None) -> GradingSandbox:
+    def sandbox(self, submission_dir: Path, modules: list[str], limits: Limits | None = None) -> BaseSandbox:
         """The sandbox of one submission, served by this pool (opened by its `start`), under `limits`
         (default: the pool's own); at the portable level, where nothing forks, a sandbox of its own."""
         if self.isolation.name == PORTABLE:
-            return open_sandbox(submission_dir, modules, limits or self.limits, self.isolation, probes=self.probes)
+            return PortableSandbox(submission_dir, modules, limits or self.limits, self.isolation, probes=self.probes)
         return PooledSandbox(self, submission_dir, modules, limits or self.limits)
 
     def open(self, fds: dict[str, int], uid: int | None) -> socket.socket:
         """Fork a submission's zygote with these modules; its control socket. Raises `PoolBroken`."""
-        if self.process is not None and not self.alive:
+        if self.channel.process is not None and not self.alive:
             raise PoolBroken("the warm sandbox had ended")
         self.ensure_ready()
-        assert self.control is not None
         names = sorted(fds)
         request = {
             "op": wire.Op.OPEN,
@@ -231,10 +199,7 @@ class WarmPool:
             "home": self.home,
             "owner": uid if self.isolation.name == RLIMITS else None,
         }
-        try:
-            socket.send_fds(self.control, [json.dumps(request).encode("utf-8")], [fds[name] for name in names])
-        except OSError as error:
-            raise PoolBroken(f"the warm sandbox could not be reached ({error})") from error
+        self._send(request, [fds[name] for name in names])
         message, received = self._receive(CONTROL_TIMEOUT_S)
         if message.get("event") != wire.Event.OPENED or len(received) != 1:
             for fd in received:
@@ -244,13 +209,9 @@ class WarmPool:
 
     def wipe(self, uid: int | None) -> None:
         """Kill every process but the pool's, empty its writable folders and check them. Raises `PoolBroken`."""
-        if not self.alive or self.control is None:
+        if not self.alive or self.channel.control is None:
             raise PoolBroken("the warm sandbox had ended")
-        request = {"op": wire.Op.WIPE, "uid": uid, "folders": list(self.folders)}
-        try:
-            self.control.send(json.dumps(request).encode("utf-8"))
-        except OSError as error:
-            raise PoolBroken(f"the warm sandbox could not be reached ({error})") from error
+        self._send({"op": wire.Op.WIPE, "uid": uid, "folders": list(self.folders)})
         message, received = self._receive(WIPE_TIMEOUT_S)
         for fd in received:
             os.close(fd)
