@@ -33,7 +33,7 @@ class TerminalProgress:
             TextColumn("ETA"),
             TimeRemainingColumn(),
             TextColumn("{task.fields[rate]}", style="progress.data.speed"),
-            TextColumn("{task.fields[label]}"),
+            TextColumn("{task.fields[label]}", markup=False),  # a submission id is data, never rich markup
             console=Console(file=stream, color_system=None),
         )
         self.task: TaskID | None = None

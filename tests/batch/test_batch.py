@@ -360,3 +360,14 @@ def test_a_submission_that_kills_its_pool_twice_is_an_error_row_and_the_batch_go
     assert (rows["b-observer"].status, rows["b-observer"].score) == (OK, rows["b-observer"].max_score), rows[
         "b-observer"
     ].result
+
+
+def test_batch_bar_shows_a_submission_id_as_text_never_as_markup() -> None:
+    """A student's id that looks like rich markup ([link=...], [bold]) reaches the terminal bar as it was written."""
+    import io
+
+    stream = io.StringIO()
+    bar = TerminalProgress(stream)
+    bar.enabled = True
+    bar(1, 1, "[link=http://x]ana[/link]")
+    assert "[link=http://x]ana[/link]" in stream.getvalue()
