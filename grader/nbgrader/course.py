@@ -82,17 +82,21 @@ def notebook_name(course: Course) -> str:
 
 def students_kit(course: Course, solutions_dir: Path, folder: Path, progress: Steps | None = None) -> list[Path]:
     """course.toml without hidden tests, and the expected values of its public tests, for students."""
-    from grader.grading.reference import EXPECTED_STORE, Reference, require_full_marks
-    from grader.grading.runner import grade
+    from grader.grading.inputs import PUBLIC_INPUTS
+    from grader.grading.reference import EXPECTED_STORE, Reference
+    from grader.grading.reference_cache import ReferenceCache, cache_folder, reference_digest
+    from grader.grading.solutions_verdict import grade_solutions
 
     (folder / EXPECTED_STORE).parent.mkdir(parents=True, exist_ok=True)
     (folder / "course.toml").write_text(render_course_toml(course.without_hidden_tests()), encoding="utf-8")
     packs = copy_course_packs(course.packs_dir, folder / DEFAULT_PACKS_FOLDER, hidden=False)
     students = load_course(folder / "course.toml")
-    reference = Reference(students, solutions_dir)
+    # The students' course's answers, cached as `grade release` caches them, beside the instructor's course.toml
+    # (never in source/, which nbgrader releases).
+    cache = ReferenceCache(cache_folder(course), reference_digest(students, solutions_dir))
+    reference = Reference(students, solutions_dir, cache=cache)
     try:
-        result = grade(course=students, submission_dir=solutions_dir, reference=reference, progress=progress)
-        require_full_marks(result, course, solutions_dir)
+        grade_solutions(students, solutions_dir, reference, inputs=PUBLIC_INPUTS, progress=progress)
         reference.save_store(folder / EXPECTED_STORE)
     finally:
         reference.close()

@@ -25,9 +25,10 @@ from grader.course.secret import SECRET_FILE, require_secret
 from grader.course.writer import render_course_toml
 from grader.errors import InternalError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
-from grader.grading.reference import EXPECTED_STORE, Reference, require_full_marks
+from grader.grading.reference import EXPECTED_STORE, Reference
 from grader.grading.reference_cache import ReferenceCache
-from grader.grading.runner import Steps, grade
+from grader.grading.runner import Steps
+from grader.grading.solutions_verdict import grade_solutions
 from grader.release.files import render_pyproject, render_student_readme
 from grader.release.gradescope import write_autograder_zip
 from grader.release.protected import record_protected
@@ -180,17 +181,11 @@ def record_expected(
         cache=ReferenceCache.for_course(course, solutions),
     )
     try:
-        result = grade(
-            course=course,
-            submission_dir=solutions,
-            reference=reference,
-            exercise_ids=exercise_ids,
-            inputs=inputs,
-            progress=progress,
+        result, _ = grade_solutions(
+            course, solutions, reference, exercise_ids=exercise_ids, inputs=inputs, progress=progress
         )
     finally:
         reference.close()
-    require_full_marks(result, course, solutions)
     if seed is not None:
         reference.recorded = {**seed.recorded, **reference.recorded}
     return reference, result
