@@ -15,7 +15,7 @@ described value (`ValueKind`) and of a described exception (`ErrorKind`, a failu
 
 from grader.course.config import ExerciseSpec
 from grader.grading.compare import Mistake, check_close, fail, is_close, noting, required, shape_text, value_of
-from grader.grading.runner import BoundReference
+from grader.grading.pytest_plugin import BoundReference
 from grader.grading.session import ExerciseCalls
 from grader.sandbox.child.wire import TENSOR_KINDS, ErrorKind, ValueKind
 from grader.sandbox.failures import FailureKind, SubmissionFailure
