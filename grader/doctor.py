@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.course.limits import Limits
+from grader.distributions import describe
 from grader.environment import DISTRIBUTIONS, NOT_INSTALLED, distribution_version
 from grader.errors import ExitCode
-from grader.installation import describe, device_problem, gpu_required, problems
+from grader.installation import device_problem, gpu_required, problems
 from grader.sandbox.bwrap import TMPFS_BYTES, is_root
 from grader.sandbox.factory import open_sandbox
 from grader.sandbox.failures import SubmissionFailure

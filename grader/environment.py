@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib.metadata
 import platform
 
-from grader.installation import KERAS_DISTRIBUTIONS, TENSORFLOW_FAMILY
+from grader.distributions import KERAS_DISTRIBUTIONS, TENSORFLOW_FAMILY
 
 NOT_INSTALLED = "not installed"
 

@@ -13,10 +13,8 @@ is installed: two distributions writing the `tensorflow/` folder, a TensorFlow b
 from __future__ import annotations
 
 import functools
-import importlib.metadata
 import os
 import platform
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -26,46 +24,26 @@ from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
+from grader.distributions import (
+    KERAS_DISTRIBUTIONS,
+    TensorFlowDistribution,
+    installed_tensorflow,
+    installed_version,
+    listing,
+)
 from grader.errors import UsageError
 
-# Every distribution that can provide the `tensorflow` package (names as PyPI spells them).
-TENSORFLOW_FAMILY = (
-    "tensorflow",
-    "tensorflow-cpu",
-    "tensorflow-gpu",
-    "tensorflow-intel",
-    "tensorflow-macos",
-    "tensorflow-rocm",
-    "tensorflow-cpu-aws",
-    "intel-tensorflow",
-    "tf-nightly",
-    "tf-nightly-cpu",
-    "tf-nightly-gpu",
-)
 # Keras 3 is `tf.keras` from TensorFlow 2.16 on; the exercises and the grader use Keras 3.
 SUPPORTED_RANGE = ">=2.16,<3"
 SUPPORTED_TENSORFLOW = SpecifierSet(SUPPORTED_RANGE)
 CPU_ONLY_BUILDS = frozenset({"tensorflow-cpu", "tf-nightly-cpu", "tensorflow-cpu-aws"})
-# The distributions that provide the `keras` package (tf-nightly requires keras-nightly).
-KERAS_DISTRIBUTIONS = ("keras", "keras-nightly")
 GPU_VARIABLE = "GRADER_REQUIRE_GPU"
 # platform.machine() of the platforms where TensorFlow publishes a CPU-only build (`tensorflow-cpu`).
 CPU_BUILD_MACHINES = frozenset({"x86_64", "AMD64"})
-_OWNS_PACKAGE = re.compile(r"^tensorflow/", re.MULTILINE)
 
 
 class InstallationError(UsageError):
     """TensorFlow or Keras is missing, doubled or unsupported here (exit code 2); the message says how to fix it."""
-
-
-@dataclass(frozen=True)
-class TensorFlowDistribution:
-    """One installed distribution of the TensorFlow family, as its metadata describes it."""
-
-    name: str  # canonical: tensorflow-cpu
-    version: str
-    runtime: bool  # it writes the tensorflow/ package (False: a meta-package such as tensorflow on Windows)
-    requires: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -97,52 +75,11 @@ def gpu_required(environ: Mapping[str, str] | None = None) -> bool:
     return value.strip().lower() not in ("", "0", "false", "no")
 
 
-def _installed(name: str, path: Sequence[str] | None) -> list[importlib.metadata.Distribution]:
-    """The distributions `name` on `path` (default sys.path), found by their folder names: no METADATA parsed
-    for the other packages, so the preflight takes milliseconds. The same name in two folders counts twice."""
-    options = {"name": name} if path is None else {"name": name, "path": list(path)}
-    found: dict[tuple[str, str], importlib.metadata.Distribution] = {}
-    for distribution in importlib.metadata.distributions(**options):
-        found.setdefault((str(distribution.locate_file("")), distribution.version), distribution)
-    return list(found.values())
-
-
-def installed_tensorflow(path: Sequence[str] | None = None) -> list[TensorFlowDistribution]:
-    """The TensorFlow family's distributions on `path` (default sys.path), by name."""
-    found = [(canonicalize_name(name), d) for name in TENSORFLOW_FAMILY for d in _installed(name, path)]
-    return [
-        TensorFlowDistribution(
-            name=name,
-            version=distribution.version,
-            # Alone, it is the runtime; among several, its RECORD says whether it writes tensorflow/ (no RECORD:
-            # assume it does, as a wheel would). A meta-package (tensorflow on Windows) writes none.
-            runtime=len(found) == 1 or _owns_package(distribution),
-            requires=tuple(distribution.requires or ()),
-        )
-        for name, distribution in found
-    ]
-
-
-def _owns_package(distribution: importlib.metadata.Distribution) -> bool:
-    record = distribution.read_text("RECORD")
-    return record is None or _OWNS_PACKAGE.search(record) is not None
-
-
-def installed_version(name: str, path: Sequence[str] | None = None) -> str | None:
-    """The version of the distribution `name` on `path`, or None."""
-    found = _installed(name, path)
-    return found[0].version if found else None
-
-
 def _supported(version: str) -> bool:
     try:
         return SUPPORTED_TENSORFLOW.contains(Version(version), prereleases=True)
     except InvalidVersion:
         return False
-
-
-def _listing(distributions: Sequence[TensorFlowDistribution]) -> str:
-    return ", ".join(f"{distribution.name} {distribution.version}" for distribution in distributions)
 
 
 def tensorflow_problems(
@@ -166,7 +103,7 @@ def tensorflow_problems(
         return [
             Problem(
                 "tensorflow",
-                f"conflicting TensorFlow installations: {_listing(distributions)} all write the same"
+                f"conflicting TensorFlow installations: {listing(distributions)} all write the same"
                 " site-packages/tensorflow folder, so their files are mixed and TensorFlow fails to load",
                 "exactly one TensorFlow distribution",
                 f'{pip()} uninstall -y {names} && {pip()} install "{keep}"',
@@ -266,11 +203,6 @@ def problems(
     if gpu_required(environ):
         found += gpu_build_problems(runtime)
     return found
-
-
-def describe(path: Sequence[str] | None = None) -> str:
-    """`tensorflow-cpu 2.21.0`: the installed TensorFlow distributions, or "not installed"."""
-    return _listing(installed_tensorflow(path)) or "not installed"
 
 
 def _raise(found: Sequence[Problem]) -> None:

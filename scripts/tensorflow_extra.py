@@ -2,7 +2,7 @@
 
 scripts/bootstrap.sh runs it with the .venv's Python before the kit is installed (so it imports
 nothing of the kit, and no `packaging`): a .venv that holds any TensorFlow distribution keeps it.
-The names are grader.installation.TENSORFLOW_FAMILY (a test keeps the two lists equal).
+The names are grader.distributions.TENSORFLOW_FAMILY (a test keeps the two lists equal).
 """
 
 from __future__ import annotations

@@ -22,7 +22,8 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from grader.course.config import load_course
-from grader.installation import TENSORFLOW_FAMILY, cpu_build
+from grader.distributions import TENSORFLOW_FAMILY
+from grader.installation import cpu_build
 from grader.release.files import render_pyproject
 from tests.conftest import ROOT
 from tests.installation_support import COLAB, StandIn, scratch_venv

@@ -1,4 +1,4 @@
-"""Tests for grader/installation.py: the TensorFlow and Keras preflight, on real package metadata.
+"""Tests for grader/installation.py (and grader/distributions.py, what it reads): the TensorFlow and Keras preflight, on real package metadata.
 
 Each test plants stand-in distributions (real `.dist-info` folders, tests/installation_support.py)
 in a temporary folder and points `importlib.metadata` at it: no mocks, no TensorFlow download.
@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
+from grader.distributions import describe, installed_tensorflow
 from grader.installation import (
     GPU_VARIABLE,
     InstallationError,
     Problem,
     cpu_build,
-    describe,
     device_problem,
-    installed_tensorflow,
     problems,
     require_device,
 )

@@ -16,9 +16,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from grader.batch.gradebook import ERROR, OK, Gradebook, Row, summarize, utc_now
+from grader.batch.gradebook import ERROR, OK, Gradebook, Row, utc_now
 from grader.batch.pool import Outcome
 from grader.batch.progress import Progress
+from grader.batch.summary import summarize
 from grader.course.config import Course
 from grader.errors import UsageError
 from grader.intake.archive import sha256_bytes

@@ -74,4 +74,5 @@ def with_note(failure: Mistake | SubmissionFailure, note: str) -> Mistake | Subm
         limit=failure.limit,
         not_implemented=failure.not_implemented,
         exception_type=failure.exception_type,
+        error_kind=failure.error_kind,
     )

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from grader.batch.gradebook import OK, Row
+from grader.results import PASSED, GradeResult
 
 SCHEMA_VERSION = 1
 EXAMPLE_STUDENTS = 5
@@ -157,51 +158,53 @@ def status_of(row: Row) -> str:
     return "zero" if row.score == 0 else "partial"
 
 
+@dataclass
+class _Tally:
+    """One test's counts while the rows are read."""
+
+    hidden: bool
+    max_score: int
+    attempted: int = 0
+    passed: int = 0
+    hints: dict[str, list[str]] = field(default_factory=dict)  # hint -> the students who got it
+
+
 def summarize_class(course_id: str, rows: Iterable[Row]) -> ClassSummary:
     """Scores, statuses, pass rates and hints of the latest submission of each student."""
     rows = list(rows)
-    graded = [row for row in rows if row.status == OK and row.result is not None]
+    graded = [(row, GradeResult.from_dict(row.result)) for row in rows if row.status == OK and row.result is not None]
     statuses = Counter(status_of(row) for row in rows)
     exercise_scores: dict[str, list[int]] = {}
     exercise_meta: dict[str, tuple[str, int]] = {}
-    tests: dict[tuple[str, str], dict[str, Any]] = {}
-    for row in graded:
-        for exercise in row.result["exercises"]:  # type: ignore[index]
-            exercise_scores.setdefault(exercise["id"], []).append(int(exercise["score"]))
-            exercise_meta.setdefault(exercise["id"], (exercise["title"], int(exercise["max_score"])))
-            for test in exercise["tests"]:
-                tally = tests.setdefault(
-                    (exercise["id"], test["name"]),
-                    {
-                        "hidden": bool(test.get("hidden")),
-                        "max": int(test["max_score"]),
-                        "attempted": 0,
-                        "passed": 0,
-                        "hints": {},
-                    },
-                )
-                tally["attempted"] += 1
-                tally["passed"] += int(test["status"] == "passed")
-                if test["status"] != "passed" and test.get("hint"):
-                    tally["hints"].setdefault(test["hint"], []).append(row.student)
+    tests: dict[tuple[str, str], _Tally] = {}
+    for row, result in graded:
+        for exercise in result.exercises:
+            exercise_scores.setdefault(exercise.id, []).append(exercise.score)
+            exercise_meta.setdefault(exercise.id, (exercise.title, exercise.max_score))
+            for test in exercise.tests:
+                tally = tests.setdefault((exercise.id, test.name), _Tally(test.hidden, test.max_score))
+                tally.attempted += 1
+                tally.passed += int(test.status == PASSED)
+                if test.status != PASSED and test.hint:
+                    tally.hints.setdefault(test.hint, []).append(row.student)
     test_stats = tuple(
         TestStats(
             exercise=exercise_id,
             name=name,
-            hidden=tally["hidden"],
-            max_score=tally["max"],
-            attempted=tally["attempted"],
-            passed=tally["passed"],
-            pass_rate=round(tally["passed"] / tally["attempted"], 4) if tally["attempted"] else None,
+            hidden=tally.hidden,
+            max_score=tally.max_score,
+            attempted=tally.attempted,
+            passed=tally.passed,
+            pass_rate=round(tally.passed / tally.attempted, 4) if tally.attempted else None,
             hints=tuple(
                 HintCount(hint, len(students), tuple(sorted(students)[:EXAMPLE_STUDENTS]))
-                for hint, students in sorted(tally["hints"].items(), key=lambda item: (-len(item[1]), item[0]))
+                for hint, students in sorted(tally.hints.items(), key=lambda item: (-len(item[1]), item[0]))
             ),
         )
         for (exercise_id, name), tally in tests.items()
     )
-    totals = [int(row.score or 0) for row in graded]
-    max_total = max((int(row.max_score or 0) for row in graded), default=0)
+    totals = [int(row.score or 0) for row, _ in graded]
+    max_total = max((int(row.max_score or 0) for row, _ in graded), default=0)
     return ClassSummary(
         course_id=course_id,
         students=len(rows),

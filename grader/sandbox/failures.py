@@ -41,6 +41,7 @@ class SubmissionFailure(Exception):
         limit: Limit | None = None,
         not_implemented: bool = False,
         exception_type: str = "",
+        error_kind: wire.ErrorKind | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -49,6 +50,9 @@ class SubmissionFailure(Exception):
         self.not_implemented = not_implemented
         # The name of the exception the student's code raised (kind EXCEPTION), as the child reported it.
         self.exception_type = exception_type
+        # The kind the child gave the exception it described (`student_error`): a suite compares it, never the
+        # message's text (`ErrorKind.NONE_VALUE`: raised on a None). None for a failure the child did not describe.
+        self.error_kind = error_kind
 
 
 def student_error(
@@ -69,16 +73,20 @@ def student_error(
             ' `if __name__ == "__main__":`, and look for an endless loop.',
             kind=FailureKind.TIMEOUT,
             limit=Limit.TIME,
+            error_kind=kind,
         )
     if kind == wire.ErrorKind.CONTRACT:
-        return SubmissionFailure(f"{error.get('message')}.", kind=FailureKind.EXCEPTION)
+        return SubmissionFailure(f"{error.get('message')}.", kind=FailureKind.EXCEPTION, error_kind=kind)
     if kind == wire.ErrorKind.NOT_IMPLEMENTED:
         task = f": {error.get('message')}" if error.get("message") else ""
-        return SubmissionFailure(f"not implemented yet{task}", kind=FailureKind.NOT_IMPLEMENTED, not_implemented=True)
+        return SubmissionFailure(
+            f"not implemented yet{task}", kind=FailureKind.NOT_IMPLEMENTED, not_implemented=True, error_kind=kind
+        )
     if kind == wire.ErrorKind.SYSTEM_EXIT:
         return SubmissionFailure(
             f"your code called sys.exit({error.get('message')}) while {during}: remove the exit call",
             kind=FailureKind.EXCEPTION,
+            error_kind=kind,
         )
     if kind == wire.ErrorKind.MEMORY:
         allowed = f" of {memory_limit_mb} MB" if memory_limit_mb else ""
@@ -87,6 +95,7 @@ def student_error(
             f" it allocates more than the memory limit{allowed} allows; allocate smaller arrays",
             kind=FailureKind.MEMORY,
             limit=Limit.MEMORY,
+            error_kind=kind,
         )
     if kind == wire.ErrorKind.PROBE:
         return probe_error(error, during)
@@ -98,11 +107,13 @@ def student_error(
             f" Traceback (your code, innermost last): {' <- '.join(reversed(frames))}",
             kind=FailureKind.EXCEPTION,
             exception_type=str(error.get("type")),
+            error_kind=kind,
         )
     return SubmissionFailure(
         f"your code raised {error.get('type')}: {error.get('message')} while {during}.{advice}",
         kind=FailureKind.EXCEPTION,
         exception_type=str(error.get("type")),
+        error_kind=kind,
     )
 
 

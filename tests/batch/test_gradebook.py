@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from grader.batch.gradebook import ERROR, OK, Gradebook, Row, summarize
+from grader.batch.gradebook import ERROR, OK, Gradebook, Row
+from grader.batch.summary import summarize
 from grader.errors import UsageError
 from tests.factories import sample_result
 

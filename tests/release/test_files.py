@@ -11,7 +11,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from grader.course.config import Course
-from grader.installation import TENSORFLOW_FAMILY, cpu_build
+from grader.distributions import TENSORFLOW_FAMILY
+from grader.installation import cpu_build
 from grader.release.files import TEMPLATES, render_pyproject, render_student_readme
 from tests.release_support import ROOT
 

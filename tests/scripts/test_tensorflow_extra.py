@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from grader.installation import TENSORFLOW_FAMILY
+from grader.distributions import TENSORFLOW_FAMILY
 from tests.conftest import ROOT
 from tests.installation_support import COLAB, StandIn, scratch_venv
 
@@ -24,7 +24,7 @@ def extra_in(python: Path, *arguments: str) -> str:
 
 
 def test_the_script_knows_every_tensorflow_distribution_the_grader_knows() -> None:
-    """Its list of TensorFlow distributions is grader.installation's (it cannot import the kit, which is not installed yet)."""
+    """Its list of TensorFlow distributions is grader.distributions' (it cannot import the kit, which is not installed yet)."""
     spec = importlib.util.spec_from_file_location("tensorflow_extra", SCRIPT)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

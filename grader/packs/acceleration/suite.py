@@ -13,10 +13,12 @@ from typing import Any
 import numpy as np
 
 from grader.grading import (
+    TENSOR_KINDS,
+    ErrorKind,
     ExerciseCalls,
     ExerciseSpec,
-    FailureKind,
     SubmissionFailure,
+    ValueKind,
     check_close,
     fail,
     is_close,
@@ -55,14 +57,14 @@ def _describe(student: ExerciseCalls, position: list[Any], time: float, time_for
         time_form = time_form or ("tensor" if int(abs(time) * 1e4) % 2 else "float")
         described = student.call("call", expression=position, time=time, time_form=time_form)
     except SubmissionFailure as failure:
-        if failure.kind == FailureKind.EXCEPTION and "received None" in failure.message:
+        if failure.error_kind == ErrorKind.NONE_VALUE:
             fail(
                 f"acceleration raised an error on position(t) = {text(position)} at time {time:g} because a tape's"
                 f" gradient was None: {failure.message}",
                 hint=HINT_WATCH,
             )
         raise
-    if described.get("kind") == "none":
+    if described.get("kind") == ValueKind.NONE:
         fail(
             f"acceleration returned None on position(t) = {text(position)} at time {time:g}; a gradient is None"
             " when the tape did not watch time. Expected the second derivative, a scalar float32 tensor.",
@@ -118,7 +120,7 @@ def test_returns_float32_scalar_tensor(student: ExerciseCalls, spec: ExerciseSpe
     time = _time(np.random.default_rng(spec.seeds[0]), 0.3, 3.0)
     described = _describe(student, NOTES_POSITION, time, "float")
     where = f"for position(t) = 4.9*t**2 at time {time:g}"
-    if described.get("kind") not in ("tensor", "variable"):
+    if described.get("kind") not in TENSOR_KINDS:
         fail(
             f"acceleration returned a {described.get('python_type')} {where}; expected a tf.Tensor.",
             hint="Return what outer_tape.gradient gives, a tf.Tensor: no .numpy(), float() or NumPy on it.",

@@ -14,10 +14,12 @@ from typing import Any
 import numpy as np
 
 from grader.grading import (
+    TENSOR_KINDS,
+    ErrorKind,
     ExerciseCalls,
     ExerciseSpec,
-    FailureKind,
     SubmissionFailure,
+    ValueKind,
     check_close,
     fail,
     is_close,
@@ -61,10 +63,10 @@ def _described(student: ExerciseCalls, function: list[Any], point: Any, form: st
     try:
         described = student.call("call", expression=function, point=point, point_form=form)
     except SubmissionFailure as failure:
-        if failure.kind == FailureKind.EXCEPTION and "None" in failure.message:
+        if failure.error_kind == ErrorKind.NONE_VALUE:
             fail(f"{where} raised an error because a gradient was None: {failure.message}", hint=HINT_WATCH)
         raise
-    if described.get("kind") == "none":
+    if described.get("kind") == ValueKind.NONE:
         fail(f"{where} returned None; expected the derivative, a float32 tensor.", hint=HINT_WATCH)
     usage = required(described, "usage", "the count of GradientTape gradients first_derivative took")
     if required(usage, "tape_gradients", "the count of GradientTape gradients first_derivative took") == 0:
@@ -115,7 +117,7 @@ def test_returns_float32_tensor_of_point_shape(student: ExerciseCalls, spec: Exe
         point = _point(rng, form, 0.5, 3.0)
         described = _described(student, NOTES_FUNCTION, point, form)
         where = f"first_derivative(lambda x: x**3, {_point_text(point, form)})"
-        if described.get("kind") not in ("tensor", "variable"):
+        if described.get("kind") not in TENSOR_KINDS:
             fail(
                 f"{where} returned a {described.get('python_type')}; expected a tf.Tensor.",
                 hint="Return what tape.gradient gives, a tf.Tensor: no .numpy(), float() or NumPy on it.",

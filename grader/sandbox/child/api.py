@@ -23,6 +23,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
+from . import wire
 from .calling import Binding, ContractMismatch, StudentError, substitute
 from .standins import Collaborator, collaborators
 
@@ -176,22 +177,22 @@ def describe(value: Any) -> dict[str, Any]:
     kind_type = type(value)
     info: dict[str, Any] = {"python_type": f"{kind_type.__module__}.{kind_type.__qualname__}"}
     if value is None:
-        info["kind"] = "none"
+        info["kind"] = wire.ValueKind.NONE
         return info
     # A subclass of a library type made outside the library (a tensor or an array that lies
     # about itself) is "other": it is not what the library's own operations return.
+    kind = wire.ValueKind.OTHER
     if isinstance(value, tf.Variable) and _library_type(kind_type):
-        info["kind"] = "variable"
+        kind = wire.ValueKind.VARIABLE
     elif tf.is_tensor(value) and _library_type(kind_type):
-        info["kind"] = "tensor"
+        kind = wire.ValueKind.TENSOR
     elif kind_type is np.ndarray:
-        info["kind"] = "ndarray"
+        kind = wire.ValueKind.NDARRAY
     elif isinstance(value, (bool, int, float, np.generic)):
-        info["kind"] = "scalar"
-    else:
-        info["kind"] = "other"
+        kind = wire.ValueKind.SCALAR
+    info["kind"] = kind
     try:
-        array = value.numpy() if info["kind"] in ("tensor", "variable") else np.asarray(value)
+        array = value.numpy() if kind in wire.TENSOR_KINDS else np.asarray(value)
         array = np.asarray(array)
     except Exception as error:  # noqa: BLE001 - an object that cannot become an array.
         info["conversion_error"] = f"{type(error).__name__}: {error}"[:500]

@@ -90,6 +90,8 @@ def describe_exception(error: BaseException, submission_dir: str) -> dict[str, A
         kind = wire.ErrorKind.MEMORY
     elif kept_probe_frames and not frames:
         kind = wire.ErrorKind.PROBE
+    elif "None" in message:
+        kind = wire.ErrorKind.NONE_VALUE
     return {
         "type": type(error).__name__,
         "message": message[:2000],

@@ -78,6 +78,7 @@ class ErrorKind(enum.StrEnum):
     SYSTEM_EXIT = "system_exit"  # the student's code called sys.exit
     MEMORY = "memory"  # MemoryError, or TensorFlow's out-of-memory errors
     PROBE = "probe"  # the pack's probe raised after the student's code returned (no frame of the student's)
+    NONE_VALUE = "none_value"  # the student's code raised on a None (its message names None: a gradient of an unwatched tape, most often)
     RAISED = "raised"  # any other exception of the student's code
 
 
