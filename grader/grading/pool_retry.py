@@ -34,6 +34,7 @@ def grade_pooled(
     time_limit_s: float | None = None,
     plots: bool = False,
     inputs: InputPlan = PUBLIC_INPUTS,
+    stop_at: float | None = None,
 ) -> GradeResult:
     """`grade` in `pool`; a grading during which the pool stopped is done again once, in a fresh pool."""
     reasons: list[str] = []
@@ -49,6 +50,7 @@ def grade_pooled(
                 plots=plots,
                 pool=pool,
                 inputs=inputs,
+                stop_at=stop_at,
             )
         except GraderError:
             if pool.damage is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import time
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import Any
@@ -69,9 +70,13 @@ class GradingPlugin:
         reference: Reference,
         inputs: InputPlan = PUBLIC_INPUTS,
         progress: Steps | None = None,
+        stop_at: float | None = None,
     ) -> None:
         self.course = course
         self.progress = progress
+        # A time.monotonic() after which no further exercise starts (the tests of one already begun all run).
+        self.stop_at = stop_at
+        self.stopped = False
         self.tests_total = 0
         self.tests_done = 0
         self.inputs = inputs
@@ -137,6 +142,17 @@ class GradingPlugin:
         self.tests_done += 1
         if self.progress is not None and self.tests_done == self.tests_total:
             self.progress("done", self.tests_done, self.tests_total)
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> Generator[None, Any, None]:
+        """Past `stop_at`, stop before the next exercise begins: the exercises graded so far are whole."""
+        yield
+        if self.stop_at is None or nextitem is None or time.monotonic() < self.stop_at:
+            return
+        following = self._split_node(nextitem)[0]
+        if not any(exercise_id == following for exercise_id, _ in self.outcomes):
+            self.stopped = True
+            item.session.shouldstop = "the grading's time budget is spent"
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_pyfunc_call(self, pyfuncitem: pytest.Function) -> bool | None:

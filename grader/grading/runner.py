@@ -91,6 +91,7 @@ def grade(
     pool: WarmPool | None = None,
     inputs: InputPlan = PUBLIC_INPUTS,
     progress: Steps | None = None,
+    stop_at: float | None = None,
 ) -> GradeResult:
     """Grade the modules in `submission_dir` against `course`; never raises for student faults.
 
@@ -100,6 +101,8 @@ def grade(
     `progress`, when given, is told which exercise is being graded and how many tests are done.
     `inputs` says which seeds the suites draw from (`grader.grading.inputs`): course.toml's public
     ones by default, or the instructor's, derived from the course secret.
+    `stop_at` (a `time.monotonic()`): past it, no further exercise starts, and the result holds
+    the exercises graded whole before it (only the notebook kernel's grading ahead asks for this).
     """
     started = time.monotonic()
     # Metadata only, once per process: a doubled or unsupported TensorFlow is exit 2, never the student's 0.
@@ -109,7 +112,7 @@ def grade(
         raise UsageError(f"{submission_dir} is not a folder. Pass the folder that holds your exercise modules.")
     exercises = select_exercises(course, exercise_ids)
     student = StudentCalls(course, submission_dir, time_limit_s or course.limits.time_limit_s, reference, pool)
-    plugin = GradingPlugin(course, exercises, student, reference, inputs, progress)
+    plugin = GradingPlugin(course, exercises, student, reference, inputs, progress, stop_at)
     internal_errors: list[str] = []
     try:
         student.start(exercises=len(exercises))
@@ -154,10 +157,12 @@ def grade(
             " Remove them from course.toml or add the test functions to the exercise's pack suite.",
             path=course.path,
         )
-    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+    if exit_code not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED) and not plugin.stopped:
         internal_errors.append(f"pytest ended with {pytest.ExitCode(exit_code).name}")
     results = []
     for exercise in exercises:
+        if plugin.stopped and any((exercise.id, test.name) not in plugin.outcomes for test in exercise.tests):
+            continue  # Not graded whole before `stop_at`: left out, for a grading of its own.
         tests = []
         for test in exercise.tests:
             outcome = plugin.outcomes.get((exercise.id, test.name))

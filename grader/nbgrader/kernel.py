@@ -7,6 +7,9 @@ message and hint of a failed test, so that nbgrader scores the cell 0 and its fe
 why. Each exercise is graded once for given sources: its first test cell grades all of its
 tests, the next ones read the cached result; a cell whose code changed is graded again. A
 passing test prints nothing at all (nbgrader scores any output on stderr as a failure).
+Under `nbgrader autograde` and `validate`, where every test cell runs, a test cell grades ahead
+the later exercises of the notebook file being run, in the same grading, when that file is what
+the kernel ran (`grader.nbgrader.ahead`): two gradings for the chapter's notebook, not eleven.
 
 The test cells of one notebook share one warm sandbox (`grader.sandbox.warm_pool`), started by the
 first test cell with the reference (under nbgrader's autograde or validate, already by the
@@ -27,17 +30,18 @@ import io
 import os
 import sys
 import tempfile
+import time
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
 from grader.course.secret import load_secret
 from grader.errors import ConfigError, GraderError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.reference import Reference
 from grader.intake.notebook import assemble
+from grader.nbgrader.ahead import AHEAD_BUDGET_S, NotebookPlan, digest, find_plan, given_cells
 from grader.results import PASSED, ExerciseResult, TestResult
 from grader.sandbox.warm_pool import WarmPool
 
@@ -63,16 +67,6 @@ def _silenced() -> Iterator[None]:
             os.dup2(saved[1], 2)
             for descriptor in saved:
                 os.close(descriptor)
-
-
-def given_cells(course: Course, sources: Sequence[str]) -> dict[str, str | None]:
-    """The last run of each module's given cell, found by its first line."""
-    given: dict[str, str | None] = {module: None for module in course.modules}
-    for source in sources:
-        match = GIVEN_PATTERN.match(source.lstrip("\n"))
-        if match and match.group(1) in given:
-            given[match.group(1)] = source
-    return given
 
 
 def history() -> list[str]:
@@ -123,6 +117,11 @@ class KernelGrader:
         self.pool: WarmPool | None = None
         self.inputs: InputPlan = PUBLIC_INPUTS
         self.results: dict[tuple[str, str], ExerciseResult] = {}
+        # The notebook file being run, once found (`grader.nbgrader.ahead`); looked for once per kernel.
+        self.plan: NotebookPlan | None = None
+        self.looked_for_plan = False
+        # The exercises of each grading this kernel ran, in order.
+        self.gradings: list[tuple[str, ...]] = []
 
     def setup(self) -> tuple[Course, Reference, WarmPool]:
         if self.course is None or self.reference is None or self.pool is None:
@@ -141,26 +140,55 @@ class KernelGrader:
             self.reference.start()
         return self.course, self.reference, self.pool
 
-    def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
-        """The exercise graded from these sources: once, then from the cache."""
-        from grader.grading.pool_retry import grade_pooled
+    def _plan(self, course: Course, exercise_id: str, module_digest: str) -> NotebookPlan | None:
+        """Under nbgrader (every test cell will run), the notebook file this kernel runs, if it is found."""
+        if not os.environ.get("NBGRADER_EXECUTION"):
+            return None
+        if not self.looked_for_plan:
+            self.looked_for_plan = True
+            self.plan = find_plan(course, Path.cwd(), exercise_id, module_digest)
+        plan = self.plan
+        if plan is None or exercise_id not in plan.sources or digest(plan.sources[exercise_id]) != module_digest:
+            return None
+        return plan
 
-        course, reference, pool = self.setup()
+    def exercise_result(self, exercise_id: str, sources: Sequence[str]) -> ExerciseResult:
+        """The exercise graded from these sources (under nbgrader, with the later ones of the notebook):
+        once, then from the cache."""
+        course, _, _ = self.setup()
         exercise = course.exercise(exercise_id)
         conversion = assemble(course, given_cells(course, sources), sources)
         key = (exercise_id, conversion.digest(exercise.module))
         if key not in self.results:
-            with _silenced(), tempfile.TemporaryDirectory(prefix="grader-kernel-") as folder:
-                result = grade_pooled(
-                    pool=pool,
-                    course=course,
-                    submission_dir=conversion.write(Path(folder)),
-                    reference=reference,
-                    exercise_ids=[exercise_id],
-                    inputs=self.inputs,
-                )
-            self.results[key] = result.exercises[0]
+            plan = self._plan(course, exercise_id, key[1])
+            if plan is not None:
+                graded = {graded_id for graded_id, _ in self.results}
+                exercise_ids = plan.group(course, exercise_id, graded)
+                self._grade(course, plan.folder_modules(course, exercise_ids), exercise_ids)
+            if key not in self.results:
+                self._grade(course, conversion.modules, [exercise_id])
         return self.results[key]
+
+    def _grade(self, course: Course, modules: dict[str, str], exercise_ids: list[str]) -> None:
+        """One grading of `exercise_ids` from `modules`; each exercise graded whole is kept by its module's digest."""
+        from grader.grading.pool_retry import grade_pooled
+
+        _, reference, pool = self.setup()
+        with _silenced(), tempfile.TemporaryDirectory(prefix="grader-kernel-") as folder:
+            for module, source in modules.items():
+                (Path(folder) / f"{module}.py").write_text(source, encoding="utf-8")
+            result = grade_pooled(
+                pool=pool,
+                course=course,
+                submission_dir=Path(folder),
+                reference=reference,
+                exercise_ids=exercise_ids,
+                inputs=self.inputs,
+                stop_at=time.monotonic() + AHEAD_BUDGET_S if len(exercise_ids) > 1 else None,
+            )
+        self.gradings.append(tuple(graded.id for graded in result.exercises))
+        for graded in result.exercises:
+            self.results[(graded.id, digest(modules[course.exercise(graded.id).module]))] = graded
 
     def failure(self, exercise_id: str, test_name: str, sources: Sequence[str] | None = None) -> str | None:
         """None when the test passes, else what the feedback shows."""

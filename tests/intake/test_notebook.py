@@ -17,7 +17,8 @@ from grader.course.cells import canonical_cells
 from grader.course.config import Course
 from grader.errors import UsageError
 from grader.intake.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
-from grader.nbgrader.kernel import failure_text, given_cells, history
+from grader.nbgrader.ahead import given_cells
+from grader.nbgrader.kernel import failure_text, history
 from grader.nbgrader.notebook import build_notebook
 from grader.results import FAILED, TestResult
 from tests.conftest import ROOT, SOLUTIONS, run_grade

@@ -1,12 +1,15 @@
-"""Tests for grader/nbgrader/kernel.py: the test cells of one notebook share one warm sandbox."""
+"""Tests for grader/nbgrader/kernel.py and ahead.py: the test cells of one notebook share one warm sandbox and, under nbgrader, one grading."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from grader.course.config import Course
+from grader.nbgrader import kernel as kernel_module
 from grader.nbgrader.kernel import ENV_COURSE, KernelGrader
 from grader.nbgrader.notebook import build_notebook
 from tests.conftest import ROOT, SOLUTIONS
@@ -46,3 +49,76 @@ def test_test_cells_share_one_warm_sandbox_and_regrade_changed_code(
     finally:
         kernel.close()
     assert not pool.alive
+
+
+def run_top_to_bottom(kernel: KernelGrader, notebook: dict[str, Any], stop_after: int | None = None) -> list[str]:
+    """Each test cell's check, with the code cells above it as the kernel's history; the failures, in order."""
+    history: list[str] = []
+    failures = []
+    tests_run = 0
+    for cell in notebook["cells"]:
+        if cell["cell_type"] != "code":
+            continue
+        source = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        history.append(source)
+        meta = cell["metadata"]["nbgrader"]
+        if meta.get("grade"):
+            exercise_id, test_name = meta["grade_id"].split("-", 1)
+            failure = kernel.failure(exercise_id, test_name, list(history))
+            failures.append(failure or "")
+            tests_run += 1
+            if stop_after is not None and tests_run == stop_after:
+                break
+    return [failure for failure in failures if failure]
+
+
+def test_under_nbgrader_the_first_test_cell_grades_the_notebook_ahead(
+    course: Course, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The notebook the kernel runs is graded in two gradings (square_loss's module differs at its own test cell), not eleven."""
+    monkeypatch.setenv(ENV_COURSE, str(ROOT / "course.toml"))
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    notebook = build_notebook(course, SOLUTIONS, "keras_intro.ipynb")
+    (tmp_path / "keras_intro.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    kernel = KernelGrader()
+    try:
+        assert run_top_to_bottom(kernel, notebook) == []
+    finally:
+        kernel.close()
+    exercise_ids = [exercise.id for exercise in course.exercises]
+    assert kernel.gradings == [tuple(e for e in exercise_ids if e != "training_step"), ("training_step",)]
+    assert kernel.plan is not None and kernel.plan.path == tmp_path / "keras_intro.ipynb"
+
+
+def test_a_file_unlike_what_ran_or_a_spent_budget_grades_one_exercise_per_cell(
+    course: Course, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The history is graded, never a notebook file that differs from it; past the budget no further exercise starts."""
+    monkeypatch.setenv(ENV_COURSE, str(ROOT / "course.toml"))
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    notebook = build_notebook(course, SOLUTIONS, "keras_intro.ipynb")
+    saved = json.loads(json.dumps(notebook))
+    for cell in saved["cells"]:
+        if cell["metadata"]["nbgrader"]["grade_id"] == "square_loss":
+            assert "tf.reduce_mean(per_sample_losses)" in cell["source"]
+            cell["source"] = cell["source"].replace("tf.reduce_mean(per_sample_losses)", "per_sample_losses")
+    (tmp_path / "keras_intro.ipynb").write_text(json.dumps(saved), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    kernel = KernelGrader()
+    try:
+        assert run_top_to_bottom(kernel, notebook, stop_after=1) == []
+        assert kernel.gradings == [("square_loss",)] and kernel.plan is None
+    finally:
+        kernel.close()
+
+    (tmp_path / "keras_intro.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    monkeypatch.setattr(kernel_module, "AHEAD_BUDGET_S", 0.0)
+    kernel = KernelGrader()
+    try:
+        tests_of_linear_classifier = sum(len(course.exercise(e).tests) for e in ("square_loss", "training_step"))
+        assert run_top_to_bottom(kernel, notebook, stop_after=tests_of_linear_classifier) == []
+        assert kernel.plan is not None
+        assert kernel.gradings == [("square_loss",), ("training_step",)]
+    finally:
+        kernel.close()
