@@ -58,3 +58,8 @@ class InternalError(GraderError):
 class PackError(InternalError):
     """An exception of an exercise pack's own code (its probe), not of the student's: the instructor's to fix,
     named by the pack's file and line; the test is an error, never the student's 0 (exit code 3)."""
+
+    def __init__(self, message: str, *, location: str = "") -> None:
+        super().__init__(message)
+        # Where in the pack (`<pack>/probes.py, line N, in probe`): no input of the grading is in it.
+        self.location = location

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from grader.course.config import Course, ExerciseSpec
-from grader.errors import ConfigError, GraderError, InternalError
+from grader.errors import ConfigError, GraderError, InternalError, PackError
 from grader.grading.compare import Mistake
 from grader.grading.forgiving import run_forgiving
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
@@ -186,8 +186,26 @@ class GradingPlugin:
     def _unseen(
         self, result: TestResult, call: pytest.CallInfo[None], item: pytest.Item, exercise_id: str
     ) -> TestResult:
-        """A failure on instructor inputs as the student may read it: described, not shown; the values go to `detail`."""
-        if self.inputs.kind == Inputs.PUBLIC or result.status != FAILED or call.excinfo is None:
+        """A failure on instructor inputs as the student may read it: described, not shown; the values go to `detail`.
+
+        An internal error there keeps only where it happened: the text of an exception (a probe's, the
+        grader's) may quote the inputs, so it goes to `detail`, for the instructor."""
+        if self.inputs.kind == Inputs.PUBLIC or call.excinfo is None:
+            return result
+        if result.status == ERROR:
+            error = call.excinfo.value
+            where = (
+                f" in the exercise's pack ({error.location})" if isinstance(error, PackError) and error.location else ""
+            )
+            return dataclasses.replace(
+                result,
+                message=(
+                    f"internal error in the grader (not your fault; tell your instructor){where}, on the instructor's"
+                    " inputs: what it said may show those inputs, so it is kept for your instructor"
+                ),
+                detail=f"On {self.inputs.label}: {result.message}",
+            )
+        if result.status != FAILED:
             return result
         calls = self.student_calls.for_exercise(self.exercises[exercise_id])
         sentence = str(getattr(getattr(item, "obj", None), "__doc__", "") or "")

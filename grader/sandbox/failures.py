@@ -125,7 +125,8 @@ def probe_error(error: dict[str, Any], during: str) -> PackError:
         f"the exercise's probe raised {error.get('type')}: {error.get('message')} while {during}, outside your code"
         f" (at {frames[-1]}): an error of the exercise's pack, not of your code; tell your instructor (a probe must"
         " check what the student's code returned, and raise gradechild.api.StudentError for what is the student's)."
-        f" Traceback (the probe, innermost last): {' <- '.join(reversed(frames))}"
+        f" Traceback (the probe, innermost last): {' <- '.join(reversed(frames))}",
+        location=str(frames[-1]) if frames else "",
     )
 
 

@@ -41,6 +41,17 @@ def test_an_exception_of_the_probe_is_the_packs(tmp_path: Path) -> None:
     assert not any("your code raised" in message for message in messages)
     assert len(report["internal_errors"]) == len(tests)
 
+    # On the instructor's inputs the student reads where, never what the probe said (it may quote those inputs).
+    completed = run_grade(
+        "check", "solutions", "--exercise", "scale", "--inputs", "instructor", "--format", "json", cwd=tmp_path
+    )
+    assert completed.returncode == ExitCode.INTERNAL, completed.stderr[-2000:]
+    tests = [test for exercise in json.loads(completed.stdout)["exercises"] for test in exercise["tests"]]
+    assert tests and all(test["status"] == ERROR for test in tests), tests
+    for test in tests:
+        assert f"scale/probes.py, line {line}" in test["message"] and "tell your instructor" in test["message"], test
+        assert "KeyError" not in test["message"] and "KeyError: 'oops'" in test["detail"], test
+
 
 def test_an_error_a_probe_raises_for_the_student_is_the_students(
     tmp_path: Path, grade_folder: Callable[..., GradeResult]
