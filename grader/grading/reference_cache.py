@@ -37,6 +37,7 @@ from typing import Any
 from filelock import FileLock, Timeout
 
 from grader.course.config import Course
+from grader.distributions import KERAS_DISTRIBUTIONS, TENSORFLOW_FAMILY
 from grader.sandbox.child import wire
 
 CACHE_DIR_NAME = ".grade-cache"
@@ -47,9 +48,10 @@ GRADER_DIR = Path(__file__).resolve().parents[1]
 # each exercise's pack): the sandbox child and the packs' probes compute the answers, the packs'
 # suites choose the inputs, and the suites' helpers (datasets, compare) live in grading/.
 DIGESTED_FOLDERS: tuple[str, ...] = ("sandbox/child", "grading")
+# Every distribution that can provide each package (the installation preflight's lists: one owner).
 VERSIONED: dict[str, tuple[str, ...]] = {
-    "tensorflow": ("tensorflow", "tensorflow-cpu", "tensorflow-macos", "tf-nightly"),
-    "keras": ("keras",),
+    "tensorflow": TENSORFLOW_FAMILY,
+    "keras": KERAS_DISTRIBUTIONS,
     "numpy": ("numpy",),
 }
 # How long a process waits for another one computing the same answers before it computes them itself.
