@@ -18,11 +18,11 @@ from grader.errors import UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.reference import Reference, find_reference
 from grader.grading.runner import Steps, grade
-from grader.intake.notebook import convert_notebook
+from grader.intake.notebook_files import convert_notebook
 from grader.results import GradeResult
 
 if TYPE_CHECKING:
-    from grader.reporters.notebook import NotebookResult
+    from grader.reporters.jupyter import NotebookResult
 
 # Which inputs `grade check` grades on: the public ones, the instructor's, or both one after the other.
 InputChoice = Literal["public", "instructor", "both"]
@@ -197,7 +197,7 @@ def check_in_notebook(
     """`grader.check(path=..., exercise=...)` from Python (Jupyter, Colab): grade `path` (a folder of modules or
     a notebook) and return a result that `display()` shows once: header, table, totals, then the report's figures."""
     from grader.reporters.html import render_html
-    from grader.reporters.notebook import NotebookResult
+    from grader.reporters.jupyter import NotebookResult
 
     folder = Path(path)
     exercise_ids = [exercise] if isinstance(exercise, str) else exercise

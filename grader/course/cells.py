@@ -1,6 +1,6 @@
 """The course as notebook cells: the cell contract, and the reference laid out as cells.
 
-The contract that writers (`grader.nbgrader`) and readers (`grader.intake.notebook`,
+The contract that writers (`grader.nbgrader`) and readers (`grader.intake.cell_assembly`, `grader.intake.notebook_files`,
 `grader.nbgrader.kernel`) share: the given-code marker and the `grade_id`s of the cells.
 The layout splits each solution module into its given code and one solution cell per
 exercise; `canonical_cells` is the released given code, against which intake detects

@@ -29,7 +29,7 @@ from grader.intake.archive import (
 )
 from grader.intake.identity import Skipped, hidden_entry, student_id
 from grader.intake.modules import is_student_folder, pick_modules, read_folder
-from grader.intake.notebook import convert_submission
+from grader.intake.notebook_files import convert_submission
 
 
 class SourceKind(enum.StrEnum):

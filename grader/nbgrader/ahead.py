@@ -3,7 +3,7 @@
 Under `nbgrader autograde` and `nbgrader validate` (NBGRADER_EXECUTION set) the kernel runs a
 notebook file of its working folder from top to bottom. `plan_notebook` reads that file and says,
 for each exercise, the source of its module as the kernel will have assembled it when the
-exercise's first test cell runs (the rule of `grader.intake.notebook.assemble`, applied to the
+exercise's first test cell runs (the rule of `grader.intake.cell_assembly.assemble`, applied to the
 code cells above that test cell). A test cell whose exercise has no result yet then grades, in
 one grading, its own exercise and every later one whose module that grading can hold (`group`),
 but only when the kernel's history gives its exercise's module the digest the plan says
@@ -28,7 +28,8 @@ from typing import Any
 from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.notebook import assemble, read_cells, transform_magics
+from grader.intake.cell_assembly import assemble, transform_magics
+from grader.intake.notebook_files import read_cells
 
 # Past this many seconds, the grading ahead starts no further exercise.
 AHEAD_BUDGET_S = 60.0

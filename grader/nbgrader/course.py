@@ -1,6 +1,6 @@
 """`grade nbgrader COURSE_DIR`: the course as an nbgrader course directory.
 
-One assignment for the chapter, with one notebook (`grader.nbgrader.notebook`), plus
+One assignment for the chapter, with one notebook (`grader.nbgrader.source_notebook`), plus
 nbgrader_config.py (course id, a cell timeout that fits TensorFlow, the kernel, where the
 test cells find the instructor's course), the instructor's course.toml and solutions/, and
 beside the notebook the students' course.toml (no hidden tests) with the expected values of
@@ -21,7 +21,7 @@ from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.packs import copy_course_packs
 from grader.course.writer import render_course_toml
 from grader.errors import UsageError
-from grader.nbgrader.notebook import build_notebook
+from grader.nbgrader.source_notebook import build_notebook
 
 if TYPE_CHECKING:
     from grader.grading.runner import Steps

@@ -1,7 +1,7 @@
 """The grader inside a notebook's kernel: what the test cells of a `grade nbgrader` notebook call.
 
 `check(exercise, test)` rebuilds the modules from the cells this kernel has run (IPython's
-input history, by the rule of `grader.intake.notebook`), grades the exercise with the course's
+input history, by the rule of `grader.intake.cell_assembly`), grades the exercise with the course's
 grader (the same sandbox and suites as `grade check`), and raises `AssertionError` with the
 message and hint of a failed test, so that nbgrader scores the cell 0 and its feedback says
 why. Each exercise is graded once for given sources: its first test cell grades all of its
@@ -40,7 +40,7 @@ from grader.course.secret import load_secret
 from grader.errors import ConfigError, GraderError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.reference import Reference
-from grader.intake.notebook import assemble
+from grader.intake.cell_assembly import assemble
 from grader.nbgrader.ahead import AHEAD_BUDGET_S, NotebookPlan, digest, find_plan, given_cells
 from grader.results import PASSED, ExerciseResult, TestResult
 from grader.sandbox.warm_pool import WarmPool

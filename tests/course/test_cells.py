@@ -9,7 +9,7 @@ import pytest
 from grader.course.cells import layouts, module_layout, symbols
 from grader.course.config import Course, load_course
 from grader.errors import ConfigError
-from grader.intake.notebook import assemble
+from grader.intake.cell_assembly import assemble
 from tests.conftest import ROOT, SOLUTIONS
 
 COURSE = (ROOT / "course.toml").read_text()

@@ -11,7 +11,7 @@ import pytest
 from grader.course.config import Course
 from grader.nbgrader import kernel as kernel_module
 from grader.nbgrader.kernel import ENV_COURSE, KernelGrader
-from grader.nbgrader.notebook import build_notebook
+from grader.nbgrader.source_notebook import build_notebook
 from tests.conftest import ROOT, SOLUTIONS
 
 

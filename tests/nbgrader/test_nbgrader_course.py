@@ -20,7 +20,7 @@ from grader.course.config import Course, load_course
 from grader.course.writer import render_course_toml
 from grader.errors import ConfigError, UsageError
 from grader.nbgrader.course import build_course_dir
-from grader.nbgrader.notebook import build_notebook
+from grader.nbgrader.source_notebook import build_notebook
 from tests.conftest import ROOT, SOLUTIONS
 
 

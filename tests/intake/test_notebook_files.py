@@ -1,4 +1,4 @@
-"""Tests for grader/intake/notebook.py and grader/nbgrader/kernel.py: notebooks to modules, by one rule for every door."""
+"""Tests for grader/intake/notebook_files.py, cell_assembly.py and grader/nbgrader/kernel.py: notebooks to modules, by one rule for every door."""
 
 from __future__ import annotations
 
@@ -16,10 +16,11 @@ from nbgrader.utils import compute_checksum
 from grader.course.cells import canonical_cells
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.notebook import assemble, checksum, convert_cells, convert_notebook, pick_notebook, transform_magics
+from grader.intake.cell_assembly import assemble, transform_magics
+from grader.intake.notebook_files import checksum, convert_cells, convert_notebook, pick_notebook
 from grader.nbgrader.ahead import given_cells
 from grader.nbgrader.kernel import failure_text, history
-from grader.nbgrader.notebook import build_notebook
+from grader.nbgrader.source_notebook import build_notebook
 from grader.results import FAILED, TestResult
 from tests.conftest import ROOT, SOLUTIONS, run_grade
 from tests.nbgrader_support import solved
