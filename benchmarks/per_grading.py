@@ -31,7 +31,7 @@ import pytest  # noqa: E402
 from grader.course.config import load_course  # noqa: E402
 from grader.grading.pool_retry import grade_pooled  # noqa: E402
 from grader.grading.reference import Reference  # noqa: E402
-from grader.grading.session import ExerciseCalls  # noqa: E402
+from grader.grading.student_calls import ExerciseCalls  # noqa: E402
 from grader.sandbox.warm_pool import WarmPool  # noqa: E402
 
 MEMO_EXERCISES = ["perceptron", "tensors_and_variables", "split_validation", "simple_dense", "layer_shapes"]

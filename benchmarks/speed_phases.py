@@ -21,7 +21,7 @@ from grader.course.config import Course
 from grader.grading.inputs import InputPlan
 from grader.grading.pool_retry import grade_pooled
 from grader.grading.reference import Reference, probe_key
-from grader.grading.session import ExerciseCalls
+from grader.grading.student_calls import ExerciseCalls
 from grader.sandbox.warm_pool import WarmPool
 
 # The probes that fit a Keras model, and those that run a training loop of many steps (course id.probe).

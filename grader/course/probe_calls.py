@@ -64,7 +64,7 @@ def _signature(function: ast.FunctionDef | ast.AsyncFunctionDef) -> Signature:
     )
 
 
-# The keywords of the suites' `student.call` itself (grader/grading/session.py ExerciseCalls.call), which it keeps and
+# The keywords of the suites' `student.call` itself (grader/grading/student_calls.py ExerciseCalls.call), which it keeps and
 # never hands the probe: `fresh=True` asks the student's code again instead of the grading's memo.
 CALL_OPTIONS = frozenset({"fresh"})
 

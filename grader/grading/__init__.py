@@ -1,7 +1,7 @@
 """Stage 3 of the pipeline: the trusted suites compare the student's plain data with the reference's.
 
 submission → intake → sandbox → plain data → **grading** → result → reporters. `runner`
-runs the suites with pytest in the parent (its plugin records each outcome), `session`
+runs the suites with pytest in the parent (its plugin records each outcome), `student_calls`
 and the reference answer the suites' probes, `compare` explains numeric mismatches.
 
 The exercise packs' suites (`grader/packs/<id>/suite.py`, and a course's own packs; see
@@ -16,7 +16,7 @@ described value (`ValueKind`) and of a described exception (`ErrorKind`, a failu
 from grader.course.config import ExerciseSpec
 from grader.grading.compare import Mistake, check_close, fail, is_close, noting, required, shape_text, value_of
 from grader.grading.pytest_plugin import BoundReference
-from grader.grading.session import ExerciseCalls
+from grader.grading.student_calls import ExerciseCalls
 from grader.sandbox.child.wire import TENSOR_KINDS, ErrorKind, ValueKind
 from grader.sandbox.failures import FailureKind, SubmissionFailure
 

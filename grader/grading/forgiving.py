@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from grader.grading.compare import Mistake
-from grader.grading.session import ExerciseCalls
+from grader.grading.student_calls import ExerciseCalls
 from grader.sandbox.failures import FailureKind, SubmissionFailure
 
 # The failures a correct stand-in may cure (a wrong value, an exception, a stub not yet written); never a

@@ -23,7 +23,7 @@ from grader.course.config import ExerciseSpec
 from grader.course.packs import Pack
 from grader.errors import ConfigError
 from grader.grading.reference import Reference
-from grader.grading.session import ExerciseCalls, StudentCalls
+from grader.grading.student_calls import ExerciseCalls, StudentCalls
 
 FIGURES_FUNCTION = "figures"
 

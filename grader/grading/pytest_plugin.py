@@ -24,7 +24,7 @@ from grader.grading.forgiving import run_forgiving
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.redaction import redact
 from grader.grading.reference import Reference
-from grader.grading.session import ExerciseCalls, StudentCalls
+from grader.grading.student_calls import ExerciseCalls, StudentCalls
 from grader.results import ERROR, FAILED, PASSED, Inputs, TestResult
 from grader.sandbox.failures import SubmissionFailure
 

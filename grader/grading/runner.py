@@ -26,7 +26,7 @@ from grader.grading.assignments import assignment_grades
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.pytest_plugin import PYTEST_INI, GradingPlugin, Steps, suite_files
 from grader.grading.reference import Reference
-from grader.grading.session import StudentCalls
+from grader.grading.student_calls import StudentCalls
 from grader.installation import require_device, require_supported_tensorflow
 from grader.results import ERROR, ExerciseResult, GradeResult, Inputs, TestResult
 from grader.sandbox.warm_pool import WarmPool
