@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from grader.authoring.bank import MUTANTS_FILE, check_bank
-from grader.authoring.mutants import Mutant, mutants
+from grader.authoring.mutants import Mutant, exercise_mutants
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError
 from grader.grading.pool_retry import grade_pooled
@@ -96,18 +96,6 @@ def read_bank(exercise: ExerciseSpec) -> tuple[list[KnownMistake], set[str]]:
     return mistakes, {str(item) for item in document.get("equivalent", [])}
 
 
-def stale_bank_entries(exercise: ExerciseSpec, source: str) -> list[str]:
-    """What in the pack's mutants.toml no longer fits the solution `source`: an `equivalent` id that names no mutant
-    (ids carry line numbers, so an edit above a line moves them), a known mistake whose text is gone."""
-    mistakes, equivalent = read_bank(exercise)
-    ids = {mutant.id for mutant in mutants(source) if _in_exercise(mutant, source, exercise)}
-    stale = [f"equivalent names {item!r}, which is no mutant of {exercise.id} now (did the solution's lines move?):"
-             f" run `grade audit {exercise.id}` and copy the ids it prints" for item in sorted(equivalent - ids)]  # fmt: skip
-    stale += [f"[[mutant]] {mistake.name!r} replaces {mistake.old!r}, which the solution no longer contains: fix the"
-              " text to replace" for mistake in mistakes if mistake.old not in source]  # fmt: skip
-    return stale
-
-
 def _failed(result: GradeResult, exercise: str) -> tuple[str, ...]:
     return tuple(test.name for entry, test in result.tests if entry.id == exercise and test.status != PASSED)
 
@@ -133,7 +121,7 @@ def audit_exercise(
             target.write_text(text, encoding="utf-8")
             return _failed(grade_folder(folder, [exercise.id]), exercise.id)
 
-        candidates = [m for m in mutants(source) if _in_exercise(m, source, exercise)]
+        candidates = exercise_mutants(source, exercise)
         for number, mutant in enumerate(candidates, 1):
             say(f"{exercise.id}: mutant {number}/{len(candidates)} ({mutant.id})")
             failed = grade_text(mutant.source)
@@ -156,19 +144,6 @@ def audit_exercise(
             if passed:
                 report.missed.append((mistake.name, passed))
     return report
-
-
-def _in_exercise(mutant: Mutant, source: str, exercise: ExerciseSpec) -> bool:
-    """Whether the mutated line is in one of the exercise's own functions (a module can hold several exercises)."""
-    import ast
-
-    from grader.course.cells import symbols
-
-    for node in ast.parse(source).body:
-        if getattr(node, "name", None) in symbols(exercise):
-            if node.lineno <= mutant.line <= (node.end_lineno or 0):
-                return True
-    return False
 
 
 def audit(

@@ -4,7 +4,8 @@
 mistake whose text is not in the solution would otherwise be found only after every mutant of
 the exercise was graded). What is checked: the TOML syntax; each `[[mutant]]` has `replace =
 ["old", "new"]` and `fails = [...]`; every test `fails` names is a test of the exercise; the
-`replace` text is in the solution module, exactly.
+`replace` text is in the solution module, exactly; and for `grade lint`, that each `equivalent`
+id still names a mutant of the solution.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from grader.authoring.mutants import exercise_mutants
 from grader.course.config import ExerciseSpec
 
 MUTANTS_FILE = "mutants.toml"
@@ -45,8 +47,10 @@ def _key_lines(text: str) -> list[dict[str, int]]:
     return [block for block in blocks if "" in block]
 
 
-def check_bank(exercise: ExerciseSpec, solution: Path) -> list[BankProblem]:
-    """Every problem of `exercise`'s mutants.toml against its tests and the solution module `solution`."""
+def check_bank(exercise: ExerciseSpec, solution: Path, *, equivalents: bool = False) -> list[BankProblem]:
+    """Every problem of `exercise`'s mutants.toml against its tests and the solution module `solution`; with
+    `equivalents`, first its `equivalent` ids that name no mutant of the solution now (`grade lint`, not `grade
+    audit`, which is what prints the new ids)."""
     path = exercise.pack.folder / MUTANTS_FILE
     if not path.is_file():
         return []
@@ -59,7 +63,7 @@ def check_bank(exercise: ExerciseSpec, solution: Path) -> list[BankProblem]:
     source = solution.read_text(encoding="utf-8") if solution.is_file() else ""
     tests = sorted(test.name for test in exercise.tests)
     lines = _key_lines(text)
-    problems: list[BankProblem] = []
+    problems = _stale_equivalents(path, exercise, source, document.get("equivalent", [])) if equivalents else []
     for index, entry in enumerate(document.get("mutant", [])):
         where = lines[index] if index < len(lines) else {}
         name = entry.get("name", f"#{index + 1}")
@@ -84,3 +88,17 @@ def check_bank(exercise: ExerciseSpec, solution: Path) -> list[BankProblem]:
                 problems.append(BankProblem(path, where.get("fails"), f"[[mutant]] {name!r} fails {test!r}, which"
                                             f" {exercise.id} has no test of that name: {fix}"))  # fmt: skip
     return problems
+
+
+def _stale_equivalents(path: Path, exercise: ExerciseSpec, source: str, equivalent: list[object]) -> list[BankProblem]:
+    """An `equivalent` id that names no mutant of the exercise (ids carry line numbers: an edit above moves them)."""
+    ids = {mutant.id for mutant in exercise_mutants(source, exercise)}
+    return [
+        BankProblem(
+            path,
+            None,
+            f"equivalent names {item!r}, which is no mutant of {exercise.id} now (did the solution's lines move?):"
+            f" run `grade audit {exercise.id}` and copy the ids it prints.",
+        )
+        for item in sorted({str(item) for item in equivalent} - ids)
+    ]

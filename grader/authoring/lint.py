@@ -108,13 +108,7 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
     if problems:
         return problems
     problems += [Problem(exercises, None, message) for message in drift(solutions, exercises)]
-    banks = [
-        Problem(bank.path, bank.line, bank.message)
-        for exercise in course.exercises
-        for bank in check_bank(exercise, solutions / f"{exercise.module}.py")
-    ]
-    # The stale ids of equivalent mutants, once each bank reads right (a missing `replace` text is said once).
-    problems += banks or check_mutant_banks(course, solutions)
+    problems += check_mutant_banks(course, solutions)
     try:
         canonical_cells(course, solutions)  # the nbgrader writer, dry-run
     except ConfigError as error:
@@ -126,22 +120,13 @@ def lint(course_path: Path, *, grade: bool = False) -> list[Problem]:
 
 
 def check_mutant_banks(course: Course, solutions: Path) -> list[Problem]:
-    """Each pack's mutants.toml still fits its solution: its equivalent mutants' ids and known mistakes' texts."""
-    from grader.authoring.audit import stale_bank_entries
-    from grader.authoring.bank import MUTANTS_FILE
-
-    problems: list[Problem] = []
-    for exercise in course.exercises:
-        path = exercise.pack.folder / MUTANTS_FILE
-        if not path.is_file():
-            continue
-        try:
-            stale = stale_bank_entries(exercise, (solutions / f"{exercise.module}.py").read_text(encoding="utf-8"))
-        except ConfigError as error:
-            problems.append(_from_error(error, path))
-            continue
-        problems += [Problem(path, None, message + ".") for message in stale]
-    return problems
+    """Each pack's mutants.toml still fits its exercise and solution: its equivalent mutants' ids, its known
+    mistakes' texts and tests (`grader.authoring.bank`, the one checker of a bank)."""
+    return [
+        Problem(bank.path, bank.line, bank.message)
+        for exercise in course.exercises
+        for bank in check_bank(exercise, solutions / f"{exercise.module}.py", equivalents=True)
+    ]
 
 
 def check_written_course(course: Course) -> list[Problem]:

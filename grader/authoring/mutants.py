@@ -18,6 +18,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from grader.course.config import ExerciseSpec
+
 _BEGIN = re.compile(r"^\s*#\s*BEGIN\s+SOLUTION\b")
 _END = re.compile(r"^\s*#\s*END\s+SOLUTION\b")
 
@@ -198,3 +200,15 @@ def mutants(source: str) -> list[Mutant]:
             mutant = Mutant(f"{mutant.id} ({ids[mutant.id]})", mutant.line, mutant.before, mutant.after, mutant.source)
         unique[mutant.source] = mutant
     return list(unique.values())
+
+
+def exercise_mutants(source: str, exercise: ExerciseSpec) -> list[Mutant]:
+    """The mutants of `source` on the lines of the exercise's own functions (a module can hold several exercises)."""
+    from grader.course.cells import symbols
+
+    functions = [node for node in ast.parse(source).body if getattr(node, "name", None) in symbols(exercise)]
+    return [
+        mutant
+        for mutant in mutants(source)
+        if any(node.lineno <= mutant.line <= (node.end_lineno or 0) for node in functions)
+    ]

@@ -4,11 +4,11 @@ Each worker is a fresh interpreter (`python -m grader.batch.pool_worker`, starte
 the parent, never a bare fork of a threaded parent) that loads the course once, keeps one
 `Reference` for the whole batch (its answers are memoised, so the reference's cost is paid
 once per worker) and grades one submission folder per request with `grader.grading.runner.grade`.
-Parent and worker exchange one JSON object per line; the worker's own stdout is its stderr,
-so nothing a library prints can corrupt the channel, and the parent reads lines of bounded
-size only. A worker that crashes or overruns the time of one submission is stopped with its
-whole process tree (sandboxes included); that submission gets an error row, and a fresh
-worker takes the next one. Each worker's temporary files live under the batch's folder,
+Parent and worker exchange one JSON object per line (the worker's are typed messages,
+`grader.batch.pool_messages`); the worker's own stdout is its stderr, so nothing a library
+prints can corrupt the channel, and the parent reads lines of bounded size only. A worker
+that crashes or overruns the time of one submission is stopped with its whole process tree
+(sandboxes included); that submission gets an error row, and a fresh worker takes the next one. Each worker's temporary files live under the batch's folder,
 which the parent removes. A worker is a child subreaper: on SIGTERM it kills everything below
 it and reaps it, so no zombie is left; if the parent dies (`kill -9`), the kernel sends that
 SIGTERM (PR_SET_PDEATHSIG) and the workers also remove the batch's folder themselves.
@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from grader.batch.counted import BatchInputs
+from grader.batch.pool_messages import WorkerMessage, WorkerSays
 from grader.course.config import Course
 from grader.errors import InternalError, UsageError
 from grader.sandbox.processes import kill_tree
@@ -190,25 +191,18 @@ class Pool(Generic[Token]):
             line, _, rest = bytes(slot.buffer).partition(b"\n")
             slot.buffer = bytearray(rest)
             try:
-                message = json.loads(line)
-                if not isinstance(message, dict):
-                    raise ValueError("not an object")
+                message = WorkerMessage.from_dict(json.loads(line))
             except ValueError:
                 self._fail(slot, done, "the grading process sent malformed data")
                 return
-            if message.get("ready"):
+            if message.kind == WorkerSays.READY:
                 # The submission's time starts now, not when the worker was started.
                 slot.ready, slot.sent = True, time.monotonic()
                 slot.deadline = slot.sent + self.timeout_s
-            elif message.get("fatal"):
-                raise UsageError(str(message.get("error")))
+            elif message.kind == WorkerSays.FATAL:
+                raise UsageError(message.error)
             else:
-                result = message.get("result")
-                outcome = Outcome(
-                    result if isinstance(result, dict) else None,
-                    str(message.get("error") or ""),
-                    time.monotonic() - slot.sent,
-                )
+                outcome = Outcome(message.result, message.error, time.monotonic() - slot.sent)
                 self._finish_job(slot)
                 done(slot.token, outcome)  # type: ignore[arg-type]
         if slot.busy and len(slot.buffer) > MAX_LINE_BYTES:

@@ -4,8 +4,8 @@ Started by `grader.batch.pool` as `python -m grader.batch.pool_worker CONFIG`. I
 course once and keeps one `Reference` and one warm sandbox pool (`grader.sandbox.warm_pool`) for
 the whole batch: TensorFlow is imported once per worker, not once per submission, and each
 submission is graded through `grader.grading.pool_retry` (graded again once if it stopped the pool). It answers one JSON object per
-line on its original stdout (its own stdout goes to stderr, so nothing a library prints can
-corrupt the channel). It is a child subreaper: on SIGTERM, from the parent or from the
+line on its original stdout (a `grader.batch.pool_messages.WorkerMessage`; its own stdout goes
+to stderr, so nothing a library prints can corrupt the channel). It is a child subreaper: on SIGTERM, from the parent or from the
 kernel when the parent dies, it kills and reaps everything below it.
 """
 
@@ -21,14 +21,15 @@ import traceback
 from pathlib import Path
 from typing import IO, Any
 
+from grader.batch.pool_messages import WorkerMessage, WorkerSays
 from grader.sandbox.processes import kill_tree, reap_children
 
 PR_SET_PDEATHSIG = 1
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def _send(channel: IO[str], message: dict[str, Any]) -> None:
-    channel.write(json.dumps(message) + "\n")
+def _send(channel: IO[str], message: WorkerMessage) -> None:
+    channel.write(message.to_line())
     channel.flush()
 
 
@@ -72,14 +73,14 @@ def worker_main(config: dict[str, Any]) -> None:
         inputs = BatchInputs.from_dict(config["inputs"])
         secret = inputs.secret(course.path, "this grading process")
     except GraderError as error:
-        _send(channel, {"error": error.message, "fatal": True})
+        _send(channel, WorkerMessage(WorkerSays.FATAL, error=error.message))
         return
     pool = WarmPool(course.limits, probes=course.probe_files)
     try:
         # Both import TensorFlow at once, before the first submission arrives.
         pool.start()
         reference.start()
-        _send(channel, {"ready": True})
+        _send(channel, WorkerMessage(WorkerSays.READY))
         while line := sys.stdin.readline():
             request = json.loads(line)
             try:
@@ -91,14 +92,19 @@ def worker_main(config: dict[str, Any]) -> None:
                     exercise_ids=config["exercise_ids"] or None,
                     inputs=inputs.plan(secret, str(request["student"])),
                 )
-                _send(channel, {"result": result.to_dict()})
+                _send(channel, WorkerMessage(WorkerSays.GRADED, result=result.to_dict()))
             except ConfigError as error:
-                _send(channel, {"error": error.message, "fatal": True})
+                _send(channel, WorkerMessage(WorkerSays.FATAL, error=error.message))
             except GraderError as error:
-                _send(channel, {"error": error.message})
+                _send(channel, WorkerMessage(WorkerSays.GRADED, error=error.message))
             except Exception as error:  # noqa: BLE001 - a grader bug: reported as an error row, batch goes on
                 traceback.print_exc()
-                _send(channel, {"error": f"internal error in the grader: {type(error).__name__}: {error}"})
+                _send(
+                    channel,
+                    WorkerMessage(
+                        WorkerSays.GRADED, error=f"internal error in the grader: {type(error).__name__}: {error}"
+                    ),
+                )
             reap_children(block=False)
     finally:
         pool.close()

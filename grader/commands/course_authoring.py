@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 
 import click
 
@@ -13,6 +15,19 @@ from grader.commands.options import (
     solutions_option,
 )
 from grader.errors import ExitCode
+
+if TYPE_CHECKING:
+    from grader.reporters.live import LiveSteps
+
+Built = TypeVar("Built")
+
+
+def _grading_the_solutions(command: str, build: Callable[[LiveSteps], Built]) -> Built:
+    """What `build` makes while it grades the solutions (the expected values), its progress drawn live."""
+    from grader.reporters.live import LiveSteps
+
+    with LiveSteps(f"grade {command}: the expected values (the solutions graded)") as steps:
+        return build(steps)
 
 
 @click.command("nbgrader")
@@ -51,10 +66,9 @@ def nbgrader_command(
     course = load_course(find_course(Path.cwd(), course_path))
     # `nbgrader autograde` grades on the instructor inputs: the course's secret, made now if it has none.
     require_secret(course.path, lambda message: click.echo(message, err=True))
-    from grader.reporters.live import LiveSteps
-
-    with LiveSteps("grade nbgrader: the expected values (the solutions graded)") as steps:
-        built = build_course_dir(
+    built = _grading_the_solutions(
+        "nbgrader",
+        lambda steps: build_course_dir(
             course=course,
             solutions_dir=solutions,
             course_dir=course_dir,
@@ -63,7 +77,8 @@ def nbgrader_command(
             force=force,
             name=nbgrader_name,
             progress=steps,
-        )
+        ),
+    )
     click.echo(render(built), nl=False)
 
 
@@ -103,10 +118,9 @@ def release_command(
         # The autograder grades on the instructor inputs: the course's secret, made now if it has none.
         require_secret(course_path or find_course(Path.cwd(), None), lambda message: click.echo(message, err=True))
 
-    from grader.reporters.live import LiveSteps
-
-    with LiveSteps("grade release: the expected values (the solutions graded)") as steps:
-        release = build_release(
+    release = _grading_the_solutions(
+        "release",
+        lambda steps: build_release(
             find_course(Path.cwd(), course_path),
             out,
             runs_on=runs_on,
@@ -114,7 +128,8 @@ def release_command(
             solutions=solutions,
             assignment=assignment,
             progress=steps,
-        )
+        ),
+    )
     click.echo(describe(release), nl=False)
 
 

@@ -10,12 +10,13 @@ differ only in how they get a process: `zygote_sandbox.ZygoteSandbox` forks work
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import stat
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any, Self
 
@@ -145,6 +146,21 @@ class BaseSandbox(ABC):
             elif problem:
                 self.refused[module] = problem
         return fds
+
+    @contextlib.contextmanager
+    def _starting(self) -> Iterator[dict[str, int]]:
+        """A start's admitted modules (`_admit_modules`), their descriptors closed after the block; if admitting
+        or the block raises, the sandbox is closed (nothing it started is left) and the error goes on."""
+        fds: dict[str, int] = {}
+        try:
+            fds = self._admit_modules()
+            yield fds
+        except BaseException:
+            self.close()
+            raise
+        finally:
+            for fd in fds.values():
+                os.close(fd)
 
     def _check_admitted(self, module: str | None) -> None:
         if module is not None and module in self.refused:

@@ -66,19 +66,11 @@ class PortableSandbox(BaseSandbox):
 
     def start(self) -> PortableSandbox:
         """Copy the submission and start its interpreter; returns at once (it imports in the background)."""
-        fds: dict[str, int] = {}
-        try:
-            fds = self._admit_modules()
+        with self._starting() as fds:
             self.scratch, workspace, _ = make_scratch("grader-portable-", self.probes)
             copy_modules(fds, workspace)
             if self.expected_spawns != 0:
                 self._start_spare()
-        except BaseException:
-            self.close()
-            raise
-        finally:
-            for fd in fds.values():
-                os.close(fd)
         return self
 
     def expect_spawns(self, count: int) -> None:

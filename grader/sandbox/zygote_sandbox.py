@@ -53,16 +53,8 @@ class ZygoteSandbox(BaseSandbox):
         """Copy the submission and launch the zygote; returns at once (it imports in the background)."""
         if self.isolation.dedicated_uid:
             self.lease = UidLease()
-        fds: dict[str, int] = {}
-        try:
-            fds = self._admit_modules()
+        with self._starting() as fds:
             self.channel.launch(lambda control_fd: self._launch(fds, control_fd), list(fds.values()))
-        except BaseException:
-            self.close()
-            raise
-        finally:
-            for fd in fds.values():
-                os.close(fd)
         return self
 
     def _launch(self, fds: dict[str, int], control_fd: int) -> Launch:

@@ -24,13 +24,12 @@ import re
 import signal
 import socket
 import stat
-import sys
 import time
 from typing import Any
 
 from . import wire
 from .proctree import below, freeze_then_kill, parents
-from .zygote import reply, serve
+from .zygote import fork_child, reply, serve
 
 WIPE_TIMEOUT_S = 60.0
 MAX_MODULES = 64
@@ -233,31 +232,22 @@ def _write_modules(names: list[str], fds: list[int], folder: str, owner: int | N
 def _open_submission(control: socket.socket, request: dict[str, Any], fds: list[int]) -> int:
     """Fork the submission's zygote; returns its pid (the parent's end of its socket is sent back)."""
     parent_end, child_end = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    sys.stdout.flush()
-    sys.stderr.flush()
-    pid = os.fork()
-    if pid == 0:
-        try:
-            control.close()
-            parent_end.close()
-            folder, home = str(request["folder"]), str(request["home"])
-            # The rlimits level's host folders belong to the submission's uid; bubblewrap's are world-writable.
-            owner = None if request.get("owner") is None else int(request["owner"])
-            if owner is not None:
-                for path in (folder, home):
-                    os.chown(path, owner, owner)
-            _write_modules([str(name) for name in request["names"]], fds, folder, owner)
-            for name in ("HOME", "TMPDIR"):
-                os.environ[name] = home
-            os.environ["KERAS_HOME"] = os.path.join(home, ".keras")
-            os.chdir(folder)
-            serve(child_end)
-        except BaseException:  # noqa: BLE001 - the parent sees the socket close and says so.
-            import traceback
 
-            traceback.print_exc()
-            os._exit(wire.WorkerExit.SETUP_FAILED)
-        os._exit(0)
+    def submission_zygote() -> None:
+        folder, home = str(request["folder"]), str(request["home"])
+        # The rlimits level's host folders belong to the submission's uid; bubblewrap's are world-writable.
+        owner = None if request.get("owner") is None else int(request["owner"])
+        if owner is not None:
+            for path in (folder, home):
+                os.chown(path, owner, owner)
+        _write_modules([str(name) for name in request["names"]], fds, folder, owner)
+        for name in ("HOME", "TMPDIR"):
+            os.environ[name] = home
+        os.environ["KERAS_HOME"] = os.path.join(home, ".keras")
+        os.chdir(folder)
+        serve(child_end)
+
+    pid = fork_child(submission_zygote, (control, parent_end), wire.WorkerExit.SETUP_FAILED, report=True)
     child_end.close()
     for fd in fds:
         os.close(fd)

@@ -15,11 +15,13 @@ No TensorFlow op runs here before a fork, so every worker starts with a clean ru
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 import os
 import signal
 import socket
 import sys
+from collections.abc import Callable
 from typing import Any
 
 from . import wire
@@ -99,6 +101,45 @@ def become_subreaper() -> None:
         pass
 
 
+def fork_child(
+    run: Callable[[], None], inherited: tuple[socket.socket | int, ...], failed: wire.WorkerExit, report: bool = False
+) -> int:
+    """Fork a child that closes what it must not hold of the parent's (`inherited`: sockets, descriptors), runs
+    `run` and exits 0; if anything raises, it exits `failed` (after printing the traceback, with `report`), and
+    the parent sees that status or its socket close. Returns the child's pid, in the parent."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            for end in inherited:
+                if isinstance(end, socket.socket):
+                    end.close()
+                else:
+                    os.close(end)
+            run()
+        except BaseException:  # noqa: BLE001 - the exit status says it, the parent reports it.
+            if report:
+                import traceback
+
+                traceback.print_exc()
+            os._exit(failed)
+        os._exit(0)
+    return pid
+
+
+def _worker(
+    run: Callable[[socket.socket, dict[str, Any]], None], sock: socket.socket, output: int, request: dict[str, Any]
+) -> None:
+    """A forked worker: its stdout and stderr go to its own pipe (`output`), read by the parent during its calls
+    only (a flood between calls blocks the writer); then it serves the exercise on `sock`."""
+    os.dup2(output, 1)
+    os.dup2(output, 2)
+    os.close(output)
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    run(sock, request)
+
+
 def serve(control: socket.socket) -> None:
     """Answer "ready", then fork workers on request until the control socket closes; then end them all."""
     from . import exercise_worker
@@ -115,24 +156,9 @@ def serve(control: socket.socket) -> None:
         if request["op"] == wire.Op.SPAWN:
             parent_end, child_end = socket.socketpair()
             output_read, output_write = os.pipe()
-            sys.stdout.flush()
-            sys.stderr.flush()
-            pid = os.fork()
-            if pid == 0:
-                try:
-                    control.close()
-                    parent_end.close()
-                    os.close(output_read)
-                    # The worker's stdout and stderr go to its own pipe, read by the parent
-                    # during its calls only: a flood between calls blocks the writer.
-                    os.dup2(output_write, 1)
-                    os.dup2(output_write, 2)
-                    os.close(output_write)
-                    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-                    exercise_worker.run(child_end, request)
-                except BaseException:  # noqa: BLE001 - the harness broke: the student's code changed Python itself.
-                    os._exit(wire.WorkerExit.HARNESS_BROKEN)
-                os._exit(0)
+            # A worker that raises out of the harness: the student's code changed Python itself.
+            run = functools.partial(_worker, exercise_worker.run, child_end, output_write, request)
+            pid = fork_child(run, (control, parent_end, output_read), wire.WorkerExit.HARNESS_BROKEN)
             try:
                 # Set the group here too, so a "finish" can never race the worker's own setpgid.
                 os.setpgid(pid, pid)
