@@ -17,8 +17,9 @@ folder by benchmarks/classroom.py), graded on instructor inputs with the referen
 - nbgrader (unless --no-nbgrader): `nbgrader autograde` of one notebook next to `grade check` of it.
 Each timed figure is the median of `--runs` runs. `--assignment` grades that course assignment's exercises
 only (every figure then says so, and the whole-chapter targets do not apply). `--markdown FILE` writes the table
-between FILE's speed-table markers, unless the load average before or after the run says the machine was busy
-(more than `--max-load` per core): a table from a busy machine would mislead.
+between FILE's speed-table markers, unless the machine was busy (more than `--max-load` per core): the load
+average before the run, or the CPU time of processes outside the benchmark's tree during it (psutil's busy
+CPU seconds less the benchmark's own, os.times); a table from a busy machine would mislead.
 """
 
 from __future__ import annotations
@@ -102,6 +103,38 @@ def busy(cores: int, limit: float) -> bool:
     return os.getloadavg()[0] > limit * cores
 
 
+class OtherWork:
+    """The CPU time the machine spent outside this benchmark's process tree while it ran, in cores.
+
+    The load average after the run counts the benchmark's own last minute of work, so it cannot tell a busy
+    machine from a busy benchmark: the machine's busy CPU seconds (psutil) less this process's and its waited-for
+    children's (os.times) can.
+    """
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.machine = self._machine_busy()
+        self.own = self._own()
+
+    @staticmethod
+    def _machine_busy() -> float:
+        import psutil
+
+        times = psutil.cpu_times()
+        return sum(times) - times.idle - getattr(times, "iowait", 0.0)
+
+    @staticmethod
+    def _own() -> float:
+        times = os.times()
+        return times.user + times.system + times.children_user + times.children_system
+
+    def cores(self) -> float:
+        """Cores' worth of work of other processes, on average, since this object was made."""
+        wall = max(time.perf_counter() - self.started, 1e-9)
+        other = (self._machine_busy() - self.machine) - (self._own() - self.own)
+        return max(other, 0.0) / wall
+
+
 def context(assignment: str | None) -> str:
     load = os.getloadavg()
     what = f"assignment {assignment}" if assignment else "the whole chapter"
@@ -154,6 +187,7 @@ def main() -> None:
         parser.error("--submissions, --jobs and --runs must be at least 1")
     cores = os.cpu_count() or 1
     busy_before = busy(cores, arguments.max_load)
+    others = OtherWork()
     header = context(arguments.assignment)
     print(f"benchmarks/speed.py --submissions {arguments.submissions} --jobs {arguments.jobs}: {header}", flush=True)
     figures: list[Figure] = []
@@ -173,12 +207,19 @@ def main() -> None:
         )
         measure(run, say)
     load = os.getloadavg()
-    footer = f"$TMP was a temporary folder; load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}."
+    elsewhere = others.cores()
+    footer = (
+        f"$TMP was a temporary folder; load average after the run: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f};"
+        f" other processes used {elsewhere:.2f} cores on average during it."
+    )
     print(footer)
     if arguments.markdown:
-        if busy_before or busy(cores, arguments.max_load):
-            print(f"no table written into {arguments.markdown}: the load average was above {arguments.max_load} per"
-                  f" core before or after the run (the machine was busy; its figures would mislead)")  # fmt: skip
+        if busy_before or elsewhere > arguments.max_load * cores:
+            print(
+                f"no table written into {arguments.markdown}: the load average before the run, or the work of other"
+                f" processes during it, was above {arguments.max_load} per core (the machine was busy; its figures"
+                " would mislead)"
+            )
         else:
             write_markdown(arguments.markdown, markdown(figures, header, footer))
             print(f"table written into {arguments.markdown}")

@@ -60,6 +60,7 @@ def test_benchmark_prints_every_figure_with_its_command_and_target(tmp_path: Pat
         timeout=600,
     )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+    assert "other processes used" in completed.stdout
     figures = {figure["key"]: figure for figure in json.loads(out.read_text())["figures"]}
     assert set(figures) == FIGURES
     lines = completed.stdout.splitlines()
