@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader import __version__
-from grader.check import check
+from grader.checking import check
 from grader.course.config import Course, load_course
 from grader.course.limits import module_too_big
 from grader.course.locate import find_course

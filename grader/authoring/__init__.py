@@ -2,5 +2,5 @@
 known without a student) and `grade audit` (the suites against mutants of the solution).
 
 A verb over the others: it writes course files (grader.course), grades with the kit's own grading
-(grader.check, grader.grading) and dry-runs the release and nbgrader writers.
+(grader.checking, grader.grading) and dry-runs the release and nbgrader writers.
 """

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.authoring.bank import check_bank
-from grader.check import check_inputs
+from grader.checking import check_inputs
 from grader.course.cells import canonical_cells, symbols
 from grader.course.config import DEFAULT_PACKS_FOLDER, Course, load_course
 from grader.course.exercisegen import drift

@@ -161,7 +161,7 @@ def new_command(
     Exit codes: 0 written and graded as expected, 1 a grading was not as expected, 2 refused (the message says why).
     """
     from grader.authoring.scaffold import scaffold
-    from grader.check import check_inputs
+    from grader.checking import check_inputs
     from grader.course.config import LOAD_LISTENERS, load_course
     from grader.course.exercisegen import generate_changes
     from grader.course.locate import find_course

@@ -19,7 +19,7 @@ from grader.errors import ExitCode
 from grader.safetext import for_terminal
 
 if TYPE_CHECKING:
-    from grader.check import InputChoice
+    from grader.checking import InputChoice
     from grader.results import GradeResult
 
 
@@ -50,11 +50,11 @@ def check_command(
     inputs: InputChoice | None,
 ) -> None:
     """Grade the exercise modules in PATH (default ./exercises), or the notebook PATH.ipynb."""
-    from grader.check import check_html_path, check_inputs, render_checks, write_html_report
+    from grader.checking import check_html_path, check_inputs, render_checks, write_html_report
 
     check_html_path(html_path)
     if path.suffix == ".ipynb":
-        from grader.check import check_notebook
+        from grader.checking import check_notebook
 
         results: tuple[GradeResult, ...] = (
             check_notebook(

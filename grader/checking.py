@@ -1,12 +1,10 @@
-"""`grade check`: find the course, the reference and the submission, then grade."""
+"""`grade check`: find the course, the reference and the submission, then grade (`grader.check(...)` from Python)."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
-import sys
 import tempfile
-import types
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -207,15 +205,3 @@ def check_in_notebook(
         result = check(path=folder, exercise_ids=exercise_ids, plots=html_report)
     figures = render_html(result, figures_only=True) if html_report and result.plots else ""
     return NotebookResult(result, figures)
-
-
-class _CallableModule(types.ModuleType):
-    """`import grader; grader.check(path=...)` calls `check_in_notebook` (the module stays importable as it was)."""
-
-    def __call__(
-        self, *, path: Path | str = "exercises", exercise: str | list[str] | None = None, html_report: bool = True
-    ) -> NotebookResult:
-        return check_in_notebook(path=path, exercise=exercise, html_report=html_report)
-
-
-sys.modules[__name__].__class__ = _CallableModule
