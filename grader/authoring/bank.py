@@ -69,24 +69,46 @@ def check_bank(exercise: ExerciseSpec, solution: Path, *, equivalents: bool = Fa
         name = entry.get("name", f"#{index + 1}")
         replace, fails = entry.get("replace"), entry.get("fails")
         if not (isinstance(replace, list) and len(replace) == 2 and all(isinstance(t, str) for t in replace)):
-            problems.append(BankProblem(path, where.get("replace", where.get("")), f"[[mutant]] {name!r} needs"
-                                        ' replace = ["text of the solution", "the mistake"]: two strings.'))  # fmt: skip
+            problems.append(
+                BankProblem(
+                    path,
+                    where.get("replace", where.get("")),
+                    f'[[mutant]] {name!r} needs replace = ["text of the solution", "the mistake"]: two strings.',
+                )
+            )
         elif replace[0] not in source:
             close = difflib.get_close_matches(replace[0].strip(), [ln.strip() for ln in source.splitlines()], n=1)
             hint = f" (the closest line: {close[0]!r})" if close else ""
-            problems.append(BankProblem(path, where.get("replace"), f"[[mutant]] {name!r} replaces {replace[0]!r},"
-                                        f" which {solution} does not contain{hint}: copy the text from the solution"
-                                        " exactly, spaces included (it is replaced as text)."))  # fmt: skip
+            problems.append(
+                BankProblem(
+                    path,
+                    where.get("replace"),
+                    f"[[mutant]] {name!r} replaces {replace[0]!r},"
+                    f" which {solution} does not contain{hint}: copy the text from the solution"
+                    " exactly, spaces included (it is replaced as text).",
+                )
+            )
         if not (isinstance(fails, list) and fails and all(isinstance(t, str) for t in fails)):
-            problems.append(BankProblem(path, where.get("fails", where.get("")), f"[[mutant]] {name!r} needs"
-                                        f' fails = ["test", ...]: the tests this mistake must lose (of {", ".join(tests)}).'))  # fmt: skip
+            problems.append(
+                BankProblem(
+                    path,
+                    where.get("fails", where.get("")),
+                    f"[[mutant]] {name!r} needs"
+                    f' fails = ["test", ...]: the tests this mistake must lose (of {", ".join(tests)}).',
+                )
+            )
             continue
         for test in fails:
             if test not in tests:
                 close = difflib.get_close_matches(test, tests, n=1)
                 fix = f"did you mean {close[0]!r}?" if close else f"name one of {', '.join(tests)}."
-                problems.append(BankProblem(path, where.get("fails"), f"[[mutant]] {name!r} fails {test!r}, which"
-                                            f" {exercise.id} has no test of that name: {fix}"))  # fmt: skip
+                problems.append(
+                    BankProblem(
+                        path,
+                        where.get("fails"),
+                        f"[[mutant]] {name!r} fails {test!r}, which {exercise.id} has no test of that name: {fix}",
+                    )
+                )
     return problems
 
 

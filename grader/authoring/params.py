@@ -37,27 +37,38 @@ class Param:
     @property
     def to_student(self) -> str:
         """The probe's expression that makes the value the student's function receives."""
-        return {"tensor": f"tf.constant({self.name}, dtype=tf.float32)", "float": f"float({self.name})",
-                "int": f"int({self.name})"}[self.kind]  # fmt: skip
+        return {
+            "tensor": f"tf.constant({self.name}, dtype=tf.float32)",
+            "float": f"float({self.name})",
+            "int": f"int({self.name})",
+        }[self.kind]
 
     @property
     def draw(self) -> str:
         """The suite's statement that draws it from `rng` (tensors of the shape `shape`)."""
-        return {"tensor": f"{self.name} = rng.normal(scale=3.0, size=shape).astype(np.float32)",
-                "float": f"{self.name} = float(rng.uniform(0.5, 5.0))",
-                "int": f"{self.name} = int(rng.integers(1, 10))"}[self.kind]  # fmt: skip
+        return {
+            "tensor": f"{self.name} = rng.normal(scale=3.0, size=shape).astype(np.float32)",
+            "float": f"{self.name} = float(rng.uniform(0.5, 5.0))",
+            "int": f"{self.name} = int(rng.integers(1, 10))",
+        }[self.kind]
 
     @property
     def docstring(self) -> str:
         """Its line in the solution's `Args:`."""
-        return {"tensor": "A float32 `tf.Tensor` of any shape (every tensor argument has the same shape).",
-                "float": "A Python float.", "int": "A Python int."}[self.kind]  # fmt: skip
+        return {
+            "tensor": "A float32 `tf.Tensor` of any shape (every tensor argument has the same shape).",
+            "float": "A Python float.",
+            "int": "A Python int.",
+        }[self.kind]
 
     @property
     def shown(self) -> str:
         """How a failed test's message shows it (a tensor by its shape, a number by its value)."""
-        return {"tensor": f"{self.name} of shape {{{self.name}.shape}}", "float": f"{self.name}={{{self.name}:.3g}}",
-                "int": f"{self.name}={{{self.name}}}"}[self.kind]  # fmt: skip
+        return {
+            "tensor": f"{self.name} of shape {{{self.name}.shape}}",
+            "float": f"{self.name}={{{self.name}:.3g}}",
+            "int": f"{self.name}={{{self.name}}}",
+        }[self.kind]
 
 
 def parse_params(text: str) -> list[Param]:

@@ -87,18 +87,28 @@ def mismatched_calls(suite: ast.Module, signatures: dict[str, Signature], probes
         ]
         unknown = [arg for arg in passed if arg not in signature.parameters]
         if unknown and not signature.any_keyword:
-            problems.append((node.lineno, (
-                f"the call passes `{unknown[0]}=` to the probe {name!r}, but {where} takes no parameter"
-                f" {unknown[0]!r} (it takes: {takes}): add `{unknown[0]}` to {signature.function}'s parameters (and"
-                " to ARGUMENTS and the values it gives call_student, so that the student's function receives it),"
-                " or fix the call."
-            )))  # fmt: skip
+            problems.append(
+                (
+                    node.lineno,
+                    (
+                        f"the call passes `{unknown[0]}=` to the probe {name!r}, but {where} takes no parameter"
+                        f" {unknown[0]!r} (it takes: {takes}): add `{unknown[0]}` to {signature.function}'s parameters (and"
+                        " to ARGUMENTS and the values it gives call_student, so that the student's function receives it),"
+                        " or fix the call."
+                    ),
+                )
+            )
             continue
         spread = any(keyword.arg is None for keyword in node.keywords) or len(node.args) > 1
         missing = [arg for arg in signature.required if arg not in passed]
         if missing and not spread:
-            problems.append((node.lineno, (
-                f"the call of the probe {name!r} leaves out `{missing[0]}=`, which {where} needs (it takes:"
-                f" {takes}): pass `{missing[0]}=...` here, or give the parameter a default in {signature.function}."
-            )))  # fmt: skip
+            problems.append(
+                (
+                    node.lineno,
+                    (
+                        f"the call of the probe {name!r} leaves out `{missing[0]}=`, which {where} needs (it takes:"
+                        f" {takes}): pass `{missing[0]}=...` here, or give the parameter a default in {signature.function}."
+                    ),
+                )
+            )
     return problems

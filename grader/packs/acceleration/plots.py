@@ -23,7 +23,16 @@ def figures(view: PlotView) -> list[dict[str, Any]]:
         got = view.call("curve", expression=ACCELERATION_EXPRESSION, times=ACCELERATION_TIMES)
     except SubmissionFailure as failure:
         return [note(f"No curve to draw: your acceleration failed ({failure.message[:200]}).")]
-    return [{"kind": "curves", "title": "x(t) = 4.9 t² + sin(2t): second derivative", "xlabel": "time t", "ylabel": "acceleration x''(t)",
-             "series": {"your acceleration": [ACCELERATION_TIMES, plain(got["values"])],
-                        "true 9.8 − 4 sin(2t)": [ACCELERATION_TIMES, plain([true_acceleration(t) for t in ACCELERATION_TIMES])]},
-             "log_y": False}]  # fmt: skip
+    return [
+        {
+            "kind": "curves",
+            "title": "x(t) = 4.9 t² + sin(2t): second derivative",
+            "xlabel": "time t",
+            "ylabel": "acceleration x''(t)",
+            "series": {
+                "your acceleration": [ACCELERATION_TIMES, plain(got["values"])],
+                "true 9.8 − 4 sin(2t)": [ACCELERATION_TIMES, plain([true_acceleration(t) for t in ACCELERATION_TIMES])],
+            },
+            "log_y": False,
+        }
+    ]

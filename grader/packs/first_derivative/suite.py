@@ -104,10 +104,13 @@ def _check(student: ExerciseCalls, spec: ExerciseSpec, cases: list[tuple[list[An
         got = value_of(_described(student, function, point, form), "first_derivative")
         value, first, second = derivatives(function, np.asarray(point, dtype=np.float64))
         check_close(
-            got, first, rtol=spec.rtol, atol=spec.atol,
+            got,
+            first,
+            rtol=spec.rtol,
+            atol=spec.atol,
             what=f"first_derivative(lambda x: {text(function)}, {_point_text(point, form)}), against its derivative",
             hint=_diagnose(got, value, first, second),
-        )  # fmt: skip
+        )
 
 
 def test_returns_float32_tensor_of_point_shape(student: ExerciseCalls, spec: ExerciseSpec) -> None:

@@ -99,11 +99,14 @@ def test_linear_dense_matches_formula(student: ExerciseCalls, spec: ExerciseSpec
             got = _dense(student, case, None, **options)
             how = {(): "activation=None", ("keywords",): "keyword arguments", ("pass_activation",): "no activation"}
             check_close(
-                got, _formula(case), rtol=spec.rtol, atol=spec.atol,
+                got,
+                _formula(case),
+                rtol=spec.rtol,
+                atol=spec.atol,
                 what=f"dense_forward with {how[tuple(options)]} on inputs of shape {case['inputs'].shape} and W of"
                 f" shape {case['W'].shape}, against inputs @ W + b",
                 hint=_dense_hint(case, None, got),
-            )  # fmt: skip
+            )
 
 
 def test_activation_applied(student: ExerciseCalls, spec: ExerciseSpec) -> None:
@@ -113,11 +116,14 @@ def test_activation_applied(student: ExerciseCalls, spec: ExerciseSpec) -> None:
             for activation in ACTIVATIONS:
                 got = _dense(student, case, activation)
                 check_close(
-                    got, ACTIVATIONS[activation](_formula(case)), rtol=spec.rtol, atol=spec.atol,
+                    got,
+                    ACTIVATIONS[activation](_formula(case)),
+                    rtol=spec.rtol,
+                    atol=spec.atol,
                     what=f"dense_forward with activation {activation} on inputs of shape {case['inputs'].shape} and W"
                     f" of shape {case['W'].shape}, against activation(inputs @ W + b)",
                     hint=_dense_hint(case, activation, got),
-                )  # fmt: skip
+                )
 
 
 def _two_layers(seed: int) -> list[dict[str, np.ndarray]]:
@@ -178,10 +184,13 @@ def test_collapse_weights(student: ExerciseCalls, spec: ExerciseSpec) -> None:
             W, _ = _collapse(student, case)  # noqa: N806 - the contract's name
             expected = case["W1"].astype(np.float64) @ case["W2"].astype(np.float64)
             check_close(
-                value_of(W, "the collapsed W"), expected, rtol=spec.rtol, atol=spec.atol,
+                value_of(W, "the collapsed W"),
+                expected,
+                rtol=spec.rtol,
+                atol=spec.atol,
                 what=f"the W of collapse_linear_layers with {_sizes(case)}, against W1 @ W2",
                 hint="(inputs @ W1) @ W2 is inputs @ (W1 @ W2): multiply the two weight matrices, W1 first.",
-            )  # fmt: skip
+            )
 
 
 def test_collapse_bias(student: ExerciseCalls, spec: ExerciseSpec) -> None:
@@ -200,6 +209,10 @@ def test_collapse_bias(student: ExerciseCalls, spec: ExerciseSpec) -> None:
             elif b1.shape == b2.shape and got.shape == b2.shape and is_close(got, b1 + b2):
                 hint = "Adding the biases forgets that b1 passes through W2: b = b1 @ W2 + b2."
             check_close(
-                got, expected, rtol=spec.rtol, atol=spec.atol,
-                what=f"the b of collapse_linear_layers with {_sizes(case)}, against b1 @ W2 + b2", hint=hint,
-            )  # fmt: skip
+                got,
+                expected,
+                rtol=spec.rtol,
+                atol=spec.atol,
+                what=f"the b of collapse_linear_layers with {_sizes(case)}, against b1 @ W2 + b2",
+                hint=hint,
+            )

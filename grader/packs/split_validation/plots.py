@@ -19,7 +19,17 @@ def figures(view: PlotView) -> list[dict[str, Any]]:
         parts = {part: np.asarray(got[f"{part}_targets"]["value"]).ravel() for part in ("train", "val")}
     except (SubmissionFailure, KeyError, TypeError, ValueError) as failure:
         return [note(f"No split to draw: your split_validation did not return the four arrays ({str(failure)[:200]}).")]
-    groups = {"training part": [int(np.sum(parts["train"] == label)) for label in (0.0, 1.0)],
-              "validation part": [int(np.sum(parts["val"] == label)) for label in (0.0, 1.0)]}  # fmt: skip
-    return [{"kind": "grouped_bars", "title": "Classes in each part (the notes' point clouds, sorted by class)", "xlabel": "class",
-             "ylabel": "samples", "labels": ["class 0", "class 1"], "groups": groups}]  # fmt: skip
+    groups = {
+        "training part": [int(np.sum(parts["train"] == label)) for label in (0.0, 1.0)],
+        "validation part": [int(np.sum(parts["val"] == label)) for label in (0.0, 1.0)],
+    }
+    return [
+        {
+            "kind": "grouped_bars",
+            "title": "Classes in each part (the notes' point clouds, sorted by class)",
+            "xlabel": "class",
+            "ylabel": "samples",
+            "labels": ["class 0", "class 1"],
+            "groups": groups,
+        }
+    ]

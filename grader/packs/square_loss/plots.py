@@ -20,5 +20,13 @@ def figures(view: PlotView) -> list[dict[str, Any]]:
         expected_values.append(float(np.asarray(expected["value"]).ravel()[0]))
     if not got_values:
         return [note("No scalar value to draw: your square_loss did not return one number.")]
-    return [{"kind": "diagonal", "title": "Your square_loss against the reference", "xlabel": "reference loss",
-             "ylabel": "your loss", "expected": plain(expected_values), "got": plain(got_values)}]  # fmt: skip
+    return [
+        {
+            "kind": "diagonal",
+            "title": "Your square_loss against the reference",
+            "xlabel": "reference loss",
+            "ylabel": "your loss",
+            "expected": plain(expected_values),
+            "got": plain(got_values),
+        }
+    ]

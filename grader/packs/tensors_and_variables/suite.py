@@ -84,13 +84,21 @@ def test_ones_and_zeros(student: ExerciseCalls, spec: ExerciseSpec) -> None:
             ones, zeros, _ = _tensors(student, shape, seed)
             call = f"constant_tensors(shape={shape}, seed={seed})"
             check_close(
-                value_of(ones, f"the first tensor of {call}"), np.ones(shape), rtol=0.0, atol=0.0,
-                what=f"the first tensor (ones) of {call}", hint="The first tensor is tf.ones(shape), the second tf.zeros(shape).",
-            )  # fmt: skip
+                value_of(ones, f"the first tensor of {call}"),
+                np.ones(shape),
+                rtol=0.0,
+                atol=0.0,
+                what=f"the first tensor (ones) of {call}",
+                hint="The first tensor is tf.ones(shape), the second tf.zeros(shape).",
+            )
             check_close(
-                value_of(zeros, f"the second tensor of {call}"), np.zeros(shape), rtol=0.0, atol=0.0,
-                what=f"the second tensor (zeros) of {call}", hint="The first tensor is tf.ones(shape), the second tf.zeros(shape).",
-            )  # fmt: skip
+                value_of(zeros, f"the second tensor of {call}"),
+                np.zeros(shape),
+                rtol=0.0,
+                atol=0.0,
+                what=f"the second tensor (zeros) of {call}",
+                hint="The first tensor is tf.ones(shape), the second tf.zeros(shape).",
+            )
 
 
 def test_normal_is_standard_normal(student: ExerciseCalls, spec: ExerciseSpec) -> None:
@@ -120,10 +128,13 @@ def test_seed_controls_normal(student: ExerciseCalls, spec: ExerciseSpec) -> Non
         first = value_of(_tensors(student, shape, seed)[2], "the normal tensor")
         again = value_of(_tensors(student, shape, seed, fresh=True)[2], "the normal tensor")
         check_close(
-            again, first, rtol=0.0, atol=0.0,
+            again,
+            first,
+            rtol=0.0,
+            atol=0.0,
             what=f"the normal tensor of constant_tensors(shape={shape}, seed={seed}) called twice from the same start",
             hint=HINT_SEED,
-        )  # fmt: skip
+        )
         for other, values in draws.items():
             if values.shape == first.shape and is_close(values, first, rtol=0.0, atol=0.0):
                 fail(
@@ -215,11 +226,14 @@ def test_updates_in_place(student: ExerciseCalls, spec: ExerciseSpec) -> None:
             returned = value_of(answer["returned"], "update_variable")
             held = value_of(answer["variable"], "the Variable passed to update_variable")
             check_close(
-                held, returned, rtol=0.0, atol=0.0,
+                held,
+                returned,
+                rtol=0.0,
+                atol=0.0,
                 what=f"the Variable passed to update_variable (shape {case['initial'].shape}) after the call,"
                 " against what update_variable returned",
                 hint=HINT_NEW_VARIABLE,
-            )  # fmt: skip
+            )
 
 
 def test_updated_value_matches_reference(student: ExerciseCalls, reference: BoundReference, spec: ExerciseSpec) -> None:
@@ -229,8 +243,11 @@ def test_updated_value_matches_reference(student: ExerciseCalls, reference: Boun
             expected = value_of(reference.call("update_variable", **case)["returned"], "the reference")
             got = value_of(_update(student, case)["returned"], "update_variable")
             check_close(
-                got, expected, rtol=spec.rtol, atol=spec.atol,
+                got,
+                expected,
+                rtol=spec.rtol,
+                atol=spec.atol,
                 what=f"update_variable on a Variable of shape {case['initial'].shape} with corner_value"
                 f" {case['corner_value']}",
                 hint=_update_hint(case, got),
-            )  # fmt: skip
+            )

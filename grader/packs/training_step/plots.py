@@ -24,8 +24,23 @@ def figures(view: PlotView) -> list[dict[str, Any]]:
         series["reference"] = [list(range(1, len(expected["losses"]) + 1)), plain(expected["losses"])]
     stride = max(1, len(arguments["inputs"]) // MAX_POINTS)
     return [
-        {"kind": "curves", "title": "Loss during training", "xlabel": "step", "ylabel": "mean squared error", "series": series, "log_y": True},
-        {"kind": "boundary", "title": "Your decision boundary after training", "xlabel": "first input", "ylabel": "second input",
-         "points": [plain(point) for point in arguments["inputs"][::stride]], "labels": plain(arguments["targets"][::stride]),
-         "W": plain(got["W"]), "b": plain(got["b"])[0] if np.size(got["b"]) else 0.0, "threshold": 0.5},
-    ]  # fmt: skip
+        {
+            "kind": "curves",
+            "title": "Loss during training",
+            "xlabel": "step",
+            "ylabel": "mean squared error",
+            "series": series,
+            "log_y": True,
+        },
+        {
+            "kind": "boundary",
+            "title": "Your decision boundary after training",
+            "xlabel": "first input",
+            "ylabel": "second input",
+            "points": [plain(point) for point in arguments["inputs"][::stride]],
+            "labels": plain(arguments["targets"][::stride]),
+            "W": plain(got["W"]),
+            "b": plain(got["b"])[0] if np.size(got["b"]) else 0.0,
+            "threshold": 0.5,
+        },
+    ]
