@@ -19,7 +19,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from browser_support import ARGUMENTS, CHROMIUM  # noqa: E402
 from class_factory import make_class  # noqa: E402
 
-from grader.report.build import build_report  # noqa: E402
+from grader.class_report.build import build_report  # noqa: E402
 
 DOCS = ROOT / "docs"
 

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch.gradebook import ERROR, OK, Gradebook, Row
+from grader.class_report.tamper import record_protected
 from grader.course.config import Course, load_course
-from grader.report.tamper import record_protected
 from grader.results import FAILED, PASSED, ExerciseResult, GradeResult, TestResult
 
 ROOT = Path(__file__).resolve().parents[1]

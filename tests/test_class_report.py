@@ -12,11 +12,11 @@ from browser_support import DESKTOP, PHONE, Browser, assert_readable, browser_fi
 from class_factory import COPIER, ORIGINAL, TAMPERER, GeneratedClass, make_class
 from conftest import ROOT, run_grade
 
+from grader.class_report.build import ReportFiles, build_report
+from grader.class_report.similarity import similar_pairs
+from grader.class_report.tamper import check_repository, load_protected, record_protected
+from grader.class_report.times import GRADED
 from grader.course.config import load_course
-from grader.report.build import ReportFiles, build_report
-from grader.report.similarity import similar_pairs
-from grader.report.tamper import check_repository, load_protected, record_protected
-from grader.report.times import GRADED
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
+from grader.class_report.late import apply_policy, read_late_policy
 from grader.course.config import load_course
 from grader.errors import ConfigError
-from grader.report.late import apply_policy, read_late_policy
 
 UTC = datetime.UTC
 DEADLINE = datetime.datetime(2026, 12, 1, 23, 59, tzinfo=UTC)

@@ -1,4 +1,4 @@
-"""The formats `grade export` writes, one list: the gradebook's own (`export`) and the LMS's (`grader.report.lms`)."""
+"""The formats `grade export` writes, one list: the gradebook's own (`export`) and the LMS's (`grader.class_report.lms`)."""
 
 from __future__ import annotations
 

@@ -94,7 +94,7 @@ class Row:
     result: dict[str, Any] | None = None
     duration_s: float = 0.0
     id: int | None = None
-    # When the grader first read this submission, by its own clock and file system (`grader.report.times`);
+    # When the grader first read this submission, by its own clock and file system (`grader.class_report.times`);
     # never a time the student wrote. None in gradebooks older than the column.
     received_at: str | None = None
 

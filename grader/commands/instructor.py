@@ -172,8 +172,8 @@ def export_command(
     from grader.batch.export import export
 
     if output_format in LMS_FORMATS:
+        from grader.class_report.lms import RosterOptions, export_to_lms
         from grader.course.locate import find_course
-        from grader.report.lms import RosterOptions, export_to_lms
 
         text, written, warnings = export_to_lms(
             gradebook_path=gradebook_path,
@@ -229,8 +229,8 @@ def report_command(
     received: Path | None,
 ) -> None:
     """The class at a glance: scores, frequent mistakes, similar submissions, tampered repositories, late ones."""
+    from grader.class_report.build import build_report
     from grader.course.locate import find_course
-    from grader.report.build import build_report
 
     files = build_report(
         gradebook_path=gradebook_path,

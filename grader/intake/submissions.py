@@ -219,7 +219,7 @@ def received_time(source: Source, now: float | None = None) -> str | None:
     zip or of the folder's module files on this file system, never after now. A file's ctime is set by the
     system when the file arrives (download, clone, extraction) and no archive, commit or `touch` can set it,
     unlike its modification time, which an extracted zip takes from the student's entries. Commit dates and a
-    manifest's time are the student's (`grader.report.times` shows them as claimed)."""
+    manifest's time are the student's (`grader.class_report.times` shows them as claimed)."""
     path = source.path
     try:
         if source.kind == SourceKind.ZIP:

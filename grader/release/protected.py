@@ -1,6 +1,6 @@
 """The files a release protects: `grade release` records their SHA-256 in `.grader/protected.json`.
 
-`grade report --release DIR` (grader.report.tamper) compares each student's Classroom
+`grade report --release DIR` (grader.class_report.tamper) compares each student's Classroom
 repository with this record: points that came from edited grading files cannot be trusted.
 """
 

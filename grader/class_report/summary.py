@@ -61,7 +61,7 @@ class LateEntry:
     """A student who handed in after the deadline (or whose time is unknown)."""
 
     student: str
-    submitted_at: str | None  # when it was received (grader.report.times), the time lateness is judged by
+    submitted_at: str | None  # when it was received (grader.class_report.times), the time lateness is judged by
     time_source: str  # where that time comes from: --received CSV, file system at intake, graded_at, unknown
     days_late: int
     penalty_percent: float
@@ -129,7 +129,7 @@ class ClassSummary:
     tamper_note: str = ""
     late_policy: str = ""
     late: tuple[LateEntry, ...] = ()
-    # Every student: scores, status, problems and flags (grader.report.students).
+    # Every student: scores, status, problems and flags (grader.class_report.students).
     per_student: tuple[StudentEntry, ...] = ()
     schema_version: int = SCHEMA_VERSION
     extra: dict[str, Any] = field(default_factory=dict)

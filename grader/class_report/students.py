@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import quote
 
 from grader.batch.gradebook import OK, Row
-from grader.report.summary import LateEntry, PairEntry, StudentEntry, TamperEntry, status_of
+from grader.class_report.summary import LateEntry, PairEntry, StudentEntry, TamperEntry, status_of
 from grader.results import GradeResult
 from grader.safetext import student_filename
 

@@ -1,6 +1,6 @@
 """Grades into an LMS: Canvas's and Moodle's gradebook import CSV, from the gradebook and a roster.
 
-The roster (`grader.report.roster`) is the LMS's own export (Canvas's gradebook export, Moodle's
+The roster (`grader.class_report.roster`) is the LMS's own export (Canvas's gradebook export, Moodle's
 participants), Classroom's roster, or a CSV in the grader's columns: `student` (the id the grader
 knows, as in the gradebook) and the LMS's own identifiers:
 
@@ -35,12 +35,12 @@ from pathlib import Path
 
 from grader.batch.formats import LmsName
 from grader.batch.gradebook import OK, Row
+from grader.class_report.late import apply_policy
+from grader.class_report.lms_grade import GradeChoice, choose_grade
+from grader.class_report.roster import RosterEntry, match_students, read_classroom_map, read_roster
+from grader.class_report.times import hand_in, read_received
 from grader.course.late import LatePolicy
 from grader.errors import UsageError
-from grader.report.late import apply_policy
-from grader.report.lms_grade import GradeChoice, choose_grade
-from grader.report.roster import RosterEntry, match_students, read_classroom_map, read_roster
-from grader.report.times import hand_in, read_received
 from grader.safetext import for_csv
 
 CANVAS_FIXED = ("Student", "ID", "SIS User ID", "SIS Login ID", "Section")

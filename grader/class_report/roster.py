@@ -4,7 +4,7 @@ Four layouts are read as they come (UTF-8, a byte-order mark allowed), told apar
 
 | layout | header | the login a student is matched by |
 |---|---|---|
-| the grader's | `student`, `name`, `canvas_id`, ... (see `grader.report.lms`) | `student` |
+| the grader's | `student`, `name`, `canvas_id`, ... (see `grader.class_report.lms`) | `student` |
 | Canvas's gradebook export | `Student`, `ID`, `SIS User ID`, `SIS Login ID`, `Section`, assignments... | SIS Login ID, SIS User ID, ID |
 | Moodle's participants export | `First name`, `Last name`, `ID number`, `Email address` (`Username`) | Username, ID number, email |
 | Classroom's roster | `identifier`, `github_username`, `github_id`, `name` | identifier |

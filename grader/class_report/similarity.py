@@ -1,6 +1,6 @@
 """Suspiciously similar submissions, found through an index of fingerprints, as MOSS does.
 
-Each student's modules are reduced to a set of winnowed fingerprints (`grader.report.fingerprints`:
+Each student's modules are reduced to a set of winnowed fingerprints (`grader.class_report.fingerprints`:
 names and comments do not count, and a set does not see the order of functions). The stubs' code
 (`exercises/`) is the boilerplate: its fingerprints are removed from every submission, so the
 code every student was given never counts as shared.
@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from grader.report.fingerprints import Fingerprint, fingerprints, normalised_tokens
+from grader.class_report.fingerprints import Fingerprint, fingerprints, normalised_tokens
 
 COMMON_MIN = 10  # a fingerprint held by up to this many students always counts
 COMMON_SHARE = 0.02  # ... and, in a larger class, by up to this share of it

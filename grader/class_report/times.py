@@ -25,8 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch.gradebook import Row
+from grader.class_report.late import parse_time
 from grader.errors import UsageError
-from grader.report.late import parse_time
 
 RECEIVED_CSV = "--received CSV"
 INTAKE = "file system at intake"  # when `grade batch` read it, by this machine's file system

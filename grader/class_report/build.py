@@ -14,15 +14,15 @@ from pathlib import Path
 import jinja2
 
 from grader.batch.gradebook import Gradebook, Row
+from grader.class_report.late import apply_policy
+from grader.class_report.similarity import FingerprintIndex, SimilarPair, shared_code
+from grader.class_report.students import PAGES, student_entries, write_student_pages
+from grader.class_report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
+from grader.class_report.tamper import check_repository, load_protected
+from grader.class_report.times import hand_in, read_received
 from grader.course.config import Course, load_course
 from grader.course.late import LatePolicy
 from grader.errors import UsageError
-from grader.report.late import apply_policy
-from grader.report.similarity import FingerprintIndex, SimilarPair, shared_code
-from grader.report.students import PAGES, student_entries, write_student_pages
-from grader.report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class
-from grader.report.tamper import check_repository, load_protected
-from grader.report.times import hand_in, read_received
 from grader.reporters import plots
 from grader.safetext import finalize_html
 

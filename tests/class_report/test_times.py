@@ -13,10 +13,10 @@ import pytest
 from conftest import ROOT, SOLUTIONS, run_grade
 
 from grader.batch.gradebook import OK, Gradebook, Row
+from grader.class_report.times import INTAKE, RECEIVED_CSV
 from grader.course.config import load_course
 from grader.intake.archive import MANIFEST_NAME, Manifest, sha256_bytes, write_deterministic_zip
 from grader.intake.submissions import Source, SourceKind, intake
-from grader.report.times import INTAKE, RECEIVED_CSV
 
 DEADLINE = "2026-06-01T23:59:00Z"  # before this test runs: everything received now is late
 BACKDATED = "2026-05-01T12:00:00Z"

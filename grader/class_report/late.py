@@ -1,7 +1,7 @@
 """Late submissions: the deadline and the late policy of course.toml (`grader.course.late`), applied to a score.
 
 No [late] table means no penalty (late submissions are still listed). The time a submission is
-judged by is when the instructor received it (`grader.report.times`), never a time the student
+judged by is when the instructor received it (`grader.class_report.times`), never a time the student
 wrote (a manifest's, a commit's); unknown: never penalised, and listed as such.
 """
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, run_grade
 
 from grader.batch.gradebook import OK, Gradebook, Row
-from grader.report.tamper import check_repository, load_protected, record_protected
+from grader.class_report.tamper import check_repository, load_protected, record_protected
 
 WORKFLOW = ".github/workflows/classroom.yml"
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "s", "GIT_AUTHOR_EMAIL": "s@example.edu", "GIT_COMMITTER_NAME": "s",

@@ -6,9 +6,9 @@ import json
 import sys
 from pathlib import Path
 
-from grader.report.build import SIDE_BY_SIDE_PAIRS, TABLE_PAIRS, build_report
-from grader.report.fingerprints import fingerprints, normalised_tokens
-from grader.report.similarity import FingerprintIndex, similar_pairs
+from grader.class_report.build import SIDE_BY_SIDE_PAIRS, TABLE_PAIRS, build_report
+from grader.class_report.fingerprints import fingerprints, normalised_tokens
+from grader.class_report.similarity import FingerprintIndex, similar_pairs
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
