@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from grader.class_report.late import apply_policy, read_late_policy
+from grader.class_report.lateness import apply_policy, read_late_policy
 from grader.course.config import load_course
 from grader.errors import ConfigError
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from grader.batch.gradebook import ERROR, OK, Gradebook, Row, utc_now
 from grader.batch.pool import Outcome
 from grader.batch.progress import Progress
-from grader.batch.summary import summarize
+from grader.batch.totals import summarize
 from grader.course.config import Course
 from grader.errors import UsageError
 from grader.intake.archive import sha256_bytes

@@ -1,4 +1,5 @@
-"""The progress of `grade batch` on a terminal: a bar with the count, the rate, the ETA and each submission's score (rich)."""
+"""The progress of `grade batch` on a terminal, in warm pools or on a Dask cluster: a bar with the count, the rate,
+the ETA, the time elapsed and each submission's score (rich)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from rich.progress import (
     MofNCompleteColumn,
     TaskID,
     TextColumn,
+    TimeElapsedColumn,
     TimeRemainingColumn,
 )
 from rich.progress import (
@@ -32,6 +34,7 @@ class TerminalProgress:
             MofNCompleteColumn(),
             TextColumn("ETA"),
             TimeRemainingColumn(),
+            TimeElapsedColumn(),
             TextColumn("{task.fields[rate]}", style="progress.data.speed"),
             TextColumn("{task.fields[label]}", markup=False),  # a submission id is data, never rich markup
             console=Console(file=stream, color_system=None),
@@ -55,3 +58,9 @@ class TerminalProgress:
     def close(self) -> None:
         """Leave the bar as it is on the terminal (also when the batch stopped early)."""
         self.bar.stop()
+
+    def __enter__(self) -> TerminalProgress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

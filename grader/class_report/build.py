@@ -14,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from grader.batch.gradebook import Gradebook, Row
-from grader.class_report.late import apply_policy
+from grader.class_report.lateness import apply_policy
 from grader.class_report.similarity import FingerprintIndex, SimilarPair, shared_code
 from grader.class_report.students import PAGES, student_entries, write_student_pages
 from grader.class_report.summary import STATUSES, ClassSummary, LateEntry, PairEntry, TamperEntry, summarize_class

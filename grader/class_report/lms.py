@@ -35,7 +35,7 @@ from pathlib import Path
 
 from grader.batch.formats import LmsName
 from grader.batch.gradebook import OK, Row
-from grader.class_report.late import apply_policy
+from grader.class_report.lateness import apply_policy
 from grader.class_report.lms_grade import GradeChoice, choose_grade
 from grader.class_report.roster import RosterEntry, match_students, read_classroom_map, read_roster
 from grader.class_report.times import hand_in, read_received

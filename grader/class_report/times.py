@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from grader.batch.gradebook import Row
-from grader.class_report.late import parse_time
+from grader.class_report.lateness import parse_time
 from grader.errors import UsageError
 
 RECEIVED_CSV = "--received CSV"

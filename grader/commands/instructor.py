@@ -80,13 +80,14 @@ def batch_command(
     Exit codes: 0 the batch completed (whatever the students scored; errors are rows of the
     gradebook), 2 usage or configuration error, 3 internal error of the grader.
     """
-    from grader.batch.cluster import cluster_progress, parse_cluster_options
+    from grader.batch.cluster import parse_cluster_options
+    from grader.batch.progress import TerminalProgress
     from grader.batch.run import run_batch
     from grader.course.config import load_course
     from grader.course.locate import find_course
 
     local_workers = parse_cluster_options(scheduler, cluster_spec)
-    progress = cluster_progress(sys.stderr, on_cluster=scheduler is not None or cluster_spec is not None)
+    progress = TerminalProgress(sys.stderr)
     course = load_course(find_course(Path.cwd(), course_path))
     try:
         report = run_batch(

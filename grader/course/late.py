@@ -8,7 +8,7 @@
     zero_after_days = 3                # more days late than this: 0 (leave out for no cut-off)
     grace_minutes = 5                  # this much late counts as on time
 
-No [late] table means no penalty. `grader.class_report.late` applies the policy to a score.
+No [late] table means no penalty. `grader.class_report.lateness` applies the policy to a score.
 """
 
 from __future__ import annotations

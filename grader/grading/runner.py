@@ -22,7 +22,7 @@ import pytest
 
 from grader.course.config import Course, ExerciseSpec
 from grader.errors import ConfigError, UsageError
-from grader.grading.assignments import assignment_grades
+from grader.grading.assignment_grades import assignment_grades
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.pytest_plugin import PYTEST_INI, GradingPlugin, Steps, suite_files
 from grader.grading.reference import Reference

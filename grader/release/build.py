@@ -29,8 +29,8 @@ from grader.grading.reference import EXPECTED_STORE, Reference
 from grader.grading.reference_cache import ReferenceCache
 from grader.grading.runner import Steps
 from grader.grading.solutions_verdict import grade_solutions
+from grader.release.autograder import write_autograder_zip
 from grader.release.files import render_pyproject, render_student_readme
-from grader.release.gradescope import write_autograder_zip
 from grader.release.protected import record_protected
 from grader.release.secrecy import refuse_secret
 from grader.release.workflow import render_workflow, runner_names

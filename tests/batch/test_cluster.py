@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from grader.batch.cluster.progress import RichProgress
+from grader.batch.progress import TerminalProgress
 from tests.batch.test_batch import submission_zip
 from tests.conftest import COURSE_MODULES, ROOT, SOLUTIONS
 from tests.release_support import once
@@ -202,10 +202,10 @@ def test_worker_with_another_course_is_refused_and_usage_errors_exit_2(inputs: l
 
 
 def test_progress_shows_count_rate_and_eta_on_a_terminal_only(tmp_path: Path) -> None:
-    """The cluster's progress bar (rich) shows done/total, the rate and the ETA on a terminal (a real pty), nothing in a file."""
+    """The batch's one progress bar (rich), the cluster's too, shows done/total, the rate and the ETA on a terminal (a real pty), nothing in a file."""
     leader, follower = os.openpty()
     with os.fdopen(follower, "w") as terminal:
-        with RichProgress(terminal) as bar:
+        with TerminalProgress(terminal) as bar:
             bar(1, 4, "alice: ok")
             time.sleep(0.2)
             bar(4, 4, "dave: error")
@@ -222,5 +222,5 @@ def test_progress_shows_count_rate_and_eta_on_a_terminal_only(tmp_path: Path) ->
     text = shown.decode(errors="replace")
     assert "4/4" in text and "/min" in text and "ETA" in text and "dave: error" in text, text
     with (tmp_path / "log").open("w") as log:
-        RichProgress(log)(1, 4, "alice: ok")
+        TerminalProgress(log)(1, 4, "alice: ok")
     assert (tmp_path / "log").read_text() == ""

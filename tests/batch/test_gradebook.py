@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from grader.batch.gradebook import ERROR, OK, Gradebook, Row
-from grader.batch.summary import summarize
+from grader.batch.totals import summarize
 from grader.errors import UsageError
 from tests.factories import sample_result
 

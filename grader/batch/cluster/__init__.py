@@ -3,8 +3,8 @@
 - `grader.batch.cluster.digest`: what identifies a course and a grader (the check between client and workers).
 - `grader.batch.cluster.worker`: the worker plugin (the course, the reference, a warm grading process),
   the task function, and the `--preload grader.batch.cluster.worker` hook for `dask worker`.
-- `grader.batch.cluster.client`: the client side (safe intake, tasks, results committed as they arrive).
-- `grader.batch.cluster.progress`: the progress bar (done, rate, ETA).
+- `grader.batch.cluster.client`: the client side (safe intake, tasks, results committed as they arrive), drawing
+  the batch's one progress bar (`grader.batch.progress`).
 
 Dask is optional (`pip install ".[cluster]"`): nothing here imports it at module level.
 """
@@ -12,10 +12,7 @@ Dask is optional (`pip install ".[cluster]"`): nothing here imports it at module
 from __future__ import annotations
 
 from types import ModuleType
-from typing import TextIO
 
-from grader.batch.cluster.progress import RichProgress
-from grader.batch.progress import TerminalProgress
 from grader.errors import UsageError
 
 INSTALL_HINT = 'pip install "keras-intro-grader[cluster]" (or pip install "dask[distributed]")'
@@ -51,8 +48,3 @@ def parse_cluster_options(scheduler: str | None, cluster_spec: str | None) -> in
     local_workers = None if cluster_spec is None else parse_local_cluster(cluster_spec)
     require_dask()
     return local_workers
-
-
-def cluster_progress(stream: TextIO, *, on_cluster: bool) -> TerminalProgress | RichProgress:
-    """The progress bar of `grade batch`: the cluster's (with its rate per minute) or the pool's."""
-    return RichProgress(stream) if on_cluster else TerminalProgress(stream)

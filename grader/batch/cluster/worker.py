@@ -53,7 +53,7 @@ def client_plugin_name(course_path: Path, solutions: Path | None) -> str:
     return "grader-client-" + hashlib.sha256(key.encode()).hexdigest()[:12]
 
 
-class WarmPool(Pool[None]):
+class GradingProcess(Pool[None]):
     """A `grader.batch.pool.Pool` of one grading process that stays warm between calls."""
 
     def grade_one(self, modules: dict[str, bytes], timeout_s: float, student: str) -> Outcome:
@@ -160,7 +160,7 @@ class GraderPlugin(_Base):
         return future.result()
 
     def _serve(self) -> None:
-        pool: WarmPool | None = None
+        pool: GradingProcess | None = None
         key: tuple[Any, ...] | None = None
         try:
             while (item := self._requests.get()) is not None:
@@ -171,7 +171,7 @@ class GraderPlugin(_Base):
                         if pool is not None:
                             pool.close()
                         assert self._root is not None
-                        pool = WarmPool(
+                        pool = GradingProcess(
                             course=self.course,
                             solutions=None if self.solutions is None else Path(self.solutions),
                             jobs=1,

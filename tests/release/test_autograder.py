@@ -1,4 +1,4 @@
-"""Tests for the Gradescope autograder (grader/release/gradescope.py) and its results.json
+"""Tests for the Gradescope autograder (grader/release/autograder.py) and its results.json
 (grader/reporters/gradescope.py): the zip `grade release --gradescope` builds, run for real
 on a fake /autograder tree."""
 

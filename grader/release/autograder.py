@@ -8,7 +8,7 @@ a failure on instructor inputs is described there without the inputs' values.
 Gradescope autograders are private to instructors, so hidden tests may travel in it: they
 run there and show `after_published`, name and score only (see the Gradescope reporter).
 
-`run_autograder` calls `python -m grader.release.gradescope`, which finds the course
+`run_autograder` calls `python -m grader.release.autograder`, which finds the course
 modules in the submission (loose files, or a repository with `exercises/`: `grader.intake.modules`), grades them, and always
 writes `results.json`: a grading that fails scores 0 and says why, it never fails open.
 """
@@ -132,7 +132,7 @@ def run(submission: Path, results: Path, course_path: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     root = Path(os.environ.get("AUTOGRADER_ROOT", "/autograder"))
-    parser = argparse.ArgumentParser(prog="python -m grader.release.gradescope", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m grader.release.autograder", description=__doc__.splitlines()[0])
     parser.add_argument("--submission", type=Path, default=root / "submission")
     parser.add_argument("--results", type=Path, default=root / "results" / "results.json")
     parser.add_argument("--course", type=Path, default=root / "source" / COURSE_FOLDER / "course.toml")
