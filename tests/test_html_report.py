@@ -66,10 +66,21 @@ def test_hidden_tests_show_points_only(sample_html: Path) -> None:
 
 def test_hidden_tests_draw_nothing(course: Course, reference: Reference) -> None:
     """The plot data is the same whether the hidden tests run or not: no figure shows a hidden input."""
-    with_hidden = grade(course=course, submission_dir=SOLUTIONS, reference=reference, plots=True)
-    public = grade(course=course.without_hidden_tests(), submission_dir=SOLUTIONS, reference=reference, plots=True)
+    # The exercises whose packs draw figures (the others' plot data is an empty list either way).
+    drawn = [exercise.id for exercise in course.exercises if exercise.pack.plots is not None]
+    assert len(drawn) >= 5, drawn
+    with_hidden = grade(course=course, submission_dir=SOLUTIONS, reference=reference, plots=True, exercise_ids=drawn)
+    public = grade(
+        course=course.without_hidden_tests(),
+        submission_dir=SOLUTIONS,
+        reference=reference,
+        plots=True,
+        exercise_ids=drawn,
+    )
     assert with_hidden.score == with_hidden.max_score
+    assert any(test.hidden for _, test in with_hidden.tests) and not any(test.hidden for _, test in public.tests)
     assert with_hidden.extra["plots"] == public.extra["plots"]
+    assert all(with_hidden.extra["plots"][exercise_id] for exercise_id in drawn)
     assert json.dumps(with_hidden.extra["plots"], allow_nan=False)  # plain JSON: NaN and infinities are None
 
 
