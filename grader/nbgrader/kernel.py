@@ -164,7 +164,12 @@ class KernelGrader:
             if plan is not None:
                 graded = {graded_id for graded_id, _ in self.results}
                 exercise_ids = plan.group(course, exercise_id, graded)
-                self._grade(course, plan.folder_modules(course, exercise_ids), exercise_ids)
+                try:
+                    self._grade(course, plan.folder_modules(course, exercise_ids), exercise_ids)
+                except GraderError:
+                    # A later exercise's trouble (one that stops the warm sandbox twice) is never this cell's:
+                    # this exercise is graded alone below, the others at their own test cells.
+                    self.plan = None
             if key not in self.results:
                 self._grade(course, conversion.modules, [exercise_id])
         return self.results[key]

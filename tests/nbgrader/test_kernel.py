@@ -12,7 +12,9 @@ from grader.course.config import Course
 from grader.nbgrader import kernel as kernel_module
 from grader.nbgrader.kernel import ENV_COURSE, KernelGrader
 from grader.nbgrader.source_notebook import build_notebook
+from grader.sandbox.isolation import BUBBLEWRAP, detect_isolation
 from tests.conftest import ROOT, SOLUTIONS
+from tests.pool_support import KILLER_PRELUDE, PoolKiller
 
 
 def code_cells(notebook: dict[str, Any]) -> dict[str, str]:
@@ -120,5 +122,36 @@ def test_a_file_unlike_what_ran_or_a_spent_budget_grades_one_exercise_per_cell(
         assert run_top_to_bottom(kernel, notebook, stop_after=tests_of_linear_classifier) == []
         assert kernel.plan is not None
         assert kernel.gradings == [("square_loss",), ("training_step",)]
+    finally:
+        kernel.close()
+
+
+def test_a_later_exercise_that_stops_the_sandbox_costs_the_first_cell_nothing(
+    course: Course, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Grading ahead meets a split_validation that gets its warm sandbox killed twice: square_loss's cells still pass,
+    graded alone, and the kernel stops grading ahead."""
+    if detect_isolation().name != BUBBLEWRAP:
+        pytest.skip("the pool killer ends the pool's bwrap process: bubblewrap is not usable here")
+    monkeypatch.setenv(ENV_COURSE, str(ROOT / "course.toml"))
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    notebook = build_notebook(course, SOLUTIONS, "keras_intro.ipynb")
+    killer = "".join(f"    {line}\n" for line in KILLER_PRELUDE.strip().splitlines())
+    for cell in notebook["cells"]:
+        if cell["metadata"]["nbgrader"]["grade_id"] == "split_validation":
+            assert "def split_validation(" in cell["source"]
+            cell["source"] = (
+                cell["source"].replace("def split_validation(", "def split_validation_in_full(", 1)
+                + f"\n\n\ndef split_validation(*args, **kwargs):\n{killer}    return split_validation_in_full(*args, **kwargs)\n"
+            )
+    (tmp_path / "keras_intro.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    kernel = KernelGrader()
+    try:
+        with PoolKiller(times=2) as pool_killer:
+            failures = run_top_to_bottom(kernel, notebook, stop_after=len(course.exercise("square_loss").tests))
+        assert pool_killer.kills == 2
+        assert failures == []
+        assert kernel.gradings == [("square_loss",)] and kernel.plan is None
     finally:
         kernel.close()
