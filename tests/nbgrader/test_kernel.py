@@ -77,20 +77,20 @@ def run_top_to_bottom(kernel: KernelGrader, notebook: dict[str, Any], stop_after
 def test_under_nbgrader_the_first_test_cell_grades_the_notebook_ahead(
     course: Course, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """The notebook the kernel runs is graded in two gradings (square_loss's module differs at its own test cell), not eleven."""
+    """The notebook the kernel runs is graded in two gradings, not one per exercise: square_loss, graded before
+    training_step's cell ran, sees another version of linear_classifier.py (the assignment's notebook, to keep it small)."""
     monkeypatch.setenv(ENV_COURSE, str(ROOT / "course.toml"))
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    notebook = build_notebook(course, SOLUTIONS, "keras_intro.ipynb")
-    (tmp_path / "keras_intro.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    notebook = build_notebook(course.for_assignment("linear_classifier_by_hand"), SOLUTIONS, "by_hand.ipynb")
+    (tmp_path / "by_hand.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     kernel = KernelGrader()
     try:
         assert run_top_to_bottom(kernel, notebook) == []
     finally:
         kernel.close()
-    exercise_ids = [exercise.id for exercise in course.exercises]
-    assert kernel.gradings == [tuple(e for e in exercise_ids if e != "training_step"), ("training_step",)]
-    assert kernel.plan is not None and kernel.plan.path == tmp_path / "keras_intro.ipynb"
+    assert kernel.gradings == [("square_loss", "perceptron"), ("training_step",)]
+    assert kernel.plan is not None and kernel.plan.path == tmp_path / "by_hand.ipynb"
 
 
 def test_a_file_unlike_what_ran_or_a_spent_budget_grades_one_exercise_per_cell(
@@ -129,13 +129,13 @@ def test_a_file_unlike_what_ran_or_a_spent_budget_grades_one_exercise_per_cell(
 def test_a_later_exercise_that_stops_the_sandbox_costs_the_first_cell_nothing(
     course: Course, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """Grading ahead meets a split_validation that gets its warm sandbox killed twice: square_loss's cells still pass,
-    graded alone, and the kernel stops grading ahead."""
+    """Grading ahead meets a split_validation that gets its warm sandbox killed twice: simple_dense's cells still pass,
+    graded alone, and the kernel stops grading ahead (the keras assignment's notebook, to keep it small)."""
     if detect_isolation().name != BUBBLEWRAP:
         pytest.skip("the pool killer ends the pool's bwrap process: bubblewrap is not usable here")
     monkeypatch.setenv(ENV_COURSE, str(ROOT / "course.toml"))
     monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
-    notebook = build_notebook(course, SOLUTIONS, "keras_intro.ipynb")
+    notebook = build_notebook(course.for_assignment("keras"), SOLUTIONS, "keras.ipynb")
     killer = "".join(f"    {line}\n" for line in KILLER_PRELUDE.strip().splitlines())
     for cell in notebook["cells"]:
         if cell["metadata"]["nbgrader"]["grade_id"] == "split_validation":
@@ -144,14 +144,14 @@ def test_a_later_exercise_that_stops_the_sandbox_costs_the_first_cell_nothing(
                 cell["source"].replace("def split_validation(", "def split_validation_in_full(", 1)
                 + f"\n\n\ndef split_validation(*args, **kwargs):\n{killer}    return split_validation_in_full(*args, **kwargs)\n"
             )
-    (tmp_path / "keras_intro.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
+    (tmp_path / "keras.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
     monkeypatch.chdir(tmp_path)
     kernel = KernelGrader()
     try:
         with PoolKiller(times=2) as pool_killer:
-            failures = run_top_to_bottom(kernel, notebook, stop_after=len(course.exercise("square_loss").tests))
+            failures = run_top_to_bottom(kernel, notebook, stop_after=len(course.exercise("simple_dense").tests))
         assert pool_killer.kills == 2
         assert failures == []
-        assert kernel.gradings == [("square_loss",)] and kernel.plan is None
+        assert kernel.gradings == [("simple_dense",)] and kernel.plan is None
     finally:
         kernel.close()
