@@ -12,7 +12,8 @@ folder by benchmarks/classroom.py), graded on instructor inputs with the referen
   worker starts, pytest and the parent, with the count of calls and fits per grading;
 - `grade batch -j J` of the same N students: wall time, efficiency against the sequential work, throughput in
   core-hours per 1,000 submissions, and the peak memory of its process tree (sum of PSS, psutil);
-- the cost of instructor inputs: the class graded on public inputs, on instructor inputs, and per student;
+- the cost of instructor inputs: the first `--compare` students (default 10) graded on public inputs, on
+  instructor inputs, and per student (the whole class on all three made the run last over an hour on 2 cores);
 - `grade check` of the solutions next to `python -c "import tensorflow"`;
 - nbgrader (unless --no-nbgrader): `nbgrader autograde` of one notebook next to `grade check` of it.
 Each timed figure is the median of `--runs` runs. `--assignment` grades that course assignment's exercises
@@ -176,6 +177,8 @@ def main() -> None:
     parser.add_argument("--submissions", type=int, default=40, help="N, the class size (default 40)")
     parser.add_argument("--jobs", type=int, default=2, help="grade batch -j (default 2)")
     parser.add_argument("--runs", type=int, default=3, help="runs of each timed figure; the median is shown")
+    parser.add_argument("--compare", type=int, default=10, help="students also graded on public and per-student"
+                        " inputs, for the cost of instructor inputs (default 10; at most --submissions)")  # fmt: skip
     parser.add_argument("--assignment", help="grade only this [assignments.NAME] of course.toml")
     parser.add_argument("--no-nbgrader", action="store_true", help="leave the nbgrader figures out (minutes)")
     parser.add_argument("--max-load", type=float, default=0.5, help="load average per core above which the"
@@ -183,8 +186,8 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="write the table, dated, into this file (an idle machine)")
     parser.add_argument("--json", type=Path, help="write the figures as JSON into this file")
     arguments = parser.parse_args()
-    if min(arguments.submissions, arguments.jobs, arguments.runs) < 1:
-        parser.error("--submissions, --jobs and --runs must be at least 1")
+    if min(arguments.submissions, arguments.jobs, arguments.runs, arguments.compare) < 1:
+        parser.error("--submissions, --jobs, --runs and --compare must be at least 1")
     cores = os.cpu_count() or 1
     busy_before = busy(cores, arguments.max_load)
     others = OtherWork()
@@ -204,6 +207,7 @@ def main() -> None:
             runs=arguments.runs,
             assignment=arguments.assignment,
             nbgrader=not arguments.no_nbgrader,
+            compare=min(arguments.compare, arguments.submissions),
         )
         measure(run, say)
     load = os.getloadavg()

@@ -31,6 +31,8 @@ class Run:
     runs: int
     assignment: str | None
     nbgrader: bool
+    # How many of the students are also graded on public and on per-student inputs (the cost of instructor inputs).
+    compare: int = 10
 
     @property
     def chapter(self) -> bool:
@@ -73,7 +75,7 @@ def measure(run: Run, say: Callable[[Figure], None]) -> None:
         "instructor": lambda name: counted.plan(secret, name),
         "public": lambda _: PUBLIC_INPUTS,
         "per student": lambda name: InputPlan.instructor(secret, name),
-    }, run.runs)  # fmt: skip
+    }, run.runs, first={"public": 1 + run.compare, "per student": 1 + run.compare})  # fmt: skip
     instructor = gradings["instructor"]
     solutions = [each[0] for each in instructor]
     floor = median([g.floor for g in solutions])
@@ -91,10 +93,13 @@ def measure(run: Run, say: Callable[[Figure], None]) -> None:
         add(f"{count}_per_grading", f"  {count} per grading of the solutions",
             float(getattr(solutions[-1], count)), "", IN_PROCESS + " (the solutions)")  # fmt: skip
 
+    # The three plans compared on the same students: the first `compare` of the class.
+    compared = median([statistics.fmean(g.total for g in each[1 : 1 + run.compare]) for each in instructor])
     public = median([statistics.fmean(g.total for g in each[1:]) for each in gradings["public"]])
     per_student = median([statistics.fmean(g.total for g in each[1:]) for each in gradings["per student"]])
-    add("public_work", "class on public inputs, mean grading", public, "s", IN_PROCESS + " (public inputs)")
-    ratio = class_work / public
+    add("public_work", f"{run.compare} students on public inputs, mean grading", public, "s",
+        IN_PROCESS + " (public inputs)")  # fmt: skip
+    ratio = compared / public
     add("instructor_cost", "instructor inputs / public inputs", ratio, "x", IN_PROCESS, "<= 1.1", ratio <= 1.1)
     add("per_student_cost", "per-student inputs / public inputs", per_student / public, "x",
         IN_PROCESS + " (per-student inputs, each student's reference answers computed)")  # fmt: skip

@@ -135,10 +135,11 @@ def grade_each(
     exercise_ids: list[str] | None,
     plans: dict[str, Callable[[str], InputPlan]],
     runs: int,
+    first: dict[str, int] | None = None,
 ) -> dict[str, list[list[Grading]]]:
     """For each plan of inputs and each of `runs` runs, each folder graded once, one after the other in ONE warm
     pool (started and warmed on the solutions first, not counted), with the course's reference cache as it is:
-    the grading work itself, phase by phase."""
+    the grading work itself, phase by phase. `first[plan]`: that plan grades only the first so many folders."""
     reference = Reference.cached(course, solutions)
     pool = WarmPool(course.limits, probes=course.probe_files)
     gradings: dict[str, list[list[Grading]]] = {name: [] for name in plans}
@@ -150,7 +151,7 @@ def grade_each(
             for _ in range(runs):
                 for name, plan in plans.items():
                     gradings[name].append([])
-                    for folder in folders:
+                    for folder in folders[: (first or {}).get(name, len(folders))]:
                         with phases.grading() as grading:
                             result = grade_pooled(pool=pool, course=course, submission_dir=folder,
                                                   reference=reference, exercise_ids=exercise_ids,
