@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up, check the layering, lint, format and types, then run the kit's whole test suite
-# (two workers, each test module whole on one of them, the longest first; about 60 minutes on 2 cores today,
-# 41 for this stage and 19 for the portable one: over the 25-minute target), then the grading suites at the portable level.
+# (two workers, each test module whole on one of them, the longest first; about 58 minutes on 2 cores today,
+# 38 for this stage and 18 for the portable one: over the 25-minute target), then the grading suites at the portable level.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/bootstrap.sh
