@@ -22,7 +22,8 @@ from grader.intake.cell_assembly import Conversion, assemble, transform_magics, 
 MAX_NOTEBOOK_BYTES = 20 * 1024 * 1024
 
 
-def _text(value: Any) -> str:
+def cell_text(value: Any) -> str:
+    """A cell's source (or any text field) as one string: nbformat allows a list of lines."""
     return "".join(str(part) for part in value) if isinstance(value, list) else str(value or "")
 
 
@@ -32,7 +33,7 @@ def checksum(cell: Mapping[str, Any]) -> str:
     meta = metadata.get("nbgrader", {}) if isinstance(metadata, dict) else {}
     digest = hashlib.md5()
     for part in (
-        _text(cell.get("source")),
+        cell_text(cell.get("source")),
         str(cell.get("cell_type")),
         str(bool(meta.get("grade"))),
         str(bool(meta.get("solution"))),
@@ -98,7 +99,7 @@ def convert_cells(
         edited = meta.get("locked") and "checksum" in meta and meta["checksum"] != checksum(cell)
         module = grade_id.removesuffix("-given")
         if module in given and grade_id == given_id(module):
-            source = _text(cell.get("source"))
+            source = cell_text(cell.get("source"))
             if edited and canonical and grade_id in canonical:
                 messages.append(
                     f"the read-only cell {grade_id} was edited: graded with the released version (as nbgrader does)"
@@ -115,7 +116,7 @@ def convert_cells(
             if edited:
                 messages.append(f"the test cell {grade_id} was edited: ignored, the grader runs the course's own tests")
         elif cell.get("cell_type") == "code" and grade_id != SETUP_ID:
-            code.append(transform_magics(_text(cell.get("source"))))
+            code.append(transform_magics(cell_text(cell.get("source"))))
     for module in course.modules:
         if given[module] is None and canonical and given_id(module) in canonical:
             messages.append(f"the read-only cell {given_id(module)} was deleted: graded with the released version")

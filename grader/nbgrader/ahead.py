@@ -19,7 +19,6 @@ cells come.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,8 +27,8 @@ from typing import Any
 from grader.course.cells import GIVEN_PATTERN
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.cell_assembly import assemble, transform_magics
-from grader.intake.notebook_files import read_cells
+from grader.intake.cell_assembly import assemble, source_digest, transform_magics
+from grader.intake.notebook_files import cell_text, read_cells
 
 # Past this many seconds, the grading ahead starts no further exercise.
 AHEAD_BUDGET_S = 60.0
@@ -43,15 +42,6 @@ def given_cells(course: Course, sources: Sequence[str]) -> dict[str, str | None]
         if match and match.group(1) in given:
             given[match.group(1)] = source
     return given
-
-
-def digest(source: str) -> str:
-    """The digest of a module's source (`Conversion.digest`'s)."""
-    return hashlib.sha256(source.encode("utf-8")).hexdigest()
-
-
-def _text(value: Any) -> str:
-    return "".join(str(part) for part in value) if isinstance(value, list) else str(value or "")
 
 
 @dataclass(frozen=True)
@@ -101,7 +91,7 @@ def plan_notebook(course: Course, path: Path, cells: list[dict[str, Any]]) -> No
             conversion = assemble(course, given_cells(course, run), run)
             sources[exercise_id] = conversion.modules[modules_of[exercise_id]]
             order.append(exercise_id)
-        run.append(transform_magics(_text(cell.get("source"))))
+        run.append(transform_magics(cell_text(cell.get("source"))))
     modules = assemble(course, given_cells(course, run), run).modules
     return NotebookPlan(path, sources, tuple(order), modules)
 
@@ -115,6 +105,6 @@ def find_plan(course: Course, folder: Path, exercise_id: str, module_digest: str
             plan = plan_notebook(course, path, read_cells(path))
         except UsageError:
             continue
-        if exercise_id in plan.sources and digest(plan.sources[exercise_id]) == module_digest:
+        if exercise_id in plan.sources and source_digest(plan.sources[exercise_id]) == module_digest:
             return plan
     return None

@@ -40,8 +40,8 @@ from grader.course.secret import load_secret
 from grader.errors import ConfigError, GraderError, UsageError
 from grader.grading.inputs import PUBLIC_INPUTS, InputPlan
 from grader.grading.reference import Reference
-from grader.intake.cell_assembly import assemble
-from grader.nbgrader.ahead import AHEAD_BUDGET_S, NotebookPlan, digest, find_plan, given_cells
+from grader.intake.cell_assembly import assemble, source_digest
+from grader.nbgrader.ahead import AHEAD_BUDGET_S, NotebookPlan, find_plan, given_cells
 from grader.results import PASSED, ExerciseResult, TestResult
 from grader.sandbox.warm_pool import WarmPool
 
@@ -148,7 +148,7 @@ class KernelGrader:
             self.looked_for_plan = True
             self.plan = find_plan(course, Path.cwd(), exercise_id, module_digest)
         plan = self.plan
-        if plan is None or exercise_id not in plan.sources or digest(plan.sources[exercise_id]) != module_digest:
+        if plan is None or exercise_id not in plan.sources or source_digest(plan.sources[exercise_id]) != module_digest:
             return None
         return plan
 
@@ -193,7 +193,7 @@ class KernelGrader:
             )
         self.gradings.append(tuple(graded.id for graded in result.exercises))
         for graded in result.exercises:
-            self.results[(graded.id, digest(modules[course.exercise(graded.id).module]))] = graded
+            self.results[(graded.id, source_digest(modules[course.exercise(graded.id).module]))] = graded
 
     def failure(self, exercise_id: str, test_name: str, sources: Sequence[str] | None = None) -> str | None:
         """None when the test passes, else what the feedback shows."""
