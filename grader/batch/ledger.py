@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -24,7 +25,7 @@ from grader.course.config import Course
 from grader.errors import UsageError
 from grader.intake.archive import sha256_bytes
 from grader.intake.identity import Collision, Skipped, find_collisions, name_of
-from grader.intake.submissions import Intake, Source, SourceKind, intake
+from grader.intake.submissions import Intake, Source, SourceKind, discover, intake
 from grader.results import GradeResult
 from grader.safetext import for_terminal
 
@@ -102,12 +103,25 @@ class BatchReport:
         return head + "\n" + "".join(line + "\n" for line in lines) + summarize(self.rows).render() + tail
 
 
-def check_options(*, gradebook_path: Path, course: Course, exercise_ids: list[str] | None) -> None:
-    """Refuse, before anything starts, a gradebook in a missing folder or an exercise the course lacks."""
+@dataclass(frozen=True)
+class Found:
+    """A batch's inputs as found on disk, before any is read, and when the batch started (time.monotonic())."""
+
+    sources: list[Source]
+    not_read: tuple[Skipped, ...]
+    started: float
+
+
+def find_inputs(inputs: list[Path], *, gradebook_path: Path, course: Course, exercise_ids: list[str] | None) -> Found:
+    """The batch's inputs, after refusing, before anything starts, a gradebook in a missing folder or an exercise
+    the course lacks."""
     if not gradebook_path.parent.is_dir():
         raise UsageError(f"The folder of --gradebook {gradebook_path} does not exist; create it first.")
     for exercise_id in exercise_ids or []:
         course.exercise(exercise_id)
+    not_read: list[Skipped] = []
+    sources = discover(inputs, course.modules, not_read)
+    return Found(sources=sources, not_read=tuple(not_read), started=time.monotonic())
 
 
 def default_timeout(course: Course) -> float:
@@ -142,6 +156,31 @@ class Ledger:
         self.started = time.monotonic() if started is None else started
         self.counts = {"graded": 0, "refused": 0, "skipped": 0, "duplicates": 0, "done": 0, "collided": 0}
         self._keys: list[tuple[str, str]] = []
+
+    @classmethod
+    @contextmanager
+    def opened(
+        cls,
+        gradebook_path: Path,
+        course: Course,
+        found: Found,
+        *,
+        resume: bool,
+        progress: Progress | None,
+        inputs_key: str,
+    ) -> Iterator[Ledger]:
+        """The ledger of `found`'s batch over the gradebook at `gradebook_path`, open for the batch's duration."""
+        with Gradebook(gradebook_path, course_id=course.id) as gradebook:
+            yield cls(
+                gradebook,
+                course,
+                found.sources,
+                resume=resume,
+                progress=progress,
+                started=found.started,
+                inputs_key=inputs_key,
+                not_read=found.not_read,
+            )
 
     def _tick(self, label: str) -> None:
         self.counts["done"] += 1

@@ -11,20 +11,17 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 from grader.batch.counted import BatchInputs
-from grader.batch.gradebook import Gradebook
-from grader.batch.ledger import BatchReport, Ledger, check_options, default_timeout
+from grader.batch.ledger import BatchReport, Ledger, default_timeout, find_inputs
 from grader.batch.pool import Pool
 from grader.batch.progress import Progress
 from grader.batch.warm import warm_reference
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.identity import Skipped
-from grader.intake.submissions import Intake, discover
+from grader.intake.submissions import Intake
 
 
 def run_batch(
@@ -77,22 +74,11 @@ def run_batch(
         )
     if jobs < 1:
         raise UsageError(f"-j must be at least 1, received {jobs}.")
-    check_options(gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
-    not_read: list[Skipped] = []
-    sources = discover(inputs, course.modules, not_read)
-    started = time.monotonic()
-    with Gradebook(gradebook_path, course_id=course.id) as gradebook:
-        ledger = Ledger(
-            gradebook,
-            course,
-            sources,
-            resume=resume,
-            progress=progress,
-            started=started,
-            inputs_key=counted.key,
-            not_read=tuple(not_read),
-        )
-        if sources:
+    found = find_inputs(inputs, gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
+    with Ledger.opened(
+        gradebook_path, course, found, resume=resume, progress=progress, inputs_key=counted.key
+    ) as ledger:
+        if found.sources:
             # The reference's answers once, here, before any worker starts: no worker starts a reference sandbox.
             warm_reference(course, solutions, counted, exercise_ids)
         root = Path(tempfile.mkdtemp(prefix="grader-batch-", dir=work_dir))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -29,14 +28,12 @@ from grader.batch.cluster import require_dask
 from grader.batch.cluster.digest import Digest, digest_of
 from grader.batch.cluster.worker import GraderPlugin, grade_submission, worker_status
 from grader.batch.counted import BatchInputs
-from grader.batch.gradebook import Gradebook
-from grader.batch.ledger import BatchReport, Ledger, check_options, default_timeout
+from grader.batch.ledger import BatchReport, Ledger, default_timeout, find_inputs
 from grader.batch.pool import Outcome
 from grader.batch.progress import Progress
 from grader.course.config import Course
 from grader.errors import UsageError
-from grader.intake.identity import Skipped
-from grader.intake.submissions import Intake, discover
+from grader.intake.submissions import Intake
 
 CONNECT_TIMEOUT_S = 5.0
 WORKERS_TIMEOUT_S = 120.0
@@ -161,12 +158,9 @@ def run_cluster_batch(
     say = say or (lambda _message: None)
     if (scheduler is None) == (local_workers is None):
         raise UsageError("Pass either --scheduler ADDRESS or --cluster local:N.")
-    check_options(gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
-    not_read: list[Skipped] = []
-    sources = discover(inputs, course.modules, not_read)
+    found = find_inputs(inputs, gradebook_path=gradebook_path, course=course, exercise_ids=exercise_ids)
     require_dask()
     digest = digest_of(course, solutions)
-    started = time.monotonic()
     with connect(scheduler=scheduler, local_workers=local_workers, say=say) as client:
         from distributed import as_completed
         from distributed.scheduler import KilledWorker
@@ -177,7 +171,7 @@ def run_cluster_batch(
             + (f", dashboard {link}" if link else " (no dashboard: install bokeh for one)")
         )
         plugin_name, workers = prepare_workers(client, course=course, solutions=solutions, digest=digest, say=say)
-        say(f"Grading {len(sources)} input(s) on {workers} Dask worker(s)")
+        say(f"Grading {len(found.sources)} input(s) on {workers} Dask worker(s)")
         request_base = {
             "digest": digest.to_dict(),
             "plugin": plugin_name,
@@ -188,17 +182,9 @@ def run_cluster_batch(
         pending: dict[Any, Intake] = {}
         completed: Any = as_completed(loop=client.loop)  # type: ignore[no-untyped-call]  # distributed's is untyped
 
-        with Gradebook(gradebook_path, course_id=course.id) as gradebook:
-            ledger = Ledger(
-                gradebook,
-                course,
-                sources,
-                resume=resume,
-                progress=progress,
-                started=started,
-                inputs_key=counted.key,
-                not_read=tuple(not_read),
-            )
+        with Ledger.opened(
+            gradebook_path, course, found, resume=resume, progress=progress, inputs_key=counted.key
+        ) as ledger:
 
             def finish(future: Any) -> None:
                 item = pending.pop(future)

@@ -175,13 +175,20 @@ def _var(signature: inspect.Signature, kind: Any) -> str | None:
     return None
 
 
+# What a stand-in returns, from the contract's values as the student's call gave them, and that call's own
+# arguments: by default, the correct function's answer on those values.
+Answer = Callable[[dict[str, Any], tuple[Any, ...], dict[str, Any]], Any]
+
+
 def substitute(
-    own: Any, contract: Sequence[str], correct: Callable[..., Any], name: str
+    own: Any, contract: Sequence[str], correct: Callable[..., Any], name: str, answer: Answer | None = None
 ) -> tuple[Callable[..., Any] | None, str]:
     """A correct stand-in for the student's `own` function that accepts the student's own calls.
 
     Returns the stand-in and an empty note, or `None` and the reason why the student's own
-    function must be kept (its signature cannot take the contract's arguments).
+    function must be kept (its signature cannot take the contract's arguments). `answer`, when
+    given, says what the stand-in returns for each call (`grader.sandbox.child.standins` checks
+    the student's own function there).
     """
     if not callable(own):
 
@@ -196,6 +203,8 @@ def substitute(
 
     def stand_in(*args: Any, **kwargs: Any) -> Any:
         values = binding.read(args, kwargs)
+        if answer is not None:
+            return answer(values, args, kwargs)
         return correct(*(values[parameter] for parameter in contract))
 
     return stand_in, ""

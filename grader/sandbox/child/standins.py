@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import tensorflow as tf
 
-from .calling import Binding, ContractMismatch
+from .calling import substitute
 
 if TYPE_CHECKING:
     from .api import Context
@@ -58,19 +58,8 @@ def stand_in_for(
     what it did wrong, once. Returns `None` and the reason when the student's signature cannot
     take the contract's arguments.
     """
-    if not callable(own):
 
-        def plain(*args: Any, **kwargs: Any) -> Any:
-            return correct(*args, **kwargs)
-
-        return plain, ""
-    try:
-        binding = Binding.of(own, contract, name)
-    except ContractMismatch as mismatch:
-        return None, f"your own {name} was used, since a correct one cannot stand in for it: {mismatch}"
-
-    def stand_in(*args: Any, **kwargs: Any) -> Any:
-        values = binding.read(args, kwargs)
+    def answer(values: dict[str, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         if any(values[parameter] is None for parameter in contract):
             return own(*args, **kwargs)
         expected = correct(*(values[parameter] for parameter in contract))
@@ -80,7 +69,7 @@ def stand_in_for(
                 findings.append(finding)
         return expected
 
-    return stand_in, ""
+    return substitute(own, contract, correct, name, answer)
 
 
 def _judge(own: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], expected: Any, name: str) -> str:
