@@ -34,6 +34,7 @@ import shlex
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -105,35 +106,58 @@ def busy(cores: int, limit: float) -> bool:
 
 
 class OtherWork:
-    """The CPU time the machine spent outside this benchmark's process tree while it ran, in cores.
+    """The CPU time of processes outside this benchmark's process tree while it ran, in cores.
 
-    The load average after the run counts the benchmark's own last minute of work, so it cannot tell a busy
-    machine from a busy benchmark: the machine's busy CPU seconds (psutil) less this process's and its waited-for
-    children's (os.times) can.
+    A thread samples every process each second (psutil): a process that is neither this one nor one seen
+    below it adds what its CPU time grew by since the last sample (from zero when it started during the run).
+    A process once seen in the benchmark's tree stays the benchmark's after its parent is gone. The machine's
+    busy time less `os.times()` of this tree cannot tell: the sandboxes of a warm pool are killed with it and
+    never waited for, so their CPU time is nobody's children's time (that measure gave 1.13 cores of "other
+    work" on an idle machine, 2026-12-07). A process that starts and ends between two samples is not seen: at
+    most a second's work each, never another job's hour.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, interval_s: float = 1.0) -> None:
         self.started = time.perf_counter()
-        self.machine = self._machine_busy()
-        self.own = self._own()
+        self.other_s = 0.0
+        self._own: set[int] = {os.getpid()}
+        self._seen: dict[tuple[int, float], float] = {}
+        self._interval_s = interval_s
+        self._stop = threading.Event()
+        self._sample(first=True)
+        self._thread = threading.Thread(target=self._run, name="other-work", daemon=True)
+        self._thread.start()
 
-    @staticmethod
-    def _machine_busy() -> float:
+    def _run(self) -> None:
+        while not self._stop.wait(self._interval_s):
+            self._sample(first=False)
+
+    def _sample(self, *, first: bool) -> None:
         import psutil
 
-        times = psutil.cpu_times()
-        return sum(times) - times.idle - getattr(times, "iowait", 0.0)
-
-    @staticmethod
-    def _own() -> float:
-        times = os.times()
-        return times.user + times.system + times.children_user + times.children_system
+        try:
+            self._own.update(child.pid for child in psutil.Process().children(recursive=True))
+        except psutil.Error:
+            pass  # A child that ended while the tree was read: the next sample reads it again.
+        for process in psutil.process_iter(["ppid", "create_time", "cpu_times"]):
+            info = process.info
+            if info["cpu_times"] is None or info["create_time"] is None:
+                continue  # Gone, or not readable: not this user's to judge.
+            if process.pid in self._own or info["ppid"] in self._own:
+                self._own.add(process.pid)
+                continue
+            key = (process.pid, info["create_time"])
+            cpu = info["cpu_times"].user + info["cpu_times"].system
+            before = self._seen.get(key, cpu if first else 0.0)
+            self.other_s += max(cpu - before, 0.0)
+            self._seen[key] = cpu
 
     def cores(self) -> float:
-        """Cores' worth of work of other processes, on average, since this object was made."""
-        wall = max(time.perf_counter() - self.started, 1e-9)
-        other = (self._machine_busy() - self.machine) - (self._own() - self.own)
-        return max(other, 0.0) / wall
+        """Cores' worth of work of other processes, on average, since this object was made (stops sampling)."""
+        self._stop.set()
+        self._thread.join()
+        self._sample(first=False)
+        return self.other_s / max(time.perf_counter() - self.started, 1e-9)
 
 
 def context(assignment: str | None) -> str:
